@@ -1,0 +1,61 @@
+# digiansvar: `make run` to try it, `make test` to test it. See README.md.
+PYTHON ?= python3
+# One virtualenv per interpreter, so `make test PYTHON=python3.12` never
+# reuses the python3 environment of `make run`.
+VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+# Debian packages the test suite needs: Chromium for the browser tests and
+# LibreOffice Calc for the spreadsheet round trip. Installed with apt-get when
+# missing and this user may; otherwise those tests are skipped (and CI fails).
+SYSTEM_PACKAGES ?= chromium libreoffice-calc
+SYSTEM_COMMANDS ?= chromium soffice
+
+.PHONY: run test lint check-migrations system-deps bench loadtest messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: export DJANGO_DEBUG ?= 1
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py demo_user
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+system-deps:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $(SYSTEM_PACKAGES) (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "warning: missing$$missing; the tests that need them will be skipped"; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed-dev system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv*'
+
+clean:
+	rm -rf .venv .venv-* staticfiles *.egg-info

@@ -1,0 +1,297 @@
+"""The school organisation: huvudman, units, people, positions and IT-råd.
+
+Terms from the Karlstad decision keep their Swedish names in the UI; in code:
+- huvudman → Organisation
+- enhet → Unit (skola, förskola, fritidshem)
+- befattning → Position, innehav av befattning → Appointment
+- IT-råd → ITCouncil
+- hanteringsansvarig (the unit's first line of technical support) →
+  Position.Code.FIRST_LINE_CONTACT
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+# Initials as the poster writes them: "A.W", "P.HAR", "S.v.d.K". No spaces, so
+# that "A.W ITS" in a spreadsheet cell splits unambiguously.
+initials_validator = RegexValidator(
+    r"^[^\s;,]+$", _("Initialer får inte innehålla mellanslag, semikolon eller komma.")
+)
+
+
+class Organisation(models.Model):
+    """A huvudman: the municipality's education administration or an independent provider."""
+
+    name = models.CharField(verbose_name=_("namn"), max_length=200)
+    slug = models.SlugField(verbose_name=_("kortnamn"), unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("huvudman")
+        verbose_name_plural = _("huvudmän")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """An enhet: a school, preschool or fritidshem led by a rektor."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "skola", _("Skola")
+        PRESCHOOL = "forskola", _("Förskola")
+        AFTER_SCHOOL = "fritidshem", _("Fritidshem")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("huvudman"),
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    slug = models.SlugField(verbose_name=_("kortnamn"), unique=True)
+    name = models.CharField(verbose_name=_("namn"), max_length=200)
+    kind = models.CharField(
+        verbose_name=_("typ"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+        permissions = [
+            # Granted per unit with django-guardian: edit the unit's
+            # assignments, people and positions.
+            ("manage_unit", _("Kan redigera enhetens ansvarsfördelning")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitUserObjectPermission(UserObjectPermissionBase):
+    """A user's permission on one unit (guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class UnitGroupObjectPermission(GroupObjectPermissionBase):
+    """A group's permission on one unit (guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class Person(models.Model):
+    """A member of staff, known on the poster by initials only."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("huvudman"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    initials = models.CharField(
+        verbose_name=_("initialer"), max_length=20, validators=[initials_validator]
+    )
+    name = models.CharField(verbose_name=_("namn"), max_length=200, blank=True)
+    email = models.EmailField(verbose_name=_("e-post"), blank=True)
+    phone = models.CharField(verbose_name=_("telefon"), max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användarkonto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initials"]
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "initials"], name="person_unique_initials"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initials} ({self.name})" if self.name else self.initials
+
+    def get_absolute_url(self):
+        return reverse("registry:person_detail", args=[self.initials])
+
+    @property
+    def display_name(self):
+        return self.name or self.initials
+
+
+class Position(models.Model):
+    """A befattning from the organisation decision, at its organisational level."""
+
+    class Level(models.TextChoices):
+        HUVUDMAN = "huvudman", _("Huvudmannanivå")
+        SHARED = "gemensam", _("Gemensamma resurser för enheterna")
+        UNIT = "enhet", _("Enhetsnivå")
+
+    class Code(models.TextChoices):
+        IT_STRATEGIST = "it-strateg", _("IT-strateg")
+        ECONOMIST = "ekonom", _("Ekonom")
+        HEAD_OF_EDUCATION = "utbildningschef", _("Utbildningschef")
+        DEVELOPER = "verksamhetsutvecklare", _("Verksamhetsutvecklare digitalisering")
+        DEVELOPER_MANAGER = "chef-verksamhetsutvecklare", _("Chef för verksamhetsutvecklarna")
+        PRINCIPAL = "rektor", _("Rektor")
+        IT_MENTOR = "it-handledare", _("IT-handledare")
+        FIRST_LINE_CONTACT = "hanteringsansvarig", _("Hanteringsansvarig")
+
+    code = models.SlugField(verbose_name=_("kod"), unique=True, max_length=40)
+    name = models.CharField(verbose_name=_("namn"), max_length=100)
+    level = models.CharField(verbose_name=_("nivå"), max_length=20, choices=Level.choices)
+    description = models.TextField(verbose_name=_("uppdrag"), blank=True)
+    order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("befattning")
+        verbose_name_plural = _("befattningar")
+
+    def __str__(self):
+        return self.name
+
+
+class Appointment(models.Model):
+    """Who holds which position, and where: at a unit, or organisation-wide (no unit)."""
+
+    class Focus(models.TextChoices):
+        PEDAGOGY = "pedagogik", _("Pedagogik")
+        SYSTEMS = "system", _("System")
+        TECHNOLOGY = "teknik", _("Teknik")
+        WEB = "webb", _("Kommunikation på webb")
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="appointments",
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("befattning"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("enhet"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        help_text=_("Tom för befattningar på huvudmannanivå och gemensamma resurser."),
+    )
+    focus = models.CharField(
+        verbose_name=_("inriktning"),
+        max_length=20,
+        choices=Focus.choices,
+        blank=True,
+        help_text=_("För verksamhetsutvecklare: pedagogik, system, teknik eller webb."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position__order", "unit__name", "person__initials"]
+        verbose_name = _("uppdrag")
+        verbose_name_plural = _("uppdrag")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "position", "unit", "focus"],
+                name="appointment_unique_at_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "position", "focus"],
+                condition=models.Q(unit__isnull=True),
+                name="appointment_unique_without_unit",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.unit or _("huvudmannen")
+        return f"{self.person} – {self.position} ({where})"
+
+
+class ITCouncil(models.Model):
+    """An IT-råd: rektorer who steer digitalisation for förskola or skola, led by one of them."""
+
+    class School(models.TextChoices):
+        PRESCHOOL = "forskola", _("Förskola")
+        SCHOOL = "skola", _("Skola")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("huvudman"),
+        on_delete=models.CASCADE,
+        related_name="it_councils",
+    )
+    school_form = models.CharField(
+        verbose_name=_("skolform"), max_length=20, choices=School.choices
+    )
+    name = models.CharField(verbose_name=_("namn"), max_length=100)
+    members = models.ManyToManyField(
+        Person,
+        verbose_name=_("ledamöter"),
+        through="ITCouncilMembership",
+        related_name="it_councils",
+    )
+
+    class Meta:
+        ordering = ["organisation", "school_form"]
+        verbose_name = _("IT-råd")
+        verbose_name_plural = _("IT-råd")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "school_form"], name="itcouncil_one_per_school_form"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ITCouncilMembership(models.Model):
+    """A person's seat in an IT-råd; exactly one member may lead it."""
+
+    council = models.ForeignKey(
+        ITCouncil, verbose_name=_("IT-råd"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    is_leader = models.BooleanField(verbose_name=_("ledare"), default=False)
+
+    class Meta:
+        ordering = ["council", "-is_leader", "person__initials"]
+        verbose_name = _("ledamot i IT-råd")
+        verbose_name_plural = _("ledamöter i IT-råd")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "person"], name="itcouncilmembership_unique_person"
+            ),
+            models.UniqueConstraint(
+                fields=["council"],
+                condition=models.Q(is_leader=True),
+                name="itcouncilmembership_one_leader",
+                violation_error_message=_("Ett IT-råd kan bara ha en ledare."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council}: {self.person}"

@@ -1,0 +1,255 @@
+"""The blueprint: areas, columns, responsibility items, roles and who is assigned.
+
+The poster's words in code:
+- område (HYGIEN, ADMINISTRATION, PEDAGOGIK) → Area
+- kolumn (Administration, Pedagogisk administration, …) → Column
+- ansvarsområde → Item
+- roll (ITS, LÄR, "Resp chef") → Role
+- ansvarig → Assignment
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organisation.models import Person, Position, Unit
+
+GROUP_SEPARATOR = " | "
+
+
+class Blueprint(models.Model):
+    """The published version of the blueprint, shown in page headers and on prints."""
+
+    title = models.CharField(verbose_name=_("titel"), max_length=200)
+    version = models.CharField(verbose_name=_("version"), max_length=20)
+    published = models.DateField(verbose_name=_("datum"))
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        verbose_name = _("blueprint-version")
+        verbose_name_plural = _("blueprint-versioner")
+
+    def __str__(self):
+        return f"{self.title} {self.version} ({self.published:%Y-%m-%d})"
+
+
+class Area(models.Model):
+    """An område of the poster (HYGIEN, ADMINISTRATION, PEDAGOGIK)."""
+
+    slug = models.SlugField(verbose_name=_("kortnamn"), unique=True)
+    name = models.CharField(verbose_name=_("namn"), max_length=100, unique=True)
+    subtitle = models.CharField(verbose_name=_("underrubrik"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
+
+    def __str__(self):
+        return self.name
+
+
+class Column(models.Model):
+    """A column inside an area, such as "Pedagogisk administration"."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("område"), on_delete=models.PROTECT, related_name="columns"
+    )
+    slug = models.SlugField(verbose_name=_("kortnamn"))
+    name = models.CharField(verbose_name=_("namn"), max_length=100)
+    order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["area__order", "order", "name"]
+        verbose_name = _("kolumn")
+        verbose_name_plural = _("kolumner")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "slug"], name="column_unique_slug"),
+            models.UniqueConstraint(fields=["area", "name"], name="column_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.area.name} / {self.name}"
+
+
+class Role(models.Model):
+    """A role that carries responsibility (ITS, LÄR, "Resp chef"), optionally a position."""
+
+    code = models.CharField(verbose_name=_("kod"), max_length=20, unique=True)
+    name = models.CharField(verbose_name=_("namn"), max_length=100)
+    description = models.TextField(verbose_name=_("beskrivning"), blank=True)
+    position = models.OneToOneField(
+        Position,
+        verbose_name=_("befattning"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role",
+        help_text=_("Befattningen i organisationen som rollen motsvarar, om någon."),
+    )
+    order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("registry:role_detail", args=[self.code])
+
+
+class Item(models.Model):
+    """An ansvarsområde; the same name in another column is another item."""
+
+    column = models.ForeignKey(
+        Column, verbose_name=_("kolumn"), on_delete=models.PROTECT, related_name="items"
+    )
+    name = models.CharField(verbose_name=_("ansvarsområde"), max_length=300)
+    group = models.CharField(
+        verbose_name=_("system/grupp"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("Det som står före första ” | ” i namnet, till exempel Skolplattform."),
+    )
+    description = models.TextField(verbose_name=_("beskrivning"), blank=True)
+    order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["column__area__order", "column__order", "order", "name"]
+        verbose_name = _("ansvarsområde")
+        verbose_name_plural = _("ansvarsområden")
+        constraints = [
+            models.UniqueConstraint(fields=["column", "name"], name="item_unique_name_in_column"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The group is part of the name ("Skolplattform | Bedömning"), so it is
+        # derived here and can never disagree with it.
+        self.group = group_of(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:item_detail", args=[self.pk])
+
+
+def group_of(item_name):
+    """Return the system or group an item name starts with, or ""."""
+    head, separator, _rest = item_name.partition(GROUP_SEPARATOR.strip())
+    return head.strip() if separator else ""
+
+
+class Assignment(models.Model):
+    """That a role and/or a person is responsible for an item, at a unit or organisation-wide."""
+
+    class Kind(models.TextChoices):
+        # RACI: the poster only knows "ansvarig"; A, C and I are ready for later.
+        RESPONSIBLE = "R", _("Ansvarig")
+        ACCOUNTABLE = "A", _("Beslutande")
+        CONSULTED = "C", _("Konsulteras")
+        INFORMED = "I", _("Informeras")
+
+    class Priority(models.TextChoices):
+        PRIMARY = "primary", _("Ordinarie")
+        DEPUTY = "deputy", _("Ersättare")
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("ansvarsområde"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("enhet"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text=_("Tom när ansvaret gäller hela huvudmannen."),
+    )
+    role = models.ForeignKey(
+        Role,
+        verbose_name=_("roll"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    kind = models.CharField(
+        verbose_name=_("typ"), max_length=1, choices=Kind.choices, default=Kind.RESPONSIBLE
+    )
+    priority = models.CharField(
+        verbose_name=_("prioritet"),
+        max_length=10,
+        choices=Priority.choices,
+        default=Priority.PRIMARY,
+    )
+    order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item__column__area__order", "item__column__order", "item__order", "order"]
+        verbose_name = _("ansvarig")
+        verbose_name_plural = _("ansvariga")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__isnull=False) | models.Q(person__isnull=False),
+                name="assignment_role_or_person",
+                violation_error_message=_("Ange en roll, en person eller båda."),
+            ),
+            # NULL means "none" here (whole organisation, no role, no person),
+            # so NULLs must compare equal: coalesce them before comparing.
+            models.UniqueConstraint(
+                "item",
+                Coalesce("unit", 0),
+                Coalesce("role", 0),
+                Coalesce("person", 0),
+                "kind",
+                name="assignment_unique",
+                violation_error_message=_("Den här ansvarsfördelningen finns redan."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "item"], name="assignment_unit_item"),
+            models.Index(fields=["person", "unit"], name="assignment_person_unit"),
+            models.Index(fields=["role", "unit"], name="assignment_role_unit"),
+        ]
+
+    def __str__(self):
+        who = " ".join(str(part) for part in (self.person_initials, self.role_code) if part)
+        return f"{self.item}: {who}"
+
+    @property
+    def person_initials(self):
+        return self.person.initials if self.person_id else ""
+
+    @property
+    def role_code(self):
+        return self.role.code if self.role_id else ""
+
+    def clean(self):
+        if (
+            self.unit_id
+            and self.person_id
+            and self.person.organisation_id != self.unit.organisation_id
+        ):
+            raise ValidationError({"person": _("Personen hör till en annan huvudman än enheten.")})

@@ -1,0 +1,136 @@
+import pytest
+from django.core.management import call_command
+
+from organisation.models import Appointment, ITCouncil, Person, Position, Unit
+from registry.models import Area, Assignment, Blueprint, Item, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def responsible_at_arstaviken(item_name, column=None):
+    """The item's responsible as the poster writes them, in order: ["A.W ITS", "LÄR"]."""
+    items = Item.objects.filter(name=item_name)
+    if column:
+        items = items.filter(column__name=column)
+    item = items.get()
+    return [
+        " ".join(part for part in (a.person_initials, a.role_code) if part)
+        for a in item.assignments.filter(unit__slug="arstaviken")
+        .select_related("person", "role")
+        .order_by("order")
+    ]
+
+
+def test_seed_loads_twice_without_duplicates(seed):
+    counts = (Item.objects.count(), Assignment.objects.count(), Person.objects.count())
+    call_command("load_seed", verbosity=0)
+    assert (Item.objects.count(), Assignment.objects.count(), Person.objects.count()) == counts
+    assert counts == (150, 164, 9)
+
+
+def test_seed_has_the_posters_areas_in_order_with_item_counts(seed):
+    areas = [
+        (
+            area.name,
+            area.subtitle,
+            area.columns.count(),
+            Item.objects.filter(column__area=area).count(),
+        )
+        for area in Area.objects.all()
+    ]
+    assert areas == [
+        ("HYGIEN", "Infrastruktur och resurser", 1, 23),
+        ("ADMINISTRATION", "Allmänna administrativa system", 1, 65),
+        ("PEDAGOGIK", "Närmast elevernas lärande och användande", 3, 62),
+    ]
+    assert list(
+        Item.objects.filter(column__area__slug="pedagogik")
+        .values_list("column__name")
+        .distinct()
+        .order_by("column__order")
+    ) == [("Pedagogisk administration",), ("Undervisning",), ("Elevens lärande och vardag",)]
+
+
+def test_seed_keeps_the_posters_order(seed):
+    hygien = list(Item.objects.filter(column__area__slug="hygien").values_list("name", flat=True))
+    assert hygien[:3] == [
+        "AD-Konton",
+        "Ansvar för sin egna professionella utveckling",
+        "AV-utrustning",
+    ]
+    assert hygien[-1] == "WiFi / Nätverk"
+
+
+@pytest.mark.parametrize(
+    ("item", "column", "expected"),
+    [
+        ("WiFi / Nätverk", None, ["A.W ITS"]),
+        ("AD-Konton", None, ["A.W ITS", "Resp chef"]),
+        ("Helpdesk | Agent", None, ["R.A ITP", "A.W ITS", "VAKT"]),
+        ("Budget", None, ["V.G ADM", "K.E REK"]),
+        ("Schema | Löpande uppdateringar", None, ["R.A ITP", "P.HAR BIT"]),
+        (
+            "Ansvar för sin egna professionella utveckling",
+            None,
+            ["ITP", "ITS", "SEK", "VAKT", "Resp chef", "LÄR", "SPE"],
+        ),
+        ("Fortbildning | Producent – Handledare", None, ["R.A ITP"]),
+        ("Digitala läromedel | Kontohantering | Administratör", None, ["R.A ITP"]),
+        ("Support lokalt", None, ["A.W ITS"]),
+        ("Säkerhetskåp / förvaring", None, ["E.M VAKT"]),
+        ("LiSA", None, ["BIT"]),
+        ("Skolplattform | Betygssättning", None, ["LÄR", "K.E REK"]),
+        ("InfoTV innehåll – Årstaviken", None, ["A.L"]),
+        ("Utvecklingssamtal – Ansvar process IUP Omdömen", None, ["S.v.d.K BIT"]),
+        ("Beställning och hantering av SL-kort och biljetter", None, ["J.S SEK"]),
+        ("Digitala anpassningar", "Pedagogisk administration", ["SPE"]),
+        ("Digitala anpassningar", "Elevens lärande och vardag", ["MEN", "SPE"]),
+        ("Insatt i styrdokument | Leda digitalisering", None, ["BIT", "K.E REK"]),
+    ],
+)
+def test_seed_assignments_match_the_poster(seed, item, column, expected):
+    assert responsible_at_arstaviken(item, column) == expected
+
+
+def test_same_name_in_two_columns_is_two_items(seed):
+    assert set(
+        Item.objects.filter(name="Analysstöd").values_list("column__area__slug", flat=True)
+    ) == {
+        "administration",
+        "pedagogik",
+    }
+    assert Item.objects.filter(name="Support och stöd").count() == 2
+
+
+def test_multiline_item_is_one_item_with_its_list_as_description(seed):
+    item = Item.objects.get(name="Centralt innehåll och kursplaner")
+    assert item.description.startswith("Programmering, Multimodalitet, Informationssökning")
+    assert "3D-skisser och modeller" in item.description
+    assert responsible_at_arstaviken(item.name) == ["LÄR"]
+
+
+def test_group_is_taken_from_the_pipe_prefix(seed):
+    assert Item.objects.get(name="Skolplattform | Bedömning").group == "Skolplattform"
+    assert Item.objects.get(name="BER | Förfrågan av placering").group == "BER"
+    assert Item.objects.get(name="WiFi / Nätverk").group == ""
+    assert Item.objects.filter(group="Skolplattform").count() == 23
+
+
+def test_ocr_damage_is_repaired(seed):
+    assert not Person.objects.filter(initials__endswith=".").exists()
+    assert not Item.objects.filter(name__contains="]").exists()
+    assert not Item.objects.filter(name__regex=r"[a-zå][A-Z]\.[A-Z]").exists()
+
+
+def test_seed_has_the_organisation_positions_roles_and_councils(seed):
+    assert Unit.objects.get(slug="arstaviken").name == "Årstaviken"
+    assert set(Position.objects.values_list("code", flat=True)) == set(Position.Code.values)
+    assert Role.objects.get(code="Resp chef").name == "Respektive chef"
+    assert Role.objects.get(code="REK").position.code == "rektor"
+    assert Appointment.objects.get(position__code="rektor").person.initials == "K.E"
+    assert list(ITCouncil.objects.values_list("name", flat=True)) == [
+        "IT-råd förskola",
+        "IT-råd skola",
+    ]
+    blueprint = Blueprint.objects.get()
+    assert (blueprint.version, blueprint.published.isoformat()) == ("1.4.0", "2021-10-21")

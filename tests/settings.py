@@ -1,0 +1,17 @@
+"""Settings for the test suite: the production settings with test-only environment defaults."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+# Unhashed static names: tests run without collectstatic.
+os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+# playwright's sync API runs an event loop beside live_server's ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from digiansvar.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Serve static files from the app folders: there is no collectstatic in tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
