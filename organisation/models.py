@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from organisation.queries import UnitQuerySet
+
 # Initials as the poster writes them: "A.W", "P.HAR", "S.v.d.K". No spaces, so
 # that "A.W ITS" in a spreadsheet cell splits unambiguously.
 initials_validator = RegexValidator(
@@ -59,6 +61,7 @@ class Unit(models.Model):
         verbose_name=_("typ"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL
     )
 
+    objects = UnitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
