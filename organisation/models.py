@@ -10,7 +10,8 @@ Terms from the Karlstad decision keep their Swedish names in the UI; in code:
 """
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,14 @@ class Organisation(models.Model):
 
     name = models.CharField(verbose_name=_("namn"), max_length=200)
     slug = models.SlugField(verbose_name=_("kortnamn"), unique=True)
+    # The decision: "en fjärdedel av verksamhetsutvecklarnas totala resurs
+    # riktas till förskolans verksamhet och övriga till skolans".
+    developer_preschool_percent = models.PositiveSmallIntegerField(
+        verbose_name=_("verksamhetsutvecklarnas andel för förskola (%)"),
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Resten av verksamhetsutvecklarnas tid går till skolan."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -39,6 +48,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation:organisation_detail", args=[self.slug])
 
 
 class Unit(models.Model):
@@ -76,6 +88,9 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation:unit_detail", args=[self.slug])
 
 
 class UnitUserObjectPermission(UserObjectPermissionBase):
@@ -298,3 +313,88 @@ class ITCouncilMembership(models.Model):
 
     def __str__(self):
         return f"{self.council}: {self.person}"
+
+
+class ProblemKind(models.TextChoices):
+    """The kinds of problem the decision's support chain tells apart."""
+
+    PEDAGOGY = "pedagogik", _("Pedagogiskt")
+    TECHNOLOGY = "teknik", _("Tekniskt")
+    SYSTEMS = "system", _("System")
+
+
+class ServiceAgreement(models.Model):
+    """A huvudman's serviceavtal: who takes a problem the unit cannot solve, per kind.
+
+    The decision leaves it to the agreements whether IT-enheten or a
+    verksamhetsutvecklare takes over; where the supplier (leverantören) handles
+    support, the verksamhetsutvecklare are the ones who contact it.
+    """
+
+    class Handler(models.TextChoices):
+        IT_UNIT = "it-enheten", _("IT-enheten")
+        DEVELOPER = "verksamhetsutvecklare", _("Verksamhetsutvecklare")
+        SUPPLIER = "leverantor", _("Leverantören (via verksamhetsutvecklare)")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("huvudman"),
+        on_delete=models.CASCADE,
+        related_name="service_agreement",
+    )
+    pedagogy_handler = models.CharField(
+        verbose_name=_("pedagogiska problem går till"),
+        max_length=30,
+        choices=Handler.choices,
+        default=Handler.DEVELOPER,
+    )
+    technology_handler = models.CharField(
+        verbose_name=_("tekniska problem går till"),
+        max_length=30,
+        choices=Handler.choices,
+        default=Handler.IT_UNIT,
+    )
+    systems_handler = models.CharField(
+        verbose_name=_("systemproblem går till"),
+        max_length=30,
+        choices=Handler.choices,
+        default=Handler.DEVELOPER,
+    )
+    it_unit_name = models.CharField(
+        verbose_name=_("IT-enhetens namn"), max_length=200, default="IT-enheten"
+    )
+    it_unit_email = models.EmailField(verbose_name=_("IT-enhetens e-post"), blank=True)
+    it_unit_phone = models.CharField(
+        verbose_name=_("IT-enhetens telefon"), max_length=40, blank=True
+    )
+    supplier_name = models.CharField(verbose_name=_("leverantör"), max_length=200, blank=True)
+    supplier_email = models.EmailField(verbose_name=_("leverantörens e-post"), blank=True)
+    supplier_phone = models.CharField(
+        verbose_name=_("leverantörens telefon"), max_length=40, blank=True
+    )
+
+    class Meta:
+        ordering = ["organisation"]
+        verbose_name = _("serviceavtal")
+        verbose_name_plural = _("serviceavtal")
+
+    def __str__(self):
+        return str(_("Serviceavtal för %(organisation)s") % {"organisation": self.organisation})
+
+    def handler_for(self, kind):
+        return {
+            ProblemKind.PEDAGOGY: self.pedagogy_handler,
+            ProblemKind.TECHNOLOGY: self.technology_handler,
+            ProblemKind.SYSTEMS: self.systems_handler,
+        }[kind]
+
+    def clean(self):
+        uses_supplier = self.Handler.SUPPLIER in {
+            self.pedagogy_handler,
+            self.technology_handler,
+            self.systems_handler,
+        }
+        if uses_supplier and not self.supplier_name:
+            raise ValidationError(
+                {"supplier_name": _("Ange leverantören när den hanterar någon typ av problem.")}
+            )
