@@ -103,6 +103,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take SQLite's write lock when their transaction starts and wait
+    # up to 20 s for it: two imports at once run one after the other instead
+    # of one failing with "database is locked" half-way.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,3 +219,20 @@ LOGGING = {
 
 # The admin can live at another path than /admin/ (less noise from scanners).
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+# Spreadsheet import (issue 5): largest accepted file, and where an uploaded
+# file waits between preview and confirm: default storage (MEDIA_ROOT), not a
+# local temp file, so the confirm may reach another worker.
+DIGIANSVAR_IMPORT_MAX_BYTES = int(
+    os.environ.get("DIGIANSVAR_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
+)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# Importing people or roles in admin needs the model's change permission,
+# exporting its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Coverage report: people with more assignments than this are flagged as overloaded.
+DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
+    os.environ.get("DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS", "25")
+)

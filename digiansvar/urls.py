@@ -12,5 +12,6 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("organisation/", include("organisation.urls")),
     path("", include("registry.urls")),
 ]

@@ -1,7 +1,38 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Admin for the blueprint, scoped per unit.
 
+Model permissions (groups) say what a user may do, `unit_scope(user)` says
+where. Every hook that reads or writes assignments asks the scope:
+querysets, object permissions, foreign-key choices, autocomplete, inlines and
+actions, so that a rektor of one unit cannot see or touch another unit's rows
+by editing a URL or POST data. The shared catalogue (areas, columns, items,
+roles) is read-only for everyone without its model permissions.
+"""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from organisation.admin import ScopedHistoryAdmin, UnitPlacedAdminMixin, VisibleUnitFilter
+from organisation.models import Unit
+from organisation.permissions import can_edit_catalogue
+from organisation.queries import unit_scope
+from registry import admin_views
+from registry.admin_import import BlueprintSpreadsheetMixin, OrganisationWideImportExportMixin
+from registry.forms import AssignmentForm, AssignmentInlineFormSet, InlineAssignmentForm
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
+from registry.notation import Responsible
+from registry.resources import RoleResource
+
+
+def visible_assignments(request):
+    return Assignment.objects.filter(unit_scope(request.user).visible_q())
+
+
+def editable_assignments(request):
+    return Assignment.objects.filter(unit_scope(request.user).editable_q())
 
 
 @admin.register(Blueprint)
@@ -19,6 +50,7 @@ class ColumnInline(admin.TabularInline):
 class AreaAdmin(admin.ModelAdmin):
     list_display = ["name", "subtitle", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
     inlines = [ColumnInline]
 
 
@@ -31,42 +63,262 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(OrganisationWideImportExportMixin, admin.ModelAdmin):
+    resource_classes = [RoleResource]  # spreadsheet import/export (issue 5)
     list_display = ["code", "name", "position", "order"]
     search_fields = ["code", "name"]
     list_select_related = ["position"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(UnitPlacedAdminMixin, admin.TabularInline):
+    """The item's rows at the units the user may change; other units' rows are not here."""
+
     model = Assignment
+    form = InlineAssignmentForm
+    formset = AssignmentInlineFormSet
     extra = 0
     fields = ["unit", "person", "role", "kind", "priority", "order"]
     autocomplete_fields = ["unit", "person", "role"]
+    verbose_name_plural = _("ansvariga du kan ändra")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "person", "role")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(unit_scope(request.user).editable_q())
+            .select_related("unit", "person", "role")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return unit_scope(request.user).edits_anything and super().has_view_permission(request, obj)
+
+    # obj is the item; the rows shown are already those the user may change.
+    def _may_view(self, request, obj):
+        return True
+
+    def _may_edit(self, request, obj):
+        return unit_scope(request.user).edits_anything
+
+
+class ReadOnlyAssignmentInline(admin.TabularInline):
+    """The item's rows the user may read but not change (organisation-wide, other units)."""
+
+    model = Assignment
+    extra = 0
+    fields = ["unit", "person", "role", "kind", "priority"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("ansvariga du bara kan läsa")
+
+    def get_queryset(self, request):
+        scope = unit_scope(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope.visible_q())
+            .exclude(scope.editable_q() if not scope.all_editable else Q(pk__in=[]))
+            .select_related("unit", "person", "role")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return not unit_scope(request.user).all_editable and super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentExistsFilter(admin.SimpleListFilter):
+    """Items with a visible assignment matching the chosen value (one join, no duplicates)."""
+
+    assignment_lookup = ""
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        matching = visible_assignments(request).filter(
+            item=OuterRef("pk"), **{self.assignment_lookup: self.value()}
+        )
+        return queryset.filter(Exists(matching))
+
+
+class RoleFilter(AssignmentExistsFilter):
+    title = _("roll")
+    parameter_name = "roll"
+    assignment_lookup = "role__code"
+
+    def lookups(self, request, model_admin):
+        return [(role.code, role.code) for role in Role.objects.all()]
+
+
+class UnitFilter(AssignmentExistsFilter):
+    title = _("enhet")
+    parameter_name = "enhet"
+    assignment_lookup = "unit__slug"
+
+    def lookups(self, request, model_admin):
+        return [(unit.slug, unit.name) for unit in Unit.objects.visible_to(request.user)]
+
+
+class KindFilter(AssignmentExistsFilter):
+    title = _("typ av ansvar")
+    parameter_name = "typ"
+    assignment_lookup = "kind"
+
+    def lookups(self, request, model_admin):
+        return Assignment.Kind.choices
+
+
+class WithoutResponsibleFilter(admin.SimpleListFilter):
+    """Items nobody answers for: anywhere the user can see, or at one unit."""
+
+    title = _("utan ansvarig")
+    parameter_name = "utan_ansvarig"
+    EVERYWHERE = "overallt"
+
+    def lookups(self, request, model_admin):
+        return [(self.EVERYWHERE, _("Utan ansvarig"))] + [
+            (unit.slug, _("Utan ansvarig på %(unit)s") % {"unit": unit.name})
+            for unit in Unit.objects.visible_to(request.user)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        rows = visible_assignments(request).filter(item=OuterRef("pk"))
+        if self.value() != self.EVERYWHERE:
+            rows = rows.filter(unit__slug=self.value())
+        return queryset.exclude(Exists(rows))
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "group", "column", "order"]
-    list_filter = ["column__area", "column", "assignments__role", "assignments__unit"]
-    search_fields = [
-        "name",
-        "group",
-        "description",
-        "assignments__person__initials",
-        "assignments__person__name",
-        "assignments__role__code",
+class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
+    list_display = ["name", "column", "responsible"]
+    list_filter = [
+        "column__area",
+        "column",
+        RoleFilter,
+        UnitFilter,
+        KindFilter,
+        WithoutResponsibleFilter,
     ]
+    # Searched together with the responsible people and roles, see get_search_results.
+    search_fields = ["name", "group"]
+    search_help_text = _("Sök på ansvarsområde, system, initialer, namn eller rollkod.")
     list_select_related = ["column__area"]
-    inlines = [AssignmentInline]
+    list_per_page = 100
+    inlines = [AssignmentInline, ReadOnlyAssignmentInline]
+
+    def get_queryset(self, request):
+        rows = (
+            visible_assignments(request)
+            .select_related("unit", "person", "role")
+            .order_by("unit__name", "order", "pk")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("assignments", queryset=rows, to_attr="visible_rows"))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Each word must match the item's name or group, or a person or role
+        # of an assignment the user may see: a search for a person must not
+        # reveal that they work at another unit.
+        for word in search_term.split():
+            matching = visible_assignments(request).filter(
+                Q(person__initials__icontains=word)
+                | Q(person__name__icontains=word)
+                | Q(role__code__iexact=word),
+                item=OuterRef("pk"),
+            )
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(group__icontains=word) | Exists(matching)
+            )
+        return queryset, False
+
+    @admin.display(description=_("ansvariga"))
+    def responsible(self, item):
+        by_unit = {}
+        for row in item.visible_rows:
+            entry = Responsible(
+                initials=row.person_initials,
+                role_code=row.role_code,
+                deputy=row.priority == Assignment.Priority.DEPUTY,
+            )
+            by_unit.setdefault(row.unit.name if row.unit else _("Hela huvudmannen"), []).append(
+                str(entry)
+            )
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((unit, "; ".join(entries)) for unit, entries in by_unit.items()),
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # A rektor "changes" an item only through its assignment rows; the
+        # item's own fields stay read-only for them (get_readonly_fields).
+        return super().has_change_permission(request, obj) or (
+            request.user.has_perm("registry.change_assignment")
+            and unit_scope(request.user).edits_anything
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_edit_catalogue(request.user):
+            return ["group"]
+        return ["column", "name", "group", "description", "order"]
+
+    def save_model(self, request, obj, form, change):
+        if can_edit_catalogue(request.user):
+            super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None):
+        return not can_edit_catalogue(request.user) or super().revert_disabled(request, obj)
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(UnitPlacedAdminMixin, ScopedHistoryAdmin):
+    form = AssignmentForm
     list_display = ["item", "unit", "person", "role", "kind", "priority"]
-    list_filter = ["item__column__area", "unit", "role", "kind", "priority"]
+    list_filter = ["item__column__area", VisibleUnitFilter, "role", "kind", "priority"]
     search_fields = ["item__name", "person__initials", "person__name", "role__code"]
     autocomplete_fields = ["item", "unit", "person", "role"]
     list_select_related = ["item", "unit", "person", "role"]
+    change_list_template = "admin/registry/assignment/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "flytta-ansvar/",
+                self.admin_site.admin_view(self.reassign_view),
+                name="registry_assignment_reassign",
+            ),
+            path(
+                "andringar/",
+                self.admin_site.admin_view(self.recent_changes_view),
+                name="registry_assignment_recent_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reassign_view(self, request):
+        return admin_views.reassign(request, model_admin=self)
+
+    def recent_changes_view(self, request):
+        return admin_views.recent_changes(request, model_admin=self)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "reassign_url": reverse("admin:registry_assignment_reassign"),
+            "recent_changes_url": reverse("admin:registry_assignment_recent_changes"),
+            "can_reassign": self.has_change_permission(request),
+        }
+        return super().changelist_view(request, extra_context)

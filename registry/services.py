@@ -2,11 +2,16 @@
 
 import csv
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
 
 from organisation.models import (
     Appointment,
@@ -16,6 +21,7 @@ from organisation.models import (
     Position,
     Unit,
 )
+from organisation.queries import MANAGE_UNIT, VIEW_UNIT, unit_scope
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 from registry.notation import parse_responsible
 
@@ -139,3 +145,153 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
             )
             created["assignments"] += assignment_created
     return created
+
+
+# The groups of registry/migrations/0002_groups.py that are granted per unit,
+# and the unit permission each grant gives.
+GRANT_ROLES = {
+    "rektor": MANAGE_UNIT,
+    "läsare": VIEW_UNIT,
+}
+
+
+@transaction.atomic
+def unit_grant(*, user, unit, role):
+    """Let `user` act as `role` ("rektor" or "läsare") at `unit`; unit None = every unit.
+
+    Adds the user to the role's group (model permissions: what), gives the
+    unit permission with django-guardian (object permission: where) and makes
+    the user staff so that admin opens for them. Granting twice changes nothing.
+    """
+    if role not in GRANT_ROLES:
+        raise ValidationError(
+            _("Okänd roll ”%(role)s”: välj rektor eller läsare.") % {"role": role}
+        )
+    user.groups.add(Group.objects.get(name=role))
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    perm = GRANT_ROLES[role]
+    if unit is None:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    else:
+        assign_perm(perm, user, unit)
+
+
+@transaction.atomic
+def unit_revoke(*, user, unit, role):
+    """Take back what unit_grant gave for this unit (the group membership stays)."""
+    perm = GRANT_ROLES[role]
+    if unit is None:
+        app_label, codename = perm.split(".")
+        user.user_permissions.remove(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    else:
+        remove_perm(perm, user, unit)
+
+
+@dataclass
+class ReassignResult:
+    """What a reassignment moves: rows that change person, and rows merged into the target's.
+
+    `merged` holds (row of from_person, existing row of to_person) pairs: the
+    target already carries the same item, unit, role and kind, so the old row
+    is deleted and the kept row becomes ordinarie if either was.
+    """
+
+    moved: list = field(default_factory=list)
+    merged: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.moved) + len(self.merged)
+
+
+def _reassign_plan(*, from_person, to_person, units, areas, user):
+    if from_person.pk == to_person.pk:
+        raise ValidationError(_("Välj två olika personer."))
+    if from_person.organisation_id != to_person.organisation_id:
+        raise ValidationError(
+            _("%(to)s hör till en annan huvudman än %(from)s.")
+            % {"to": to_person, "from": from_person}
+        )
+    scope = unit_scope(user)
+    rows = Assignment.objects.filter(person=from_person).select_related(
+        "item__column__area", "unit", "role", "person"
+    )
+    if units is not None:
+        units = list(units)
+        refused = [unit for unit in units if not scope.can_edit(unit.pk)]
+        if refused:
+            raise PermissionDenied(
+                _("Du får inte ändra ansvar på %(units)s.")
+                % {"units": ", ".join(str(unit) for unit in refused)}
+            )
+        rows = rows.filter(unit__in=units)
+    else:
+        # Everything of from_person that the user may change, and nothing else.
+        rows = rows.filter(scope.editable_q())
+    if areas is not None:
+        rows = rows.filter(item__column__area__in=list(areas))
+    rows = list(rows.order_by("item__column__area__order", "item__column__order", "item__order"))
+    existing = {
+        (row.item_id, row.unit_id, row.role_id, row.kind): row
+        for row in Assignment.objects.filter(
+            person=to_person, item__in={row.item_id for row in rows}
+        )
+    }
+    result = ReassignResult()
+    for row in rows:
+        twin = existing.get((row.item_id, row.unit_id, row.role_id, row.kind))
+        if twin is None:
+            result.moved.append(row)
+        else:
+            result.merged.append((row, twin))
+    return result
+
+
+def assignment_reassign_preview(*, from_person, to_person, units=None, areas=None, user):
+    """What assignment_reassign would do with the same arguments; changes nothing."""
+    return _reassign_plan(
+        from_person=from_person, to_person=to_person, units=units, areas=areas, user=user
+    )
+
+
+@transaction.atomic
+def assignment_reassign(*, from_person, to_person, units=None, areas=None, user):
+    """Move the assignments of from_person to to_person, all or none.
+
+    Used when someone leaves. `units` and `areas` narrow the move (None = all
+    units the user may change, all areas). Where to_person already holds the
+    same item, unit, role and kind the two rows are merged (see
+    ReassignResult). Each change is recorded in history with `user` and a
+    reason naming both people.
+    """
+    result = _reassign_plan(
+        from_person=from_person, to_person=to_person, units=units, areas=areas, user=user
+    )
+    reason = _("Flyttat från %(from)s till %(to)s") % {
+        "from": from_person.initials,
+        "to": to_person.initials,
+    }
+    for row, twin in result.merged:
+        if row.priority == Assignment.Priority.PRIMARY != twin.priority:
+            twin.priority = Assignment.Priority.PRIMARY
+            twin._history_user = user
+            twin._change_reason = reason
+            twin.full_clean()
+            twin.save()
+        row._history_user = user
+        row._change_reason = reason
+        row.delete()
+    for row in result.moved:
+        row.person = to_person
+        row._history_user = user
+        row._change_reason = reason
+        row.full_clean()
+        row.save()
+    return result

@@ -1,0 +1,174 @@
+"""Run every benchmark on SQLite and PostgreSQL: `make bench` (or python bench/run.py).
+
+For each database it builds the synthetic municipality twice with
+`generate_demo` (1 unit and --units units, 200 by default), runs
+bench/pages.py on both (so "unchanged from 1 to 200 units" can be read
+off), then the other bench/*.py scripts (coverage, import/export) on the
+large one, and prints a summary. The databases are kept for the next run
+(--rebuild to build them again): SQLite files under var/bench/, PostgreSQL
+databases digiansvar_bench_u1 and digiansvar_bench_u200 on the server
+BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432; skipped if it
+does not answer). Every figure is relative to a baseline measured in the
+same run; nothing here passes or fails on absolute time.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+# Scripts run here in this order, each on the large database; others' too.
+OWN = {"run.py", "pages.py"}
+TARGET_RATIO = 3
+TARGET_QUERIES = 6
+
+
+def bench_env(url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "digiansvar.settings",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_PLAIN_STATIC": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    return env
+
+
+def run(args, url, **kwargs):
+    return subprocess.run(
+        # -P: bench/ is not put on sys.path (bench/coverage.py would shadow the
+        # coverage package); PYTHONPATH gives the project root instead.
+        [sys.executable, "-P", *args],
+        cwd=ROOT,
+        env=bench_env(url),
+        check=True,
+        **kwargs,
+    )
+
+
+def postgres_server():
+    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    try:
+        import psycopg
+
+        psycopg.connect(server + "/postgres", connect_timeout=3).close()
+    except Exception as error:  # any failure means: no PostgreSQL for this run
+        print(f"PostgreSQL at {server} does not answer ({error}); skipping it.")
+        return None
+    return server
+
+
+def prepare(kind, server, units, seed, rebuild):
+    """A migrated database with the demo municipality of `units` units; returns its URL."""
+    name = f"digiansvar_bench_u{units}"
+    if kind == "sqlite":
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.sqlite3"
+        if rebuild:
+            path.unlink(missing_ok=True)
+        exists = path.exists()
+        url = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+            if rebuild:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            exists = bool(
+                admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            )
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{name}"')
+        url = f"{server}/{name}"
+    run(["manage.py", "migrate", "--noinput", "-v0"], url)
+    if not exists:
+        start = time.perf_counter()
+        run(["manage.py", "generate_demo", "--units", str(units), "--seed", str(seed)], url)
+        print(f"  built {name} on {kind} in {time.perf_counter() - start:.1f} s")
+    return url
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--rebuild", action="store_true", help="build the demo databases again")
+    parser.add_argument(
+        "--only-pages", action="store_true", help="skip the other bench/*.py scripts"
+    )
+    options = parser.parse_args()
+
+    import django
+
+    print(f"# digiansvar benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"# {machine()}, Django {django.get_version()}")
+    others = sorted(p for p in BENCH.glob("*.py") if p.name not in OWN)
+    summary = []
+    for kind in options.databases:
+        server = postgres_server() if kind == "postgres" else None
+        if kind == "postgres" and server is None:
+            continue
+        figures = {}
+        for units in sorted({1, options.units}):
+            print(f"\n## {kind}, demo with {units} unit(s)")
+            url = prepare(kind, server, units, options.seed, options.rebuild)
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                run(["bench/pages.py", "--repeat", str(options.repeat), "--json", out.name], url)
+                figures[units] = json.loads(Path(out.name).read_text())
+        if not options.only_pages:
+            for script in others:
+                print(f"\n## {kind}: {script.name} ({options.units} units)")
+                try:
+                    run([str(script.relative_to(ROOT))], url)
+                except subprocess.CalledProcessError as error:
+                    print(f"  {script.name} failed with exit status {error.returncode}")
+        small, large = figures[min(figures)], figures[max(figures)]
+        for page, row in large["pages"].items():
+            before = small["pages"][page]
+            summary.append(
+                f"| {kind} | {page} | {before['ms']} | {row['ms']} | {row['raw_ms']} | "
+                f"{row['ratio']}× | {before['queries']} → {row['queries']} | {row['peak_kib']} |"
+            )
+
+    print("\n## Summary: one unit's page, demo with 1 unit → with", options.units, "units")
+    print(
+        f"Targets: ≤ {TARGET_RATIO}× the raw query dumped to JSON, ≤ {TARGET_QUERIES} queries, "
+        "unchanged from 1 to N units."
+    )
+    print("\n| database | page | ms (1 unit) | ms (N units) | raw ms | ×raw | queries | peak KiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(summary))
+
+
+if __name__ == "__main__":
+    main()

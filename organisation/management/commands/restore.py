@@ -1,0 +1,72 @@
+"""python manage.py restore FILE: load a backup into an empty database, all or nothing.
+
+Run `migrate` first (the same code version as the backup). The database must
+hold no data, or `--flush` empties it first; flushing and loading happen in
+one transaction, so a broken file leaves the database as it was.
+"""
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.translation import gettext as _
+
+from organisation.management.commands.backup import EXCLUDED
+
+
+def restorable_models():
+    """The models a backup holds: every model except the EXCLUDED apps and models."""
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label in EXCLUDED or meta.label_lower in EXCLUDED:
+            continue
+        if meta.proxy or not meta.managed:
+            continue
+        yield model
+
+
+class Command(BaseCommand):
+    help = _("Läser in en säkerhetskopia från backup i en tom databas (allt eller inget).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help=_("Säkerhetskopian som backup skrev"))
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help=_("Töm databasen först (i samma transaktion som inläsningen)."),
+        )
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args, file, flush, database, **options):
+        with transaction.atomic(using=database):
+            if flush:
+                call_command("flush", interactive=False, database=database, verbosity=0)
+            else:
+                filled = [
+                    model._meta.label
+                    for model in restorable_models()
+                    if model._default_manager.using(database).exists()
+                ]
+                if filled:
+                    raise CommandError(
+                        _(
+                            "Databasen är inte tom (%(models)s). Återställ till en nyss migrerad, "
+                            "tom databas eller ange --flush för att tömma den först."
+                        )
+                        % {"models": ", ".join(filled[:5]) + (" …" if len(filled) > 5 else "")}
+                    )
+            try:
+                call_command("loaddata", file, database=database, verbosity=0)
+            except Exception as error:
+                raise CommandError(
+                    _("Kunde inte läsa in %(file)s, ingenting ändrades: %(error)s")
+                    % {"file": file, "error": error}
+                ) from error
+        counts = {
+            model._meta.label: model._default_manager.using(database).count()
+            for model in restorable_models()
+        }
+        self.stdout.write(
+            _("Återställde %(rows)s rader från %(file)s.")
+            % {"rows": sum(counts.values()), "file": file}
+        )

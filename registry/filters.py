@@ -1,0 +1,84 @@
+"""The blueprint filters as GET parameters: ?area=hygien&role=ITS&person=A.W&q=wifi.
+
+The choices come from lists the view has already fetched (areas, roles, the
+people at the chosen unit), so the form renders and validates without further
+queries; the filtering itself is `registry.queries.items_matching`.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Item
+from registry.queries import items_matching
+
+
+class BlueprintFilter(django_filters.FilterSet):
+    area = django_filters.MultipleChoiceFilter(
+        label=_("Prioritering av områden"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Området ”%(value)s” finns inte.")},
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Roll"),
+        empty_label=_("Alla roller"),
+        error_messages={"invalid_choice": _("Rollen ”%(value)s” finns inte.")},
+    )
+    person = django_filters.ChoiceFilter(
+        label=_("Person"),
+        empty_label=_("Alla personer"),
+        error_messages={"invalid_choice": _("Personen ”%(value)s” har inget ansvar på enheten.")},
+    )
+    q = django_filters.CharFilter(
+        label=_("Vem ansvarar för …?"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("t.ex. wifi")}),
+    )
+
+    def __init__(self, data, *, unit, areas, roles, people, request=None):
+        super().__init__(data, queryset=Item.objects.none(), request=request)
+        self.unit = unit
+        self.areas = {area.slug: area for area in areas}
+        self.roles = {role.code: role for role in roles}
+        self.people = {person.initials: person for person in people}
+        self.filters["area"].extra["choices"] = [(a.slug, a.name) for a in areas]
+        self.filters["role"].extra["choices"] = [(r.code, f"{r.code} – {r.name}") for r in roles]
+        self.filters["person"].extra["choices"] = [
+            (p.initials, f"{p.initials} – {p.name}" if p.name else p.initials) for p in people
+        ]
+
+    class Meta:
+        model = Item
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return self.items()
+
+    @property
+    def qs(self):
+        return self.items()
+
+    def items(self):
+        """The matching items; none while a filter value is invalid (a shared link gone stale)."""
+        if not self.is_valid():
+            return items_matching(unit=self.unit).none()
+        data = self.form.cleaned_data
+        return items_matching(
+            unit=self.unit,
+            areas=[self.areas[slug] for slug in data.get("area") or []],
+            role=self.roles.get(data.get("role") or ""),
+            person=self.people.get(data.get("person") or ""),
+            text=(data.get("q") or "").strip(),
+        )
+
+    @property
+    def is_filtered(self):
+        return any(self.data.get(name) for name in ("area", "role", "person", "q"))
+
+    def error_list(self):
+        """Every error as "field: message" for the page."""
+        return [
+            f"{self.form.fields[name].label}: {message}"
+            for name, messages in self.form.errors.items()
+            for message in messages
+        ]

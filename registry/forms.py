@@ -1,0 +1,150 @@
+"""Admin forms for assignments and the "Flytta ansvar" page.
+
+The database holds what it can (role or person, no duplicate). A deputy
+needing a primary spans rows, so it is checked here: per form for a single
+assignment, across the formset for an item's assignment rows.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Unit
+from organisation.queries import people_visible_to
+from registry.models import Area, Assignment
+
+DEPUTY_WITHOUT_PRIMARY = _(
+    "En ersättare behöver en ordinarie ansvarig för samma ansvarsområde och enhet."
+)
+
+
+class AssignmentForm(forms.ModelForm):
+    # The inline formset checks deputies across its rows instead: the primary
+    # may be added in the same submission.
+    check_deputy = True
+
+    class Meta:
+        model = Assignment
+        fields = ["item", "unit", "role", "person", "kind", "priority", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.check_deputy
+            and cleaned.get("priority") == Assignment.Priority.DEPUTY
+            and cleaned.get("item")
+        ):
+            primaries = Assignment.objects.filter(
+                item=cleaned["item"],
+                unit=cleaned.get("unit"),
+                priority=Assignment.Priority.PRIMARY,
+            ).exclude(pk=self.instance.pk)
+            if not primaries.exists():
+                self.add_error("priority", DEPUTY_WITHOUT_PRIMARY)
+        return cleaned
+
+
+class InlineAssignmentForm(AssignmentForm):
+    check_deputy = False
+
+
+class AssignmentInlineFormSet(forms.BaseInlineFormSet):
+    """An item's assignment rows: no row twice, and every deputy beside a primary."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = {}
+        units_with_primary, units_with_deputy = set(), {}
+        for number, form in enumerate(self.forms, start=1):
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            unit, role, person = data.get("unit"), data.get("role"), data.get("person")
+            if not (role or person):
+                continue
+            key = (unit, role, person, data.get("kind"))
+            if key in seen:
+                raise ValidationError(
+                    gettext("Rad %(row)d är samma ansvarsfördelning som rad %(first)d.")
+                    % {"row": number, "first": seen[key]}
+                )
+            seen[key] = number
+            if data.get("priority") == Assignment.Priority.PRIMARY:
+                units_with_primary.add(unit)
+            else:
+                units_with_deputy.setdefault(unit, number)
+        for unit, number in units_with_deputy.items():
+            if unit not in units_with_primary:
+                raise ValidationError(
+                    gettext("Rad %(row)d (%(unit)s): %(message)s")
+                    % {
+                        "row": number,
+                        "unit": unit or gettext("hela huvudmannen"),
+                        "message": DEPUTY_WITHOUT_PRIMARY,
+                    }
+                )
+
+
+class ReassignForm(forms.Form):
+    """Choose whose assignments move where; units and areas narrow the move."""
+
+    from_person = forms.ModelChoiceField(label=_("Från person"), queryset=None)
+    to_person = forms.ModelChoiceField(label=_("Till person"), queryset=None)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Enheter"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ingen vald: alla enheter du får ändra."),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Områden"),
+        queryset=Area.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Inget valt: alla områden."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = people_visible_to(user).order_by("initials")
+        self.fields["from_person"].queryset = people
+        self.fields["to_person"].queryset = people
+        self.fields["units"].queryset = Unit.objects.editable_by(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("from_person"), cleaned.get("to_person")
+        if source and target and source == target:
+            self.add_error(
+                "to_person", gettext("Välj en annan person än den ansvaret flyttas från.")
+            )
+        return cleaned
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "from_person": data["from_person"],
+            "to_person": data["to_person"],
+            "units": list(data["units"]) or None,
+            "areas": list(data["areas"]) or None,
+        }
+
+
+class UnitGrantForm(forms.Form):
+    """Whom to grant the chosen units, and as what."""
+
+    user = forms.ModelChoiceField(label=_("Användare"), queryset=None)
+    role = forms.ChoiceField(
+        label=_("Som"),
+        choices=[("rektor", _("Rektor / enhetsredaktör")), ("läsare", _("Läsare"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)

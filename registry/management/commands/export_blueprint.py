@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from organisation.models import Unit
+from registry.models import Item
+from registry.resources import EXPORT_FORMATS, blueprint_dataset, dataset_to_bytes
+
+
+class Command(BaseCommand):
+    help = (
+        "Export the blueprint (Enhet;Område;Kolumn;Ansvarsområde;Ansvariga;Beskrivning), "
+        "csv to standard output unless -o is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", metavar="SLUG", help="only this unit (default: all)")
+        parser.add_argument("--format", choices=EXPORT_FORMATS, help="default: from -o, or csv")
+        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+        parser.add_argument(
+            "--user", metavar="USERNAME", help="export only the units this user may see"
+        )
+        parser.add_argument(
+            "--bom", action="store_true", help="start csv with a byte-order mark (for Excel)"
+        )
+
+    def handle(self, *args, unit, format, output, user, bom, **options):
+        file_format = format or (Path(output).suffix.lstrip(".").lower() if output else "csv")
+        if file_format not in EXPORT_FORMATS:
+            raise CommandError(f"Unknown format {file_format!r}; use one of {EXPORT_FORMATS}.")
+        if file_format != "csv" and not output:
+            raise CommandError(f"{file_format} is binary: give a file with -o.")
+        units = Unit.objects.all()
+        if user:
+            try:
+                units = units.visible_to(get_user_model().objects.get(username=user))
+            except get_user_model().DoesNotExist as error:
+                raise CommandError(f"No user {user!r}.") from error
+        if unit:
+            units = units.filter(slug=unit)
+            if not units.exists():
+                raise CommandError(f"No unit {unit!r} (or not visible to the user).")
+        dataset = blueprint_dataset(
+            units=units, items=Item.objects.all(), organisation_wide=not unit
+        )
+        content = dataset_to_bytes(dataset, file_format, bom=bom)
+        if output:
+            Path(output).write_bytes(content)
+            self.stderr.write(f"{len(dataset)} rows written to {output}.")
+        else:
+            self.stdout.write(content.decode("utf-8"), ending="")

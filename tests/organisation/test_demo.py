@@ -1,0 +1,80 @@
+import pytest
+from django.core.management import call_command
+
+from organisation.models import Appointment, ITCouncilMembership, Person, Position, Unit
+from organisation.queries import coverage_report
+from organisation.services import demo_organisation_generate
+from registry.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    units = list(Unit.objects.filter(organisation__slug="demokommunen").values_list("name", "kind"))
+    people = list(
+        Person.objects.filter(organisation__slug="demokommunen")
+        .order_by("initials")
+        .values_list("initials", "name")
+    )
+    assignments = sorted(
+        Assignment.objects.filter(unit__organisation__slug="demokommunen").values_list(
+            "unit__slug", "item__name", "role__code", "person__initials", "priority"
+        ),
+        key=str,
+    )
+    return units, people, assignments
+
+
+def test_generate_demo_builds_a_municipality_with_gaps(seed):
+    result = demo_organisation_generate(units=12, seed=7)
+    assert result["created"] and result["units"] == 12
+    units = Unit.objects.filter(organisation__slug="demokommunen")
+    assert {unit.kind for unit in units} == {Unit.Kind.SCHOOL, Unit.Kind.PRESCHOOL}
+    # Every unit has a rektor; the developers cover all four focuses.
+    assert Appointment.objects.filter(unit__in=units, position__code="rektor").count() == 12
+    focuses = set(
+        Appointment.objects.filter(
+            person__organisation__slug="demokommunen", position__code="verksamhetsutvecklare"
+        ).values_list("focus", flat=True)
+    )
+    assert focuses == {"pedagogik", "system", "teknik", "webb"}
+    for code in ("it-strateg", "ekonom", "chef-verksamhetsutvecklare"):
+        assert Appointment.objects.filter(
+            person__organisation__slug="demokommunen", position__code=code
+        ).exists()
+    assert (
+        ITCouncilMembership.objects.filter(
+            council__organisation__slug="demokommunen", is_leader=True
+        ).count()
+        == 2
+    )
+    # Around 300 assignments per unit, like Årstaviken's 164 plus deputies.
+    assert 250 * 12 < Assignment.objects.filter(unit__in=units).count() < 330 * 12
+
+    report = coverage_report(units=units)
+    assert any(f.subject == "Hanteringsansvarig" for f in report.missing_positions)
+    assert report.items_without_responsible
+    assert report.single_person_items
+
+
+def test_generate_demo_is_deterministic_and_leaves_an_existing_demo_alone(seed):
+    demo_organisation_generate(units=4, seed=3)
+    first = snapshot()
+    again = demo_organisation_generate(units=9, seed=99)
+    assert not again["created"] and again["units"] == 4
+    assert snapshot() == first
+
+    demo_organisation_generate(units=4, seed=3, reset=True)
+    assert snapshot() == first
+    demo_organisation_generate(units=4, seed=4, reset=True)
+    assert snapshot() != first
+
+
+def test_generate_demo_command_reports_counts(seed, capsys):
+    call_command("generate_demo", "--units", "3", "--seed", "1")
+    assert "3 enheter" in capsys.readouterr().out
+    call_command("generate_demo", "--units", "3", "--seed", "1")
+    assert "--reset" in capsys.readouterr().out
+    # The seed's own unit is untouched.
+    assert Unit.objects.filter(slug="arstaviken").exists()
+    assert Position.objects.filter(code="hanteringsansvarig").exists()

@@ -1,0 +1,135 @@
+import pytest
+
+from organisation.models import Appointment, Position, ProblemKind, ServiceAgreement
+from organisation.queries import (
+    STEP_DEVELOPER,
+    STEP_FIRST_LINE,
+    STEP_IT_MENTOR,
+    STEP_IT_UNIT,
+    STEP_PEDAGOGUE,
+    STEP_SUPPLIER,
+    support_chain,
+)
+from tests.factories import AppointmentFactory, PersonFactory, PositionFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def positions():
+    codes = {
+        Position.Code.PRINCIPAL: Position.Level.UNIT,
+        Position.Code.IT_MENTOR: Position.Level.UNIT,
+        Position.Code.FIRST_LINE_CONTACT: Position.Level.UNIT,
+        Position.Code.DEVELOPER: Position.Level.SHARED,
+        Position.Code.DEVELOPER_MANAGER: Position.Level.SHARED,
+    }
+    return {
+        code: PositionFactory(code=code, name=code, level=level) for code, level in codes.items()
+    }
+
+
+@pytest.fixture
+def unit(positions):
+    unit = UnitFactory(slug="norra", name="Norra skolan")
+    AppointmentFactory(
+        person=PersonFactory(initials="H.A", name="Hanna Ansvarig", email="hanna@example.org"),
+        position=positions[Position.Code.FIRST_LINE_CONTACT],
+        unit=unit,
+    )
+    AppointmentFactory(
+        person=PersonFactory(initials="I.H", name="Ivar Handledare"),
+        position=positions[Position.Code.IT_MENTOR],
+        unit=unit,
+    )
+    AppointmentFactory(
+        person=PersonFactory(initials="R.E", name="Rut Rektor"),
+        position=positions[Position.Code.PRINCIPAL],
+        unit=unit,
+    )
+    for initials, focus in [("V.T", "teknik"), ("V.P", "pedagogik"), ("V.S", "system")]:
+        AppointmentFactory(
+            person=PersonFactory(initials=initials, name=f"Utvecklare {focus}", phone="054-1"),
+            position=positions[Position.Code.DEVELOPER],
+            unit=None,
+            focus=focus,
+        )
+    return unit
+
+
+def names(step):
+    return [person.name for person in step.people]
+
+
+def test_technical_problem_goes_pedagogue_first_line_then_it_unit_by_default(unit):
+    steps = support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY)
+    assert [step.kind for step in steps] == [STEP_PEDAGOGUE, STEP_FIRST_LINE, STEP_IT_UNIT]
+    assert names(steps[1]) == ["Hanna Ansvarig"]
+    assert steps[1].people[0].email == "hanna@example.org"
+    assert steps[1].people[0].url == "/person/H.A/"
+
+
+def test_pedagogical_problem_goes_to_it_mentor_then_developer_with_that_focus(unit):
+    steps = support_chain(unit=unit, kind="pedagogik")
+    assert [step.kind for step in steps] == [STEP_PEDAGOGUE, STEP_IT_MENTOR, STEP_DEVELOPER]
+    assert names(steps[1]) == ["Ivar Handledare"]
+    assert names(steps[2]) == ["Utvecklare pedagogik"]
+
+
+def test_chain_follows_the_service_agreement(unit):
+    ServiceAgreement.objects.create(
+        organisation=unit.organisation,
+        technology_handler=ServiceAgreement.Handler.DEVELOPER,
+        systems_handler=ServiceAgreement.Handler.SUPPLIER,
+        supplier_name="Skolsystem AB",
+        supplier_phone="08-123 45",
+    )
+    technical = support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY)
+    assert [step.kind for step in technical] == [STEP_PEDAGOGUE, STEP_FIRST_LINE, STEP_DEVELOPER]
+    assert names(technical[2]) == ["Utvecklare teknik"]
+
+    system = support_chain(unit=unit, kind=ProblemKind.SYSTEMS)
+    assert [step.kind for step in system] == [
+        STEP_PEDAGOGUE,
+        STEP_FIRST_LINE,
+        STEP_DEVELOPER,
+        STEP_SUPPLIER,
+    ]
+    assert names(system[2]) == ["Utvecklare system"]
+    assert system[3].people[0].name == "Skolsystem AB"
+    assert system[3].people[0].phone == "08-123 45"
+
+
+def test_it_unit_contact_comes_from_the_agreement(unit):
+    ServiceAgreement.objects.create(
+        organisation=unit.organisation, it_unit_name="Kommunens IT", it_unit_email="it@example.org"
+    )
+    step = support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY)[-1]
+    assert step.label == "Kommunens IT"
+    assert step.people[0].email == "it@example.org"
+
+
+def test_unit_without_first_line_contact_points_to_the_principal(unit):
+    Appointment.objects.filter(unit=unit, position__code=Position.Code.FIRST_LINE_CONTACT).delete()
+    step = support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY)[1]
+    assert step.missing
+    assert names(step) == ["Rut Rektor"]
+
+
+def test_developers_of_another_organisation_are_not_in_the_chain(unit, positions):
+    from tests.factories import OrganisationFactory
+
+    other = OrganisationFactory(slug="annan", name="Annan kommun")
+    AppointmentFactory(
+        person=PersonFactory(organisation=other, initials="X.P", name="Främling"),
+        position=positions[Position.Code.DEVELOPER],
+        unit=None,
+        focus="pedagogik",
+    )
+    steps = support_chain(unit=unit, kind=ProblemKind.PEDAGOGY)
+    assert names(steps[-1]) == ["Utvecklare pedagogik"]
+
+
+def test_support_chain_uses_two_queries(unit, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        support_chain(unit=unit, kind=ProblemKind.SYSTEMS)

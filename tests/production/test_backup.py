@@ -1,0 +1,103 @@
+"""Backup and restore: everything comes back, and a failed restore changes nothing."""
+
+import gzip
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from guardian.shortcuts import assign_perm
+
+from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
+from registry.models import Assignment, Item, Role
+from registry.resources import blueprint_dataset
+
+# flush and loaddata run their own transactions: test them as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def snapshot():
+    """What a user would notice: the exported blueprint, the grants, the history."""
+    export = blueprint_dataset(units=Unit.objects.order_by("slug"), items=Item.objects.all())
+    return {
+        "export": export.export("csv"),
+        "assignments": sorted(
+            Assignment.objects.values_list(
+                "item__name", "unit__slug", "role__code", "person__initials", "kind", "priority"
+            )
+        ),
+        "user_grants": sorted(
+            UnitUserObjectPermission.objects.values_list(
+                "user__username", "permission__codename", "content_object__slug"
+            )
+        ),
+        "group_grants": sorted(
+            UnitGroupObjectPermission.objects.values_list(
+                "group__name", "permission__codename", "content_object__slug"
+            )
+        ),
+        "model_perms": sorted(User.objects.values_list("username", "user_permissions__codename")),
+        "groups": sorted(User.objects.values_list("username", "groups__name")),
+        "passwords": sorted(User.objects.values_list("username", "password")),
+        "assignment_history": Assignment.history.count(),
+        "person_history": sorted(Person.history.values_list("initials", "history_type")),
+    }
+
+
+@pytest.fixture
+def filled(seed):
+    unit = Unit.objects.get(slug="arstaviken")
+    rektor = User.objects.create_user("rektor", password="pw-rektor-1")
+    assign_perm("organisation.manage_unit", rektor, unit)
+    assign_perm("registry.change_assignment", rektor)
+    editors = Group.objects.create(name="Redaktörer")
+    assign_perm("organisation.view_unit", editors, unit)
+    rektor.groups.add(editors)
+    # A change after the seed, so the history has more than creations.
+    assignment = Assignment.objects.filter(unit=unit).first()
+    assignment.role = Role.objects.get(code="LÄR")
+    assignment.save()
+
+
+def test_backup_wipe_restore_gives_the_same_export_grants_and_history(filled, tmp_path):
+    before = snapshot()
+    file = tmp_path / "backup.json.gz"
+
+    call_command("backup", str(file))
+    call_command("flush", interactive=False)
+    assert Assignment.objects.count() == 0 and User.objects.count() == 0
+    call_command("restore", str(file))
+
+    assert snapshot() == before
+    assert len(before["user_grants"]) == 1 and len(before["group_grants"]) == 1
+    assert before["export"].count("\n") > 150
+
+
+def test_restore_refuses_a_database_that_holds_data(filled, tmp_path):
+    file = tmp_path / "backup.json"
+    call_command("backup", str(file))
+    Assignment.objects.filter(unit__slug="arstaviken").first().delete()
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="inte tom"):
+        call_command("restore", str(file))
+    assert snapshot() == before
+
+
+def test_a_broken_backup_with_flush_leaves_the_database_as_it_was(filled, tmp_path):
+    file = tmp_path / "backup.json.gz"
+    call_command("backup", str(file))
+    data = gzip.decompress(file.read_bytes())
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(gzip.compress(data[: len(data) * 2 // 3]))
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="ingenting ändrades"):
+        call_command("restore", str(broken), flush=True)
+    assert snapshot() == before
+
+
+def test_backup_refuses_a_name_restore_could_not_read(db, tmp_path):
+    with pytest.raises(CommandError, match="ska sluta på .json"):
+        call_command("backup", str(tmp_path / "backup.dump"))
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,169 @@
+"""The reads behind the blueprint pages: scope, filters and the matrix grouping."""
+
+import pytest
+
+from registry.models import Assignment
+from registry.queries import (
+    assignments_at,
+    blueprint_matrix,
+    grid_rows,
+    items_matching,
+    people_visible,
+)
+from tests.factories import (
+    AppointmentFactory,
+    AreaFactory,
+    AssignmentFactory,
+    ColumnFactory,
+    ItemFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    organisation = OrganisationFactory()
+    unit = UnitFactory(organisation=organisation, slug="norra")
+    other = UnitFactory(organisation=organisation, slug="sodra")
+    its = RoleFactory(code="ITS", name="IT-samordnare", order=0)
+    teacher = RoleFactory(code="LÄR", name="Lärare", order=13)
+    area1 = AreaFactory(slug="hygien", name="HYGIEN", order=0)
+    area2 = AreaFactory(slug="pedagogik", name="PEDAGOGIK", order=1)
+    col1 = ColumnFactory(area=area1, name="Infrastruktur", order=0)
+    col2 = ColumnFactory(area=area2, name="Undervisning", order=0)
+    col3 = ColumnFactory(area=area2, name="Elevens vardag", order=1)
+    wifi = ItemFactory(column=col1, name="WiFi / Nätverk", order=0)
+    printer = ItemFactory(column=col1, name="Skrivare", order=1)
+    teams = ItemFactory(column=col2, name="Teams", order=0)
+    grading = ItemFactory(
+        column=col3, name="Skolplattform | Betyg", description="Omdömen och betyg", order=0
+    )
+    anna = PersonFactory(organisation=organisation, initials="A.W", name="Anna W")
+    bo = PersonFactory(organisation=organisation, initials="B.O", name="Bo O")
+    AssignmentFactory(item=wifi, unit=unit, role=its, person=anna)
+    AssignmentFactory(item=printer, unit=unit, role=its, person=None)
+    AssignmentFactory(item=printer, unit=unit, role=None, person=bo, order=1)
+    AssignmentFactory(item=teams, unit=other, role=its, person=bo)
+    AssignmentFactory(item=grading, unit=None, role=teacher, person=None)
+    return locals()
+
+
+def test_assignments_at_a_unit_include_organisation_wide_ones_only(data):
+    rows = set(assignments_at([data["unit"]]).values_list("item__name", "unit__slug"))
+    assert rows == {
+        ("WiFi / Nätverk", "norra"),
+        ("Skrivare", "norra"),
+        ("Skolplattform | Betyg", None),
+    }
+
+
+def test_organisation_wide_person_of_another_huvudman_is_left_out(data):
+    stranger = PersonFactory(organisation=OrganisationFactory(slug="x", name="X"), initials="Z")
+    AssignmentFactory(item=data["wifi"], unit=None, role=None, person=stranger)
+    assert not assignments_at([data["unit"]]).filter(person=stranger).exists()
+
+
+def test_people_visible_are_those_responsible_or_appointed_at_the_units(data):
+    appointed = AppointmentFactory(
+        person=PersonFactory(organisation=data["organisation"], initials="H.A"),
+        unit=data["unit"],
+    ).person
+    elsewhere = AppointmentFactory(
+        person=PersonFactory(organisation=data["organisation"], initials="E.L"),
+        unit=data["other"],
+    ).person
+    visible = set(people_visible([data["unit"]]))
+    assert {data["anna"], data["bo"], appointed} <= visible
+    assert elsewhere not in visible
+
+
+def names(items):
+    return [item.name for item in items]
+
+
+def test_role_and_person_together_mean_one_assignment_with_both(data):
+    unit = data["unit"]
+    assert names(items_matching(unit=unit, role=data["its"], person=data["anna"])) == [
+        "WiFi / Nätverk"
+    ]
+    # Bo is responsible for Skrivare, but without the role ITS.
+    assert names(items_matching(unit=unit, role=data["its"], person=data["bo"])) == []
+    assert names(items_matching(unit=unit, person=data["bo"])) == ["Skrivare"]
+    # Bo's Teams is at the other unit.
+    assert "Teams" not in names(items_matching(unit=unit, person=data["bo"]))
+
+
+def test_text_search_covers_name_group_and_description(data):
+    unit = data["unit"]
+    assert names(items_matching(unit=unit, text="wifi")) == ["WiFi / Nätverk"]
+    assert names(items_matching(unit=unit, text="skolplattform")) == ["Skolplattform | Betyg"]
+    assert names(items_matching(unit=unit, text="omdömen")) == ["Skolplattform | Betyg"]
+
+
+def test_areas_filter_keeps_poster_order(data):
+    unit = data["unit"]
+    area2 = data["area2"]
+    assert names(items_matching(unit=unit, areas=[area2])) == ["Teams", "Skolplattform | Betyg"]
+    assert len(items_matching(unit=unit, areas=[data["area1"], area2])) == 4
+
+
+def test_matrix_groups_items_by_area_and_column_with_chips(data, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+        structure = [
+            (
+                block.area.name,
+                [(col.column.name, names(r.item for r in col.rows)) for col in block.columns],
+            )
+            for block in matrix.areas
+        ]
+        chips = {row.item.name: [chip.label for chip in row.chips] for row in matrix.rows}
+    assert structure == [
+        ("HYGIEN", [("Infrastruktur", ["WiFi / Nätverk", "Skrivare"])]),
+        (
+            "PEDAGOGIK",
+            [("Undervisning", ["Teams"]), ("Elevens vardag", ["Skolplattform | Betyg"])],
+        ),
+    ]
+    assert chips == {
+        "WiFi / Nätverk": ["A.W · ITS"],
+        "Skrivare": ["ITS", "B.O"],
+        "Teams": [],  # Bo's Teams is the other unit's
+        "Skolplattform | Betyg": ["LÄR"],
+    }
+    assert matrix.count == 4
+    assert [role.code for role in matrix.roles] == ["ITS", "LÄR"]
+    assert matrix.has_person_only
+
+
+def test_chip_describes_name_and_role_and_links_where_it_should(data):
+    matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    wifi, printer = matrix.areas[0].columns[0].rows
+    chip = wifi.chips[0]
+    assert chip.description == "Anna W, IT-samordnare"
+    assert chip.url == "/person/A.W/"
+    role_only, person_only = printer.chips
+    assert role_only.url == "/roll/ITS/" and role_only.colour == 0
+    assert person_only.colour is None and person_only.description == "Bo O"
+    assert wifi.support and not matrix.areas[1].columns[0].rows[0].support
+
+
+def test_deputy_chip(data):
+    Assignment.objects.filter(item=data["wifi"]).update(priority=Assignment.Priority.DEPUTY)
+    matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    assert matrix.rows[0].chips[0].deputy
+
+
+def test_grid_rows_have_one_cell_per_role_plus_one_without_role(data):
+    matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    areas = grid_rows(matrix)
+    assert matrix.grid_width == 4  # item + ITS + LÄR + no role
+    (_hygien, rows), _pedagogik = areas
+    printer_row, cells = rows[1]
+    assert printer_row.item.name == "Skrivare"
+    assert [[chip.label for chip in cell] for cell in cells] == [["ITS"], [], ["B.O"]]

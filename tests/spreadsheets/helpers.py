@@ -1,0 +1,36 @@
+"""Shared helpers for the spreadsheet tests: files from the seed, and the database's state."""
+
+import csv
+import io
+
+from organisation.models import Unit
+from registry.models import Assignment, Item
+from registry.resources import blueprint_dataset, dataset_to_bytes
+from registry.services import SEED_BLUEPRINT
+
+
+def seed_text():
+    return SEED_BLUEPRINT.read_text(encoding="utf-8")
+
+
+def csv_with(*rows, header=None):
+    """The seed csv's header and the given rows (lists of six cells), `;`-separated."""
+    stream = io.StringIO()
+    stream.write((header or seed_text().partition("\n")[0]) + "\n")
+    csv.writer(stream, delimiter=";", lineterminator="\n").writerows(rows)
+    return stream.getvalue().encode("utf-8")
+
+
+def database_state():
+    """Everything an import may change: the full export, counts and history rows."""
+    export = dataset_to_bytes(
+        blueprint_dataset(units=Unit.objects.all(), items=Item.objects.all()), "csv"
+    )
+    return (
+        export,
+        Item.objects.count(),
+        Assignment.objects.count(),
+        Item.history.count(),
+        Assignment.history.count(),
+        list(Assignment.objects.values_list("pk", "priority", "order").order_by("pk")),
+    )
