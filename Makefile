@@ -53,6 +53,16 @@ lint: $(VENV)/.installed-dev
 check-migrations: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks and the load test print figures (see bench/RESULTS.md); they are
+# never part of `make test`. BENCH_ARGS e.g. "--databases sqlite --rebuild".
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+loadtest: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	PYTHON=$(BIN)/python bash bench/loadtest.sh
+
 messages: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv*' --ignore 'staticfiles/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv*'

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from organisation.models import Appointment, Position, ProblemKind, ServiceAgreement
 from organisation.queries import (
@@ -10,7 +11,13 @@ from organisation.queries import (
     STEP_SUPPLIER,
     support_chain,
 )
-from tests.factories import AppointmentFactory, PersonFactory, PositionFactory, UnitFactory
+from tests.factories import (
+    AppointmentFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PositionFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +124,6 @@ def test_unit_without_first_line_contact_points_to_the_principal(unit):
 
 
 def test_developers_of_another_organisation_are_not_in_the_chain(unit, positions):
-    from tests.factories import OrganisationFactory
-
     other = OrganisationFactory(slug="annan", name="Annan kommun")
     AppointmentFactory(
         person=PersonFactory(organisation=other, initials="X.P", name="Främling"),
@@ -133,3 +138,14 @@ def test_developers_of_another_organisation_are_not_in_the_chain(unit, positions
 def test_support_chain_uses_two_queries(unit, django_assert_num_queries):
     with django_assert_num_queries(2):
         support_chain(unit=unit, kind=ProblemKind.SYSTEMS)
+
+
+def test_agreement_that_sends_problems_to_the_supplier_must_name_it(unit):
+    agreement = ServiceAgreement(
+        organisation=unit.organisation, systems_handler=ServiceAgreement.Handler.SUPPLIER
+    )
+    with pytest.raises(ValidationError) as error:
+        agreement.full_clean()
+    assert "supplier_name" in error.value.message_dict
+    agreement.supplier_name = "Skolsystem AB"
+    agreement.full_clean()

@@ -311,6 +311,10 @@ def test_organisation_wide_rows_need_organisation_wide_permission(seed, django_u
         "Rad 2, kolumn ”Enhet”, värde ””: Du får inte ändra ansvar för hela huvudmannen",
         user=user,
     )
+    # An unchanged organisation-wide row (as in the rektor's own export) is fine.
+    unchanged = run(csv_with(["", *WIFI[1:4], "", ""], WIFI), user=user)
+    assert (unchanged.errors, unchanged.has_changes) == ([], False)
+
     user.user_permissions.add(Permission.objects.get(codename="manage_unit"))
     user = django_user_model.objects.get(pk=user.pk)
     result = run(csv_with(["", *WIFI[1:]]), user=user)
@@ -419,3 +423,42 @@ def test_file_over_the_size_limit_is_rejected(seed, settings):
         "blueprint.csv",
         f"Filen är {len(content)} byte, större än gränsen 1000 byte.",
     )
+
+
+def test_without_catalogue_rights_items_cannot_be_added_or_described(seed, django_user_model):
+    from guardian.shortcuts import assign_perm
+
+    user = django_user_model.objects.create_user("rektor")
+    assign_perm("organisation.manage_unit", user, Unit.objects.get(slug="arstaviken"))
+    assert_rejected(
+        csv_with(["arstaviken", "HYGIEN", "Infrastruktur och resurser", "Ny sak", "ITS", ""]),
+        "blueprint.csv",
+        "Rad 2, kolumn ”Ansvarsområde”, värde ”Ny sak”: Okänt ansvarsområde i kolumnen "
+        "Infrastruktur och resurser; du får inte lägga till nya.",
+        user=user,
+    )
+    assert_rejected(
+        csv_with([*WIFI[:4], "A.W ITS", "Ny text"]),
+        "blueprint.csv",
+        "Rad 2, kolumn ”Beskrivning”, värde ”Ny text”: Du får inte ändra ansvarsområdets "
+        "beskrivning",
+        user=user,
+    )
+    user.user_permissions.add(Permission.objects.get(codename="change_item"))
+    user = django_user_model.objects.get(pk=user.pk)
+    assert run(csv_with([*WIFI[:4], "A.W ITS", "Ny text"]), user=user).applied
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "ods", "csv"])
+def test_formula_like_text_survives_a_round_trip_as_text(seed, file_format):
+    item = Item.objects.get(name="Budget")
+    item.description = "=cmd|' /C calc'!A0"
+    item.save()
+    content = seed_export(file_format)
+    if file_format == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    result = run(content, f"seed.{file_format}")
+    assert (result.errors, result.has_changes) == ([], False)
