@@ -59,3 +59,21 @@ def test_administrator_grants_units_with_the_admin_action(world, as_user, django
     assert response.status_code == 302
     newcomer = django_user_model.objects.get(pk=newcomer.pk)
     assert list(Unit.objects.editable_by(newcomer)) == [world.unit_b]
+
+
+@pytest.mark.django_db
+def test_administrators_may_edit_the_service_agreement_and_others_only_read_it():
+    def codenames(name):
+        return set(
+            Group.objects.get(name=name)
+            .permissions.filter(codename__endswith="_serviceagreement")
+            .values_list("codename", flat=True)
+        )
+
+    assert codenames("administratör") == {
+        "view_serviceagreement",
+        "add_serviceagreement",
+        "change_serviceagreement",
+        "delete_serviceagreement",
+    }
+    assert codenames("rektor") == {"view_serviceagreement"}
