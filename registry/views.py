@@ -15,6 +15,7 @@ from organisation.queries import support_chain
 from registry import queries
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
+from registry.resources import blueprint_dataset
 
 SESSION_UNIT = "registry_unit"
 EXPORT_FORMATS = {
@@ -55,18 +56,23 @@ def _is_htmx(request):
     return "HX-Request" in request.headers and "HX-History-Restore-Request" not in request.headers
 
 
-def _filtered(request, units):
-    """The chosen unit, its filter form and the matrix of the filtered items."""
+def _filter(request, units):
+    """The chosen unit and the filters bound to the request's GET parameters."""
     unit = _chosen_unit(request, units)
-    roles = list(Role.objects.all())
     filterset = BlueprintFilter(
         request.GET,
         unit=unit,
         areas=list(Area.objects.all()),
-        roles=roles,
+        roles=list(Role.objects.all()),
         people=list(queries.people_at(unit)),
         request=request,
     )
+    return unit, filterset
+
+
+def _filtered(request, units):
+    """The chosen unit, its filter form and the matrix of the filtered items."""
+    unit, filterset = _filter(request, units)
     matrix = queries.blueprint_matrix(unit=unit, items=filterset.items())
     query = request.GET.copy()
     query.pop("format", None)
@@ -122,19 +128,17 @@ def blueprint_grid(request):
 
 def blueprint_export(request):
     """The filtered blueprint of the chosen unit as xlsx or csv (format of registry.resources)."""
-    from registry.resources import blueprint_dataset
-
     file_format = request.GET.get("format", "xlsx")
     if file_format not in EXPORT_FORMATS:
         raise Http404(_("Okänt filformat."))
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    context = _filtered(request, units)
-    unit = context["unit"]
-    dataset = blueprint_dataset(units=[unit], items=context["filter"].items())
+    unit, filterset = _filter(request, units)
+    dataset = blueprint_dataset(units=[unit], items=filterset.items())
     response = HttpResponse(dataset.export(file_format), content_type=EXPORT_FORMATS[file_format])
-    version = context["blueprint"].version if context["blueprint"] else ""
+    blueprint = Blueprint.objects.first()
+    version = blueprint.version if blueprint else ""
     filename = "-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response

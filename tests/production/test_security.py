@@ -176,6 +176,21 @@ class TestLoginThrottling:
         other_address = self.post_login(client, "rektor", "ratt-losenord-1", "10.0.0.8")
         assert other_address.status_code == 302
 
+    def test_behind_the_proxy_each_client_address_counts_not_the_proxys(
+        self, client, django_user_model, settings
+    ):
+        # What DJANGO_BEHIND_PROXY=1 sets: the address comes from X-Forwarded-For.
+        settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+        django_user_model.objects.create_user("rektor", password="ratt-losenord-1")
+        url = reverse("login")
+        wrong = {"username": "rektor", "password": "fel"}
+        right = {"username": "rektor", "password": "ratt-losenord-1"}
+        proxy = {"REMOTE_ADDR": "127.0.0.1"}
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(url, wrong, HTTP_X_FORWARDED_FOR="10.0.0.7", **proxy)
+        assert client.post(url, right, HTTP_X_FORWARDED_FOR="10.0.0.7", **proxy).status_code == 429
+        assert client.post(url, right, HTTP_X_FORWARDED_FOR="10.0.0.8", **proxy).status_code == 302
+
     def test_a_successful_login_resets_the_count(self, client, django_user_model, settings):
         django_user_model.objects.create_user("rektor", password="ratt-losenord-1")
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):
