@@ -14,6 +14,7 @@ Nothing here passes or fails; it prints figures.
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -42,7 +43,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from organisation.models import Organisation, Unit  # noqa: E402
+from organisation.models import Unit  # noqa: E402
 from registry.imports import blueprint_import  # noqa: E402
 from registry.models import Assignment, Item  # noqa: E402
 from registry.resources import blueprint_dataset, dataset_to_bytes  # noqa: E402
@@ -97,11 +98,16 @@ def main():
             raise Rollback
     except Rollback:
         pass
+    finally:
+        if TEMPORARY:
+            connection.close()
+            shutil.rmtree(TEMPORARY, ignore_errors=True)
 
 
 def run(options):
     seed_load()
-    organisation = Organisation.objects.first()
+    # The seed's huvudman: the people the file names belong to it.
+    organisation = Unit.objects.get(slug=SEED_UNIT).organisation
     units = Unit.objects.bulk_create(
         [
             Unit(organisation=organisation, slug=f"bench-{n}", name=f"Benchskola {n}")

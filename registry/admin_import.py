@@ -191,11 +191,14 @@ class BlueprintSpreadsheetMixin:
         }
         result, problems = self._run(request, content, options, dry_run=True)
         context.update(result=result, problems=problems, options=options)
-        if result and not problems:
+        if result and not problems and result.has_changes:
             token = uuid.uuid4().hex
             MediaStorage(name=token, MEDIA_FOLDER="blueprint-imports").save(content)
+            # A new upload abandons the user's earlier previews: drop their files.
             pending = request.session.get(SESSION_KEY, {})
-            pending[token] = options
+            for old_token in pending:
+                MediaStorage(name=old_token, MEDIA_FOLDER="blueprint-imports").remove()
+            pending = {token: options}
             request.session[SESSION_KEY] = pending
             context.update(
                 token=token,
@@ -213,14 +216,18 @@ class BlueprintSpreadsheetMixin:
             # Not this user's upload, or already imported.
             raise PermissionDenied
         storage = MediaStorage(name=token, MEDIA_FOLDER="blueprint-imports")
-        content = storage.read()
-        result, problems = self._run(request, content, options, dry_run=False)
         pending = request.session[SESSION_KEY]
         del pending[token]
         request.session[SESSION_KEY] = pending
-        storage.remove()
+        try:
+            content = storage.read()
+        except OSError:
+            problems = [_("Den uppladdade filen finns inte längre; ladda upp den igen.")]
+        else:
+            result, problems = self._run(request, content, options, dry_run=False)
+            storage.remove()
         if problems:
-            # The database changed between preview and confirm.
+            # The file vanished, or the database changed since the preview.
             context = self._context(
                 request,
                 form=ImportForm(user=request.user),

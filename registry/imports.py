@@ -58,6 +58,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # A zip bomb guard for xlsx/ods: the unpacked sheet may be this many times the limit.
 MAX_UNPACKED_FACTOR = 20
+# Guards memory against a tiny ods that repeats one row millions of times.
+MAX_ROWS = 200_000
 ITEM_NAME_MAX = Item._meta.get_field("name").max_length
 
 NEW = "new"
@@ -146,7 +148,17 @@ def read_table(content, filename):
             ]
         )
     reader = {"csv": read_csv, "xlsx": read_xlsx, "ods": read_ods, "json": read_json}
-    table = [[cell_text(cell) for cell in row] for row in reader[file_format](content)]
+    raw = reader[file_format](content)
+    if len(raw) > MAX_ROWS + 1:
+        raise FileProblems(
+            [
+                Problem(
+                    _("Filen har fler än %(max)s rader.")
+                    % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
+                )
+            ]
+        )
+    table = [[cell_text(cell) for cell in row] for row in raw]
     numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
     if not numbered:
         raise FileProblems([Problem(_("Filen är tom."))])
@@ -222,11 +234,18 @@ def read_csv(content):
     # header line tells which (it holds no quoted separators).
     first_line = text.partition("\n")[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return list(reader)
     except csv.Error as error:
+        # Typically a stray quote: "abc"def. The line is the file's, not a row number.
         raise FileProblems(
-            [Problem(_("CSV-filen kan inte läsas: %(error)s.") % {"error": error})]
+            [
+                Problem(
+                    _("Rad %(line)s i filen: citattecknen stämmer inte (%(error)s).")
+                    % {"line": reader.line_num, "error": error}
+                )
+            ]
         ) from error
 
 
@@ -291,11 +310,12 @@ def read_ods(content):
                 continue
             repeat = int(cell.get(f"{{{TABLE_NS}}}number-columns-repeated", "1"))
             value = ods_cell_text(cell)
-            # LibreOffice pads rows with one empty cell repeated ~16,000 times.
-            cells.extend([value] * (repeat if value else min(repeat, len(HEADERS))))
+            # LibreOffice pads rows with one empty cell repeated ~16,000 times;
+            # nothing beyond the known columns matters (an extra header is an error).
+            cells.extend([value] * min(repeat, len(HEADERS) + 1))
         if any(cells):
             repeat = int(row.get(f"{{{TABLE_NS}}}number-rows-repeated", "1"))
-            rows.extend([cells] * min(repeat, max_bytes()))
+            rows.extend([cells] * min(repeat, MAX_ROWS + 1))
         else:
             rows.append([])
     return rows

@@ -78,7 +78,8 @@ def blueprint_dataset(*, units, items, organisation_wide=True):
     also when nobody is responsible there yet, so the file is a complete form
     for the unit. With `organisation_wide`, items that have organisation-wide
     assignments (unit empty) get one more row each, with an empty Enhet,
-    before the units' rows. Rows run unit by unit, each in poster order.
+    before the units' rows; people of other huvudmän than the units' are left
+    out of them. Rows run unit by unit, each in poster order.
     Only kind R (ansvarig) is in the notation; A/C/I assignments are left out.
     """
     units = list(units)
@@ -93,8 +94,15 @@ def blueprint_dataset(*, units, items, organisation_wide=True):
         assignments = Assignment.objects.filter(
             item__in=[item.pk for item in items], kind=Assignment.Kind.RESPONSIBLE
         ).select_related("person", "role")
-        if organisation_wide:
-            assignments = assignments.filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True))
+        if organisation_wide and units:
+            # An organisation-wide row naming a person of another huvudman
+            # than the exported units' must not reveal that person.
+            organisation_ids = {unit.organisation_id for unit in units}
+            assignments = assignments.filter(
+                Q(unit_id__in=unit_ids)
+                | Q(unit__isnull=True, person__isnull=True)
+                | Q(unit__isnull=True, person__organisation_id__in=organisation_ids)
+            )
         else:
             assignments = assignments.filter(unit_id__in=unit_ids)
         for assignment in assignments.order_by("order", "pk"):

@@ -15,7 +15,7 @@ from organisation.queries import support_chain
 from registry import queries
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
-from registry.resources import blueprint_dataset
+from registry.resources import blueprint_dataset, dataset_to_bytes
 
 SESSION_UNIT = "registry_unit"
 EXPORT_FORMATS = {
@@ -136,7 +136,10 @@ def blueprint_export(request):
         return _no_units(request)
     unit, filterset = _filter(request, units)
     dataset = blueprint_dataset(units=[unit], items=filterset.items())
-    response = HttpResponse(dataset.export(file_format), content_type=EXPORT_FORMATS[file_format])
+    # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
+    response = HttpResponse(
+        dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
+    )
     blueprint = Blueprint.objects.first()
     version = blueprint.version if blueprint else ""
     filename = "-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part)

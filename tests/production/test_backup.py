@@ -101,3 +101,19 @@ def test_backup_refuses_a_name_restore_could_not_read(db, tmp_path):
     with pytest.raises(CommandError, match="ska sluta på .json"):
         call_command("backup", str(tmp_path / "backup.dump"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_restore_accepts_a_fresh_database_with_the_groups_migrations_create(filled, tmp_path):
+    file = tmp_path / "backup.json.gz"
+    call_command("backup", str(file))
+    before = snapshot()
+    groups = sorted(Group.objects.values_list("name", flat=True))
+    call_command("flush", interactive=False)
+    # As after `migrate`: groups made by a data migration, no other rows.
+    Group.objects.create(name="Redaktörer")
+    Group.objects.create(name="Skapad av en migrering")
+
+    call_command("restore", str(file))
+
+    assert snapshot() == before
+    assert sorted(Group.objects.values_list("name", flat=True)) == groups

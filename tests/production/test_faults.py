@@ -62,7 +62,11 @@ print(json.dumps({
 
 def environment(url):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env |= {"DJANGO_DEBUG": "1", "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "digiansvar.settings"}
+    env |= {
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "digiansvar.settings",
+    }
     return env
 
 

@@ -108,6 +108,8 @@ class TestContentSecurityPolicy:
             url: client.get(url)
             for url in [
                 "/",
+                reverse("registry:blueprint_grid"),
+                reverse("organisation:coverage"),
                 reverse("admin:index"),
                 reverse("admin:registry_assignment_changelist"),
                 reverse("admin:registry_item_add"),
@@ -138,7 +140,7 @@ class TestContentSecurityPolicy:
 
     def test_our_own_pages_hold_no_inline_style(self, client, seed, superuser):
         client.force_login(superuser)
-        for url in ["/", reverse("login")]:
+        for url in ["/", reverse("registry:blueprint_grid"), reverse("login")]:
             html = client.get(url).content.decode()
             assert "<style" not in html and not re.search(r"\sstyle\s*=", html), url
 

@@ -182,10 +182,6 @@ def test_organisation_wide_person_of_another_huvudman_does_not_show(
         assert "X.Y" not in page(client.get(url)), url
 
 
-@pytest.mark.xfail(
-    reason="registry.resources.blueprint_dataset exports every organisation-wide "
-    "assignment, also one naming a person of another huvudman (issue 5 to fix)",
-)
 def test_export_leaves_out_organisation_wide_person_of_another_huvudman(
     client, two_units, stranger_everywhere, norra_reader
 ):

@@ -84,6 +84,7 @@ def test_rektor_previews_then_confirms_an_import(client, rektor, media):
     assert preview.status_code == 200
     html = preview.content.decode()
     assert "Förhandsgranskning av ansvar.csv" in html
+    assert html.count("<h1") == 1
     assert "<del>A.W ITS</del>" in html and "<ins>A.W ITS; LÄR</ins>" in html
     assert database_state() == before  # nothing saved before the confirm
     token = token_of(preview)
@@ -99,6 +100,7 @@ def test_rektor_previews_then_confirms_an_import(client, rektor, media):
     assert sorted(responsible) == ["ITS", "LÄR"]
     assert not stored.exists()
     # A second confirm of the same upload is refused: it was used up.
+    assert not list((media / "blueprint-imports").iterdir())
     assert client.post(reverse(IMPORT_URL), {"token": token}).status_code == 403
 
 
@@ -292,3 +294,32 @@ def test_rektor_may_export_but_not_import_people(client, rektor):
     client.force_login(rektor)
     assert client.get(reverse("admin:organisation_person_import")).status_code == 403
     assert Person.objects.count() == 9
+
+
+def test_a_new_upload_drops_the_files_of_abandoned_previews(client, rektor, media):
+    client.force_login(rektor)
+    first = token_of(upload(client, csv_with([*WIFI, "A.W ITS; LÄR", ""])))
+    second = token_of(upload(client, csv_with([*WIFI, "A.W ITS; SPE", ""])))
+    assert [path.name for path in (media / "blueprint-imports").iterdir()] == [second]
+    assert client.post(reverse(IMPORT_URL), {"token": first}).status_code == 403
+    assert client.post(reverse(IMPORT_URL), {"token": second}).status_code == 302
+
+
+def test_a_file_without_changes_is_said_so_and_not_kept(client, rektor, media):
+    client.force_login(rektor)
+    response = upload(client, csv_with([*WIFI, "A.W ITS", ""]))
+    html = response.content.decode()
+    assert "Filen innehåller inga ändringar." in html
+    assert "Oförändrade rader</dt><dd>1</dd>" in html
+    assert 'name="token"' not in html
+    assert not (media / "blueprint-imports").exists()
+
+
+def test_confirm_of_a_vanished_upload_asks_for_it_again(client, rektor, media):
+    client.force_login(rektor)
+    token = token_of(upload(client, csv_with([*WIFI, "A.W ITS; LÄR", ""])))
+    (media / "blueprint-imports" / token).unlink()
+    before = database_state()
+    response = client.post(reverse(IMPORT_URL), {"token": token})
+    assert "Den uppladdade filen finns inte längre" in response.content.decode()
+    assert database_state() == before

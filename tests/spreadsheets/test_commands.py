@@ -87,3 +87,18 @@ def test_import_replace_removes_unlisted_assignments(seed, tmp_path):
     out, _err = run("import_blueprint", str(path), "--replace")
     assert "149 borttagna" in out
     assert Assignment.objects.count() == 1
+
+
+def test_import_as_a_user_is_limited_to_their_units(seed, tmp_path, django_user_model):
+    from guardian.shortcuts import assign_perm
+
+    user = django_user_model.objects.create_user("rektor")
+    assign_perm("organisation.manage_unit", user, UnitFactory(slug="egen"))
+    path = tmp_path / "ansvar.csv"
+    path.write_bytes(csv_with([*WIFI, "A.W ITS; LÄR", ""]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 errors"):
+        call_command(
+            "import_blueprint", str(path), "--user", "rektor", stdout=io.StringIO(), stderr=err
+        )
+    assert "Du får inte ändra den här enhetens ansvar." in err.getvalue()

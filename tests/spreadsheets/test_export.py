@@ -4,7 +4,14 @@ from organisation.models import Unit
 from registry.models import Assignment, Item
 from registry.resources import HEADERS, blueprint_dataset, dataset_to_bytes, escape_cell
 from registry.services import SEED_BLUEPRINT
-from tests.factories import AssignmentFactory, ItemFactory, PersonFactory, RoleFactory, UnitFactory
+from tests.factories import (
+    AssignmentFactory,
+    ItemFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +98,16 @@ def test_export_uses_a_constant_number_of_queries(django_assert_num_queries):
     with django_assert_num_queries(3):
         large = blueprint_dataset(units=Unit.objects.all(), items=Item.objects.all())
     assert (len(small), len(large)) == (1, 90)
+
+
+def test_organisation_wide_rows_leave_out_people_of_other_huvudman():
+    item = ItemFactory(name="Wifi")
+    unit = UnitFactory(slug="norr")
+    stranger = PersonFactory(initials="X.Y", organisation=OrganisationFactory(slug="annan"))
+    AssignmentFactory(item=item, unit=None, role=None, person=stranger)
+    AssignmentFactory(item=item, unit=None, role=RoleFactory(code="LÄR"))
+    colleague = PersonFactory(initials="K.O", organisation=unit.organisation)
+    AssignmentFactory(item=item, unit=None, role=None, person=colleague)
+    dataset = blueprint_dataset(units=[unit], items=Item.objects.all())
+    assert [(row[0], row[4]) for row in dataset] == [("", "LÄR; K.O"), ("norr", "")]
+    assert blueprint_dataset(units=[], items=Item.objects.all()).dict == []

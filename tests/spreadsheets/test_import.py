@@ -462,3 +462,15 @@ def test_formula_like_text_survives_a_round_trip_as_text(seed, file_format):
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     result = run(content, f"seed.{file_format}")
     assert (result.errors, result.has_changes) == ([], False)
+
+
+def test_file_with_too_many_rows_is_rejected(seed, monkeypatch):
+    import registry.imports
+
+    monkeypatch.setattr(registry.imports, "MAX_ROWS", 100)
+    assert_rejected(SEED_BLUEPRINT.read_bytes(), "blueprint.csv", "Filen har fler än 100 rader.")
+
+
+def test_csv_with_broken_quotes_is_rejected(seed):
+    content = (HEADER + '\narstaviken;HYGIEN;Infrastruktur och resurser;"Wifi"x;ITS;\n').encode()
+    assert_rejected(content, "blueprint.csv", "Rad 2 i filen: citattecknen stämmer inte")

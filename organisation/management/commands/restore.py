@@ -1,8 +1,9 @@
 """python manage.py restore FILE: load a backup into an empty database, all or nothing.
 
 Run `migrate` first (the same code version as the backup). The database must
-hold no data, or `--flush` empties it first; flushing and loading happen in
-one transaction, so a broken file leaves the database as it was.
+hold no data (rows a migration created, such as groups, do not count), or
+`--flush` is needed; the database is emptied and loaded in one transaction,
+so a broken file leaves it as it was.
 """
 
 from django.apps import apps
@@ -39,22 +40,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, flush, database, **options):
         with transaction.atomic(using=database):
-            if flush:
-                call_command("flush", interactive=False, database=database, verbosity=0)
-            else:
-                filled = [
-                    model._meta.label
-                    for model in restorable_models()
-                    if model._default_manager.using(database).exists()
-                ]
-                if filled:
-                    raise CommandError(
-                        _(
-                            "Databasen är inte tom (%(models)s). Återställ till en nyss migrerad, "
-                            "tom databas eller ange --flush för att tömma den först."
-                        )
-                        % {"models": ", ".join(filled[:5]) + (" …" if len(filled) > 5 else "")}
+            # Rows with natural keys (groups a migration creates) are matched
+            # by name, so only other rows make a database count as in use.
+            filled = [
+                model._meta.label
+                for model in restorable_models()
+                if not hasattr(model, "natural_key")
+                and model._default_manager.using(database).exists()
+            ]
+            if filled and not flush:
+                raise CommandError(
+                    _(
+                        "Databasen är inte tom (%(models)s). Återställ till en nyss migrerad, "
+                        "tom databas eller ange --flush för att tömma den först."
                     )
+                    % {"models": ", ".join(filled[:5]) + (" …" if len(filled) > 5 else "")}
+                )
+            # Always emptied first, so the result is exactly the backup.
+            call_command("flush", interactive=False, database=database, verbosity=0)
             try:
                 call_command("loaddata", file, database=database, verbosity=0)
             except Exception as error:
@@ -62,11 +65,7 @@ class Command(BaseCommand):
                     _("Kunde inte läsa in %(file)s, ingenting ändrades: %(error)s")
                     % {"file": file, "error": error}
                 ) from error
-        counts = {
-            model._meta.label: model._default_manager.using(database).count()
-            for model in restorable_models()
-        }
+        rows = sum(model._default_manager.using(database).count() for model in restorable_models())
         self.stdout.write(
-            _("Återställde %(rows)s rader från %(file)s.")
-            % {"rows": sum(counts.values()), "file": file}
+            _("Återställde %(rows)s rader från %(file)s.") % {"rows": rows, "file": file}
         )
