@@ -44,6 +44,12 @@ def browser_type_launch_args():
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Swedish is the site's language; Chromium would otherwise ask for English.
+    return {**browser_context_args, "locale": "sv-SE"}
+
+
+@pytest.fixture(scope="session")
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

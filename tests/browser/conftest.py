@@ -5,12 +5,6 @@ import pytest
 PASSWORD = "browser-test-pw-1"
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # Swedish is the site's language; Chromium would otherwise ask for English.
-    return {**browser_context_args, "locale": "sv-SE"}
-
-
 @pytest.fixture
 def reader(seed, django_user_model):
     """A rektor who may read Årstaviken (a guardian object permission)."""

@@ -9,12 +9,6 @@ from organisation.models import Appointment, Person, Position, Unit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # Swedish is the site's language; Chromium would otherwise ask for English.
-    return {**browser_context_args, "locale": "sv-SE"}
-
-
 def assert_accessible(page):
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
