@@ -256,7 +256,11 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
                     "%(user)s är nu %(role)s på %(count)d enheter.",
                     len(queryset),
                 )
-                % {"user": user, "role": role, "count": len(queryset)},
+                % {
+                    "user": user,
+                    "role": dict(form.fields["role"].choices)[role],
+                    "count": len(queryset),
+                },
                 messages.SUCCESS,
             )
             return None

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -322,6 +323,15 @@ class ProblemKind(models.TextChoices):
     TECHNOLOGY = "teknik", _("Tekniskt")
     SYSTEMS = "system", _("System")
 
+    @property
+    def problem_title(self):
+        """The kind as one phrase ("Tekniskt problem", "Systemproblem"), for headings."""
+        return {
+            "pedagogik": _("Pedagogiskt problem"),
+            "teknik": _("Tekniskt problem"),
+            "system": _("Systemproblem"),
+        }[self.value]
+
 
 class ServiceAgreement(models.Model):
     """A huvudman's serviceavtal: who takes a problem the unit cannot solve, per kind.
@@ -376,7 +386,7 @@ class ServiceAgreement(models.Model):
     class Meta:
         ordering = ["organisation"]
         verbose_name = _("serviceavtal")
-        verbose_name_plural = _("serviceavtal")
+        verbose_name_plural = pgettext_lazy("plural", "serviceavtal")
 
     def __str__(self):
         return str(_("Serviceavtal för %(organisation)s") % {"organisation": self.organisation})

@@ -138,7 +138,7 @@ def unit_detail(request, slug):
             if not any(position.code == code for position in by_position)
         ],
         "blueprint_url": f"{reverse('registry:blueprint')}?unit={unit.slug}",
-        "problem_kinds": ProblemKind.choices,
+        "problem_kinds": [(kind.value, kind.problem_title) for kind in ProblemKind],
         "report": report,
         "sections": coverage_sections(report) if report is not None else [],
     }
@@ -168,7 +168,7 @@ def support_chain(request):
     context = {"form": form, "steps": steps}
     if steps is not None:
         context["unit"] = form.cleaned_data["unit"]
-        context["kind_label"] = ProblemKind(form.cleaned_data["kind"]).label
+        context["kind_title"] = ProblemKind(form.cleaned_data["kind"]).problem_title
     return render(request, "organisation/support_chain.html", context)
 
 
