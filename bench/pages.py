@@ -9,6 +9,9 @@ Django's test client, middleware and templates included), the number of SQL
 queries, the peak memory of one request (tracemalloc), and the raw cost: the
 same rows read by one SQL query and dumped to JSON, timed the same way. The
 ratio page/raw is the figure to watch; absolute times depend on the machine.
+The blueprint and grid pages cache their matrix (registry.views), so each
+page is measured warm (a repeat view) and cold (the cache emptied before
+each request: the first view after a write).
 """
 
 import argparse
@@ -43,6 +46,7 @@ warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -126,25 +130,45 @@ def peak_bytes(call):
 
 
 def measure_page(client, url, raw, repeat):
+    """Server time and queries of a page: warm (cache filled) and cold (cache emptied first).
+
+    The blueprint and grid pages cache their matrix by a data version
+    (registry.views); a repeat view is warm, the first view after a write
+    is cold. Pages without a cache give the same figure twice.
+    """
+
     def get():
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
         return response
 
+    def cold():
+        cache.clear()
+        return get()
+
+    get()  # the session remembers the unit from now on (no session write below)
     with CaptureQueriesContext(connection) as queries:
-        size = len(get().content)
+        size = len(cold().content)
     # Counted now: the next request's request_started signal clears the log.
-    query_count = len(queries)
+    cold_count = len(queries)
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    warm_count = len(queries)
     page = median_seconds(get, repeat)
+    cold_page = median_seconds(cold, repeat)
     raw_time = median_seconds(raw, repeat)
     return {
         "url": url,
         "ms": round(page * 1000, 2),
+        "cold_ms": round(cold_page * 1000, 2),
         "raw_ms": round(raw_time * 1000, 2),
         "ratio": round(page / raw_time, 2),
-        "queries": query_count,
+        "cold_ratio": round(cold_page / raw_time, 2),
+        "queries": warm_count,
+        "cold_queries": cold_count,
         "peak_kib": round(peak_bytes(get) / 1024),
+        "cold_peak_kib": round(peak_bytes(cold) / 1024),
         "raw_peak_kib": round(peak_bytes(raw) / 1024),
         "bytes": size,
     }
@@ -197,14 +221,17 @@ def main():
         f"{counts['assignments']} assignments, {counts['people']} people; "
         f"unit {unit.slug}, person {person.initials} ({person.n} assignments)"
     )
+    print("  warm: cache filled (a repeat view); cold: cache emptied before each request")
     print(
-        f"  {'page':<10} {'ms':>8} {'raw ms':>8} {'×raw':>6} {'queries':>8} "
-        f"{'peak KiB':>9} {'raw KiB':>8}  url"
+        f"  {'page':<10} {'warm ms':>8} {'cold ms':>8} {'raw ms':>8} {'×raw':>6} "
+        f"{'cold×raw':>8} {'queries':>8} {'peak KiB':>9} {'raw KiB':>8}  url"
     )
     for name, row in pages.items():
+        queries = f"{row['queries']}/{row['cold_queries']}"
         print(
-            f"  {name:<10} {row['ms']:>8} {row['raw_ms']:>8} {row['ratio']:>6} "
-            f"{row['queries']:>8} {row['peak_kib']:>9} {row['raw_peak_kib']:>8}  {row['url']}"
+            f"  {name:<10} {row['ms']:>8} {row['cold_ms']:>8} {row['raw_ms']:>8} "
+            f"{row['ratio']:>6} {row['cold_ratio']:>8} {queries:>8} "
+            f"{row['peak_kib']:>9} {row['raw_peak_kib']:>8}  {row['url']}"
         )
     if options.json:
         Path(options.json).write_text(json.dumps({**counts, "pages": pages}, indent=2))

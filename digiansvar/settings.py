@@ -237,3 +237,31 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
     os.environ.get("DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS", "25")
 )
+
+# Cache (issue 7 follow-up): the blueprint pages cache their rendered matrix
+# and their filter choices, keyed by a data version that every write changes
+# (registry.views), so a per-process memory cache is correct: each worker
+# fills its own. DJANGO_CACHE_URL=redis://host:6379/0 shares one cache
+# between workers (needs the redis package); db://table uses the database
+# (run `manage.py createcachetable` first; costs a query per lookup).
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+elif CACHE_URL.startswith("db://"):
+    _cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_URL.removeprefix("db://") or "digiansvar_cache",
+    }
+elif CACHE_URL in ("", "locmem://"):
+    # A full poster is ~100 KB: 500 entries keep a worker under ~50 MB.
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "digiansvar",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+else:
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL: unknown scheme in {CACHE_URL!r}")
+CACHES = {"default": _cache}
+# Longest life of a cached page part. Writes show at once (the version is in
+# the key); this only bounds memory use and any write that bypasses history.
+DIGIANSVAR_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIANSVAR_PAGE_CACHE_SECONDS", "300"))

@@ -27,6 +27,8 @@ class Blueprint(models.Model):
     version = models.CharField(verbose_name=_("version"), max_length=20)
     published = models.DateField(verbose_name=_("datum"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published", "-id"]
         verbose_name = _("blueprint-version")
@@ -43,6 +45,8 @@ class Area(models.Model):
     name = models.CharField(verbose_name=_("namn"), max_length=100, unique=True)
     subtitle = models.CharField(verbose_name=_("underrubrik"), max_length=200, blank=True)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -62,6 +66,8 @@ class Column(models.Model):
     slug = models.SlugField(verbose_name=_("kortnamn"))
     name = models.CharField(verbose_name=_("namn"), max_length=100)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__order", "order", "name"]
@@ -92,6 +98,8 @@ class Role(models.Model):
         help_text=_("Befattningen i organisationen som rollen motsvarar, om någon."),
     )
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]

@@ -5,14 +5,16 @@ the items (with column and area joined) and the assignments (with role, person
 and unit joined) are fetched once each and grouped here in Python.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
-from organisation.models import Appointment, Person
-from registry.models import Assignment, Item
+from organisation.models import Appointment, Person, Unit
+from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 
 # Chip colours in the stylesheet (.chip--c0 … .chip--c11). A role keeps its
 # colour on every page because it is derived from the role's own order.
@@ -77,9 +79,7 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     if areas:
         items = items.filter(column__area__in=areas)
     if text:
-        items = items.filter(
-            Q(name__icontains=text) | Q(group__icontains=text) | Q(description__icontains=text)
-        )
+        items = items.filter(pk__in=items_containing(items, text))
     if role is not None or person is not None:
         matching = assignments_at([unit])
         if role is not None:
@@ -90,49 +90,62 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     return items
 
 
+def items_containing(items, text):
+    """Primary keys of the items whose name, group or description contains the text, any case.
+
+    Matched in Python: SQLite's LIKE ignores case only for ASCII, so
+    "årstaviken" would miss "Årstaviken" there. The blueprint has a few
+    hundred items, so one narrow read of them costs less than a
+    lower-cased copy of every text in the database.
+    """
+    needle = text.casefold()
+    return [
+        pk
+        for pk, *texts in items.order_by().values_list("pk", "name", "group", "description")
+        if any(needle in value.casefold() for value in texts)
+    ]
+
+
 def is_support_matter(item):
     name = item.name.lower()
     return item.column.area.slug in SUPPORT_AREA_SLUGS or any(w in name for w in SUPPORT_WORDS)
 
 
-@dataclass(frozen=True)
 class Chip:
-    """One responsible as the poster shows it: "A.W · ITS", "LÄR" or "A.L"."""
+    """One responsible as the poster shows it: "A.W · ITS", "LÄR" or "A.L".
 
-    assignment: Assignment
+    Everything the templates print is worked out once here, so that a page
+    with hundreds of chips does no per-chip work in the template; `links`
+    (a dict shared by one page build) keeps each person's or role's URL, so
+    reverse() runs once per person and role, not once per chip.
+    """
 
-    @property
-    def person(self):
-        return self.assignment.person
+    __slots__ = ("assignment", "person", "role", "label", "description", "deputy", "colour", "url")
 
-    @property
-    def role(self):
-        return self.assignment.role
+    def __init__(self, assignment, links=None):
+        person, role = assignment.person, assignment.role
+        self.assignment = assignment
+        self.person = person
+        self.role = role
+        self.label = " · ".join(
+            part for part in (person and person.initials, role and role.code) if part
+        )
+        # Full name and role name, for the tooltip and screen readers.
+        self.description = ", ".join(
+            part for part in (person and person.name, role and role.name) if part
+        )
+        self.deputy = assignment.priority == Assignment.Priority.DEPUTY
+        self.colour = role_colour(role) if role else None
+        self.url = _chip_url(person, role, {} if links is None else links)
 
-    @property
-    def label(self):
-        parts = [self.person.initials if self.person else "", self.role.code if self.role else ""]
-        return " · ".join(part for part in parts if part)
 
-    @property
-    def deputy(self):
-        return self.assignment.priority == Assignment.Priority.DEPUTY
-
-    @property
-    def description(self):
-        """Full name and role name, for the tooltip and screen readers."""
-        parts = [self.person.name if self.person else "", self.role.name if self.role else ""]
-        return ", ".join(part for part in parts if part)
-
-    @property
-    def colour(self):
-        return role_colour(self.role) if self.role else None
-
-    @property
-    def url(self):
-        if self.person:
-            return reverse("registry:person_detail", args=[self.person.initials])
-        return reverse("registry:role_detail", args=[self.role.code])
+def _chip_url(person, role, links):
+    key = ("person", person.initials) if person else ("role", role.code)
+    url = links.get(key)
+    if url is None:
+        name = "registry:person_detail" if person else "registry:role_detail"
+        url = links[key] = reverse(name, args=[key[1]])
+    return url
 
 
 @dataclass
@@ -140,6 +153,8 @@ class Row:
     item: Item
     chips: list = field(default_factory=list)
     support: bool = False
+    url: str = ""
+    chips_html: str = ""  # set by the view that renders the poster
 
 
 @dataclass
@@ -184,10 +199,16 @@ class Matrix:
 
 
 def chips_by_item(assignments):
-    chips = defaultdict(list)
+    chips, links = defaultdict(list), {}
     for assignment in assignments:
-        chips[assignment.item_id].append(Chip(assignment))
+        chips[assignment.item_id].append(Chip(assignment, links))
     return chips
+
+
+def item_url_maker():
+    """A function pk -> the item page's URL, with reverse() run once instead of per item."""
+    prefix, _pk, suffix = reverse("registry:item_detail", args=[0]).rpartition("/0/")
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
 def blueprint_matrix(*, unit, items):
@@ -203,6 +224,7 @@ def blueprint_matrix(*, unit, items):
         .order_by("item_id", "order", "pk")
     )
     chips = chips_by_item(assignments)
+    item_url = item_url_maker()
     areas, roles, has_person_only = {}, {}, False
     # The items are read once here; the assignments above use them as a subquery.
     for item in items:
@@ -210,7 +232,7 @@ def blueprint_matrix(*, unit, items):
         area = areas.setdefault(column.area_id, AreaBlock(column.area))
         if not area.columns or area.columns[-1].column.pk != column.pk:
             area.columns.append(ColumnBlock(column))
-        row = Row(item, chips.get(item.pk, []), is_support_matter(item))
+        row = Row(item, chips.get(item.pk, []), is_support_matter(item), item_url(item.pk))
         area.columns[-1].rows.append(row)
         for chip in row.chips:
             if chip.role:
@@ -276,3 +298,51 @@ def responsibilities(*, units, person=None, role=None):
         "unit__name",
         "order",
     )
+
+
+# What the blueprint pages show. Every write through the ORM (admin, services)
+# or the spreadsheet import leaves a row in their history tables.
+VERSIONED_MODELS = (Item, Assignment, Person, Unit, Appointment, Role, Area, Column, Blueprint)
+# generate_demo writes these with bulk_create, which leaves no history rows,
+# but every insert raises the largest id.
+BULK_WRITTEN_MODELS = (Assignment, Person, Unit, Appointment)
+
+
+def data_version():
+    """A string that changes whenever anything the blueprint pages show changes; one query.
+
+    The largest history id of every model the pages show (and the largest
+    id of those written in bulk without history); ids only grow, so any
+    committed write gives a new value. On PostgreSQL, ids are handed out
+    when a write starts but become visible when it commits, so a long
+    write (an import) could commit below an id another write already
+    showed: the write transactions still running on this database are part
+    of the version too, and the version changes again when they end.
+    SQLite lets one writer in at a time, so there the ids alone suffice.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_data_version_sql(connection.vendor))
+        row = cursor.fetchone()
+    return ":".join("" if value is None else str(value) for value in row)
+
+
+@functools.cache
+def _data_version_sql(vendor):
+    # Built once: simple_history makes a new manager class on every
+    # `Model.history` access, which cost more than the query itself.
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT MAX({quote('history_id')}) FROM {quote(model.history.model._meta.db_table)})"
+        for model in VERSIONED_MODELS
+    ] + [
+        f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})"
+        for model in BULK_WRITTEN_MODELS
+    ]
+    if vendor == "postgresql":
+        parts.append(
+            "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text)"
+            " FROM pg_stat_get_activity(NULL) AS activity"
+            " WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND backend_xid IS NOT NULL)"
+        )
+    return "SELECT " + ", ".join(parts)
