@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# CI sets REQUIRE_BROWSER=1: a missing Chromium fails the run instead of skipping.
+# CI sets REQUIRE_BROWSER=1: a missing Chromium (or LibreOffice, for the
+# spreadsheet round trip) fails the run instead of skipping.
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -83,5 +84,7 @@ def superuser(db, django_user_model):
 def soffice():
     path = shutil.which("soffice")
     if not path:
+        if REQUIRE_BROWSER:
+            pytest.fail("REQUIRE_BROWSER=1 but LibreOffice (soffice) is missing")
         pytest.skip("LibreOffice (soffice) is not installed")
     return path
