@@ -67,9 +67,18 @@ def test_https_settings_default_on_in_production_and_off_for_local_development()
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
-    result = run_django(["check"], env, check=False)
+    result = run_django(["check", "--deploy"], env, check=False)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+    served = run_django("import digiansvar.wsgi", env, check=False)
+    assert served.returncode != 0
+    assert "DJANGO_SECRET_KEY" in served.stderr
+
+
+def test_offline_commands_run_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_django(["makemigrations", "--check", "--dry-run"], env, check=False)
+    assert result.returncode == 0, result.stderr
 
 
 def test_admin_lives_at_the_configured_path():
