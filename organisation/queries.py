@@ -190,17 +190,12 @@ def support_chain(*, unit, kind):
     handler = agreement.handler_for(kind)
     if handler == ServiceAgreement.Handler.IT_UNIT:
         steps.append(
-            SupportStep(
+            _contact_step(
                 kind=STEP_IT_UNIT,
-                label=agreement.it_unit_name or _("IT-enheten"),
+                name=agreement.it_unit_name or str(_("IT-enheten")),
+                email=agreement.it_unit_email,
+                phone=agreement.it_unit_phone,
                 description=_("När problemet inte kan lösas på enheten, enligt serviceavtalet."),
-                people=[
-                    Contact(
-                        name=agreement.it_unit_name or str(_("IT-enheten")),
-                        email=agreement.it_unit_email,
-                        phone=agreement.it_unit_phone,
-                    )
-                ],
             )
         )
         return steps
@@ -227,20 +222,25 @@ def support_chain(*, unit, kind):
     )
     if handler == ServiceAgreement.Handler.SUPPLIER:
         steps.append(
-            SupportStep(
+            _contact_step(
                 kind=STEP_SUPPLIER,
-                label=agreement.supplier_name or _("Leverantören"),
+                name=agreement.supplier_name or str(_("Leverantören")),
+                email=agreement.supplier_email,
+                phone=agreement.supplier_phone,
                 description=_("Ansvarar för supporten enligt serviceavtalet."),
-                people=[
-                    Contact(
-                        name=agreement.supplier_name or str(_("Leverantören")),
-                        email=agreement.supplier_email,
-                        phone=agreement.supplier_phone,
-                    )
-                ],
             )
         )
     return steps
+
+
+def _contact_step(*, kind, name, email, phone, description):
+    """A step that is an organisation, not a person: IT-enheten or the supplier."""
+    return SupportStep(
+        kind=kind,
+        label=name,
+        description=description,
+        people=[Contact(name=name, email=email, phone=phone)],
+    )
 
 
 @dataclass(frozen=True)
