@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
-MISSING_SECRET_KEY = "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development)."
+NO_KEY_MESSAGE = "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development)."
 
 
 def require_secret_key():
@@ -10,7 +10,7 @@ def require_secret_key():
     try:
         settings.SECRET_KEY  # noqa: B018 - Django raises here when it is empty
     except ImproperlyConfigured as error:
-        raise ImproperlyConfigured(MISSING_SECRET_KEY) from error
+        raise ImproperlyConfigured(NO_KEY_MESSAGE) from error
 
 
 # A deploy check: makemigrations and other offline commands need no key.
@@ -19,5 +19,5 @@ def secret_key_is_set(app_configs, **kwargs):
     try:
         require_secret_key()
     except ImproperlyConfigured:
-        return [Error(MISSING_SECRET_KEY, id="digiansvar.E001")]
+        return [Error(NO_KEY_MESSAGE, id="digiansvar.E001")]
     return []
