@@ -83,19 +83,59 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class VisibleUnitFilter(admin.SimpleListFilter):
-    """Filter rows by unit, listing only the units the user may see."""
+# Up to this many units a unit filter lists them all; beyond it (a national
+# register has ~10,000) it offers a search field and lists only the chosen one.
+UNIT_LIST_LIMIT = 50
+
+
+class UnitChoicesMixin:
+    """Unit choices for a list filter that stay small however many units the user sees.
+
+    The value is a unit's slug (a listed link) or, from the search field, a
+    piece of a unit's name: rows at every visible unit whose name contains it.
+    """
+
+    template = "admin/unit_filter.html"
+    searchable = False
+    other_params = ()
+
+    def unit_choices(self, request):
+        units = Unit.objects.visible_to(request.user).only("slug", "name")
+        listed = list(units[: UNIT_LIST_LIMIT + 1])
+        if len(listed) > UNIT_LIST_LIMIT:
+            # Only the chosen unit (if it is one) is listed; the search field
+            # keeps the other parameters of the changelist.
+            self.searchable = True
+            self.other_params = [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name not in (self.parameter_name, "p")
+                for value in values
+            ]
+            listed = list(units.filter(slug=self.value())) if self.value() else []
+        return listed
+
+    def units_for(self, request, value):
+        """The visible units the value names: its slug, else those whose name contains it."""
+        units = Unit.objects.visible_to(request.user)
+        if units.filter(slug=value).exists():
+            return units.filter(slug=value)
+        return units.filter(name__icontains=value)
+
+
+class VisibleUnitFilter(UnitChoicesMixin, admin.SimpleListFilter):
+    """Filter rows by unit, offering only the units the user may see."""
 
     title = _("enhet")
     parameter_name = "enhet"
 
     def lookups(self, request, model_admin):
-        return [(unit.slug, unit.name) for unit in Unit.objects.visible_to(request.user)]
+        return [(unit.slug, unit.name) for unit in self.unit_choices(request)]
 
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        return queryset.filter(unit__slug=self.value())
+        return queryset.filter(unit__in=self.units_for(request, self.value()))
 
 
 class UnitPlacedAdminMixin:

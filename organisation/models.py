@@ -81,6 +81,8 @@ class Unit(models.Model):
         ordering = ["name"]
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
+        # Pickers, paged unit lists and the admin list units by name.
+        indexes = [models.Index(fields=["name", "id"], name="unit_name")]
         permissions = [
             # Granted per unit with django-guardian: edit the unit's
             # assignments, people and positions.
@@ -141,6 +143,8 @@ class Person(models.Model):
                 fields=["organisation", "initials"], name="person_unique_initials"
             ),
         ]
+        # The person page finds someone by initials alone (all huvudmän).
+        indexes = [models.Index(fields=["initials"], name="person_initials")]
 
     def __str__(self):
         return f"{self.initials} ({self.name})" if self.name else self.initials

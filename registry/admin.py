@@ -9,14 +9,21 @@ roles) is read-only for everyone without its model permissions.
 """
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from organisation.admin import ScopedHistoryAdmin, UnitPlacedAdminMixin, VisibleUnitFilter
-from organisation.models import Unit
+from digiansvar.paging import LargeTablePaginator
+from organisation.admin import (
+    UNIT_LIST_LIMIT,
+    ScopedHistoryAdmin,
+    UnitChoicesMixin,
+    UnitPlacedAdminMixin,
+    VisibleUnitFilter,
+)
+from organisation.models import Person, Unit
 from organisation.permissions import can_edit_catalogue
 from organisation.queries import unit_scope
 from registry import admin_views
@@ -158,13 +165,20 @@ class RoleFilter(AssignmentExistsFilter):
         return [(role.code, role.code) for role in Role.objects.all()]
 
 
-class UnitFilter(AssignmentExistsFilter):
+class UnitFilter(UnitChoicesMixin, AssignmentExistsFilter):
     title = _("enhet")
     parameter_name = "enhet"
-    assignment_lookup = "unit__slug"
 
     def lookups(self, request, model_admin):
-        return [(unit.slug, unit.name) for unit in Unit.objects.visible_to(request.user)]
+        return [(unit.slug, unit.name) for unit in self.unit_choices(request)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        matching = visible_assignments(request).filter(
+            item=OuterRef("pk"), unit__in=self.units_for(request, self.value())
+        )
+        return queryset.filter(Exists(matching))
 
 
 class KindFilter(AssignmentExistsFilter):
@@ -176,7 +190,7 @@ class KindFilter(AssignmentExistsFilter):
         return Assignment.Kind.choices
 
 
-class WithoutResponsibleFilter(admin.SimpleListFilter):
+class WithoutResponsibleFilter(UnitChoicesMixin, admin.SimpleListFilter):
     """Items nobody answers for: anywhere the user can see, or at one unit."""
 
     title = _("utan ansvarig")
@@ -186,7 +200,7 @@ class WithoutResponsibleFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(self.EVERYWHERE, _("Utan ansvarig"))] + [
             (unit.slug, _("Utan ansvarig på %(unit)s") % {"unit": unit.name})
-            for unit in Unit.objects.visible_to(request.user)
+            for unit in self.unit_choices(request)
         ]
 
     def queryset(self, request, queryset):
@@ -194,8 +208,16 @@ class WithoutResponsibleFilter(admin.SimpleListFilter):
             return queryset
         rows = visible_assignments(request).filter(item=OuterRef("pk"))
         if self.value() != self.EVERYWHERE:
-            rows = rows.filter(unit__slug=self.value())
+            rows = rows.filter(unit__in=self.units_for(request, self.value()))
         return queryset.exclude(Exists(rows))
+
+
+def _sees_many_units(request):
+    """Whether the user sees more units than a page lists one by one (asked once per request)."""
+    if not hasattr(request, "_sees_many_units"):
+        visible = Unit.objects.visible_to(request.user)
+        request._sees_many_units = visible[UNIT_LIST_LIMIT : UNIT_LIST_LIMIT + 1].exists()
+    return request._sees_many_units
 
 
 @admin.register(Item)
@@ -217,15 +239,19 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
     inlines = [AssignmentInline, ReadOnlyAssignmentInline]
 
     def get_queryset(self, request):
-        rows = (
-            visible_assignments(request)
-            .select_related("unit", "person", "role")
-            .order_by("unit__name", "order", "pk")
-        )
+        rows = visible_assignments(request)
+        many_units = _sees_many_units(request)
+        if many_units:
+            # Listing every unit's responsible per item would read the whole
+            # table (10,000 units: 20,000 rows an item): only the
+            # organisation-wide ones here, the rest through a link.
+            rows = rows.filter(unit__isnull=True)
+        rows = rows.select_related("unit", "person", "role").order_by("unit__name", "order", "pk")
         return (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("assignments", queryset=rows, to_attr="visible_rows"))
+            .annotate(many_units=Value(many_units))
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -256,11 +282,18 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
             by_unit.setdefault(row.unit.name if row.unit else _("Hela huvudmannen"), []).append(
                 str(entry)
             )
-        return format_html_join(
+        listed = format_html_join(
             mark_safe("<br>"),
             "{}: {}",
             ((unit, "; ".join(entries)) for unit, entries in by_unit.items()),
         )
+        if not item.many_units:
+            return listed
+        url = reverse("admin:registry_assignment_changelist")
+        link = format_html(
+            '<a href="{}?item__id__exact={}">{}</a>', url, item.pk, _("Ansvariga per enhet")
+        )
+        return format_html("{}<br>{}", listed, link) if listed else link
 
     def has_change_permission(self, request, obj=None):
         # A rektor "changes" an item only through its assignment rows; the
@@ -292,6 +325,29 @@ class AssignmentAdmin(UnitPlacedAdminMixin, ScopedHistoryAdmin):
     autocomplete_fields = ["item", "unit", "person", "role"]
     list_select_related = ["item", "unit", "person", "role"]
     change_list_template = "admin/registry/assignment/change_list.html"
+    # By unit, then item (items are numbered in the poster's order when the
+    # blueprint is loaded), from the unit_item index: no join and no sort of
+    # the whole table, however many units (Meta.ordering joins four tables).
+    ordering = ["unit_id", "item_id", "order", "pk"]
+    paginator = LargeTablePaginator
+    # The count of the unfiltered list would be a second count of the table.
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        # Each word matches an item's name, a person's initials or name, or a
+        # role's code. Looked up in those small tables first, so the
+        # assignments are read by their indexes (item, person, role) instead
+        # of joining three tables to every row.
+        for word in search_term.split():
+            items = list(Item.objects.filter(name__icontains=word).values_list("pk", flat=True))
+            roles = list(Role.objects.filter(code__iexact=word).values_list("pk", flat=True))
+            people = Person.objects.filter(
+                Q(initials__icontains=word) | Q(name__icontains=word)
+            ).values_list("pk", flat=True)
+            queryset = queryset.filter(
+                Q(item_id__in=items) | Q(role_id__in=roles) | Q(person_id__in=people)
+            )
+        return queryset, False
 
     def get_urls(self):
         return [

@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.blueprint, name="blueprint"),
     path("rutnat/", views.blueprint_grid, name="blueprint_grid"),
+    path("enheter/", views.unit_search, name="unit_search"),
     path("export/", views.blueprint_export, name="blueprint_export"),
     path("ansvarsomrade/<int:pk>/", views.item_detail, name="item_detail"),
     path("person/<str:initials>/", views.person_detail, name="person_detail"),

@@ -11,16 +11,19 @@ import json
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from organisation.models import Person, ProblemKind, Unit
-from organisation.queries import support_chain
+from organisation.queries import sees_all_units, support_chain
 from registry import queries
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
@@ -33,9 +36,49 @@ EXPORT_FORMATS = {
 }
 
 
+# A user who sees up to this many units picks one from a list; beyond it (a
+# national register: ~10,000) they search for it by name.
+UNIT_LIST_LIMIT = 50
+# The role and item pages list this many units a page.
+UNITS_PER_PAGE = 25
+
+
+class VisibleUnits:
+    """The units a user may see, read no further than a page needs.
+
+    `listed` holds them all when there are at most UNIT_LIST_LIMIT (one
+    query); otherwise it is None and pages look units up by slug or page
+    through them by name (the unit_name index), never reading all 10,000.
+    `everything` is true for users who see every unit, so that their queries
+    need no `unit IN (…)` list at all.
+    """
+
+    def __init__(self, user):
+        self.queryset = Unit.objects.visible_to(user)
+        self.everything = sees_all_units(user)
+        first = list(self.queryset[: UNIT_LIST_LIMIT + 1])
+        self.listed = first if len(first) <= UNIT_LIST_LIMIT else None
+        self.first = first[0] if first else None
+        self.many = self.listed is None
+
+    def __bool__(self):
+        return self.first is not None
+
+    def get(self, slug):
+        if self.listed is not None:
+            return next((unit for unit in self.listed if unit.slug == slug), None)
+        return self.queryset.filter(slug=slug).first()
+
+    def scope(self):
+        """What the reads take as `units`: every unit (None) or the listed ones."""
+        return None if self.everything else self.listed or list(self.queryset)
+
+    def key(self):
+        return "all" if self.everything else [unit.pk for unit in self.listed or self.queryset]
+
+
 def _visible_units(request):
-    # Only the organisation's id is needed (unit.organisation_id): no join.
-    return list(Unit.objects.visible_to(request.user))
+    return VisibleUnits(request.user)
 
 
 def _no_units(request):
@@ -48,14 +91,14 @@ def _chosen_unit(request, units):
 
     A unit the user may not see answers 404, as if it did not exist.
     """
-    by_slug = {unit.slug: unit for unit in units}
     slug = request.GET.get("unit")
     if slug:
-        if slug not in by_slug:
+        unit = units.get(slug)
+        if unit is None:
             raise Http404(_("Enheten finns inte."))
-        unit = by_slug[slug]
     else:
-        unit = by_slug.get(request.session.get(SESSION_UNIT), units[0])
+        remembered = request.session.get(SESSION_UNIT)
+        unit = (remembered and units.get(remembered)) or units.first
     if request.session.get(SESSION_UNIT) != unit.slug:
         request.session[SESSION_UNIT] = unit.slug
     return unit
@@ -220,7 +263,7 @@ def _controls_html(request, context):
     key = _cache_key(
         "controls",
         context["view_name"],
-        [unit.pk for unit in context["units"]],
+        context["units"].key(),
         context["unit"].pk,
         context["unit"].slug,
         filters,
@@ -265,6 +308,41 @@ def blueprint_grid(request):
     )
 
 
+UNIT_SEARCH_LIMIT = 20
+# The pages a unit search leads back to; never a URL from the request.
+UNIT_SEARCH_TARGETS = ("registry:blueprint", "registry:blueprint_grid")
+
+
+@vary_on_headers("HX-Request")
+def unit_search(request):
+    """Visible units whose name contains ?q=, as links to the blueprint (or grid) at each.
+
+    The unit picker of users who see many units. With htmx only the matches
+    are rendered (the list under the search field).
+    """
+    target = request.GET.get("next")
+    if target not in UNIT_SEARCH_TARGETS:
+        target = UNIT_SEARCH_TARGETS[0]
+    q = request.GET.get("q", "").strip()
+    matches, more = [], False
+    if q:
+        found = list(
+            Unit.objects.visible_to(request.user)
+            .filter(name__icontains=q)
+            .only("slug", "name")[: UNIT_SEARCH_LIMIT + 1]
+        )
+        more = len(found) > UNIT_SEARCH_LIMIT
+        url = reverse(target)
+        matches = [
+            {"unit": unit, "url": f"{url}?{urlencode({'unit': unit.slug})}"}
+            for unit in found[:UNIT_SEARCH_LIMIT]
+        ]
+    context = {"q": q, "matches": matches, "more": more, "limit": UNIT_SEARCH_LIMIT, "next": target}
+    if _is_htmx(request):
+        return render(request, "registry/_unit_matches.html", context)
+    return render(request, "registry/unit_search.html", context)
+
+
 def blueprint_export(request):
     """The filtered blueprint of the chosen unit as xlsx or csv (format of registry.resources)."""
     file_format = request.GET.get("format", "xlsx")
@@ -297,7 +375,7 @@ def person_detail(request, initials):
     if not units:
         return _no_units(request)
     person = _person_or_404(request, initials, units)
-    assignments = queries.responsibilities(units=units, person=person)
+    assignments = queries.responsibilities(units=units.scope(), person=person)
     return render(
         request,
         "registry/person_detail.html",
@@ -310,8 +388,8 @@ def _person_or_404(request, initials, units):
     # units (and themselves), never someone who only works at other units.
     people = Person.objects.filter(initials=initials)
     own = getattr(request.user, "person", None)
-    if own is None or own.initials != initials:
-        people = people & queries.people_visible(units)
+    if (own is None or own.initials != initials) and not units.everything:
+        people = people & queries.people_visible(units.scope())
     person = people.order_by("pk").first()
     if person is None:
         raise Http404(_("Personen finns inte."))
@@ -323,12 +401,23 @@ def role_detail(request, code):
     if not units:
         return _no_units(request)
     role = get_object_or_404(Role, code=code)
-    assignments = queries.responsibilities(units=units, role=role)
+    unit_page = _unit_page(request, units)
+    assignments = queries.responsibilities(
+        units=unit_page.object_list, role=role, organisation_wide=unit_page.number == 1
+    )
     return render(
         request,
         "registry/role_detail.html",
-        _responsibility_context(request, units, assignments, role=role),
+        _responsibility_context(request, units, assignments, role=role, unit_page=unit_page),
     )
+
+
+def _unit_page(request, units):
+    """The page of visible units (by name) that the role or item page shows."""
+    paginator = Paginator(
+        units.listed or units.queryset.only("pk", "name", "organisation_id"), UNITS_PER_PAGE
+    )
+    return paginator.get_page(request.GET.get("sida"))
 
 
 def _responsibility_context(request, units, assignments, **extra):
@@ -336,7 +425,7 @@ def _responsibility_context(request, units, assignments, **extra):
     return {
         "blueprint": Blueprint.objects.first(),
         "units": units,
-        "show_unit": len(units) > 1,
+        "show_unit": units.many or len(units.listed) > 1,
         "groups": queries.responsibilities_grouped(assignments),
         "total": len(assignments),
         **extra,
@@ -348,15 +437,17 @@ def item_detail(request, pk):
     if not units:
         return _no_units(request)
     item = get_object_or_404(Item.objects.select_related("column__area"), pk=pk)
+    unit_page = _unit_page(request, units)
+    page_units = list(unit_page.object_list)
     assignments = (
-        queries.assignments_at(units)
+        queries.assignments_at(page_units, organisation_wide=unit_page.number == 1)
         .filter(item=item)
-        .select_related("role", "person", "unit")
-        .order_by("unit__name", "order", "pk")
+        .select_related("role", "person")
+        .order_by("order", "pk")
     )
     by_unit = {}
     for assignment in assignments:
-        by_unit.setdefault(assignment.unit, []).append(queries.Chip(assignment))
+        by_unit.setdefault(assignment.unit_id, []).append(queries.Chip(assignment))
     user = request.user
     return render(
         request,
@@ -366,7 +457,8 @@ def item_detail(request, pk):
             "item": item,
             # Organisation-wide assignments (unit None) first: they hold at every unit.
             "organisation_wide": by_unit.pop(None, []),
-            "per_unit": [(unit, by_unit.get(unit, [])) for unit in units],
+            "per_unit": [(unit, by_unit.get(unit.pk, [])) for unit in page_units],
+            "unit_page": unit_page,
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
         },
