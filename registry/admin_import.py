@@ -18,7 +18,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,11 +36,10 @@ from registry.imports import (
 )
 from registry.models import Item
 from registry.resources import (
-    CONTENT_TYPES,
     EXPORT_FORMATS,
     SPREADSHEET_FORMATS,
-    blueprint_dataset,
-    dataset_to_bytes,
+    blueprint_rows,
+    streamed_export,
 )
 
 SESSION_KEY = "blueprint_imports"
@@ -162,13 +160,10 @@ class BlueprintSpreadsheetMixin:
         unit = form.cleaned_data["unit"]
         file_format = form.cleaned_data["file_format"]
         units = [unit] if unit else Unit.objects.visible_to(request.user)
-        dataset = blueprint_dataset(
-            units=units, items=Item.objects.all(), organisation_wide=unit is None
-        )
-        # Excel needs the byte-order mark to read UTF-8 csv.
-        content = dataset_to_bytes(dataset, file_format, bom=True)
+        rows = blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=unit is None)
         name = f"ansvarsfordelning-{unit.slug if unit else 'alla'}.{file_format}"
-        response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+        # Excel needs the byte-order mark to read UTF-8 csv.
+        response = streamed_export(rows, file_format, bom=True)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

@@ -12,10 +12,16 @@ Organisation-wide assignments (no unit) get their own row with an empty Enhet.
 
 import csv
 import io
+import itertools
+import tempfile
+from collections import defaultdict
 
+import openpyxl
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
@@ -70,8 +76,13 @@ def responsible_of(assignment):
     )
 
 
-def blueprint_dataset(*, units, items, organisation_wide=True):
-    """The blueprint as a tablib.Dataset in the documented format, with three queries.
+# Units whose assignments are read at once when exporting: memory holds one
+# such chunk (~300 assignments a unit, as plain tuples), whatever the total.
+UNIT_CHUNK = 200
+
+
+def blueprint_rows(*, units, items, organisation_wide=True):
+    """The blueprint table's rows (cells escaped, no header), generated chunk by chunk.
 
     `units` (queryset or list) are the units to export, in their order; `items`
     is an Item queryset, already filtered. Every item gets one row per unit,
@@ -81,45 +92,62 @@ def blueprint_dataset(*, units, items, organisation_wide=True):
     before the units' rows; people of other huvudmän than the units' are left
     out of them. Rows run unit by unit, each in poster order.
     Only kind R (ansvarig) is in the notation; A/C/I assignments are left out.
+
+    The units are read with a chunked iterator and their assignments UNIT_CHUNK
+    units at a time, so an export of 10,000 units holds one chunk in memory,
+    never the table. With up to UNIT_CHUNK units it takes three queries.
     """
-    units = list(units)
-    # Poster order whatever order the caller's queryset has.
+    # Poster order whatever order the caller's queryset has (a few hundred items).
     items = sorted(
         items.select_related("column__area"),
         key=lambda i: (i.column.area.order, i.column.order, i.order, i.name),
     )
-    unit_ids = [unit.pk for unit in units]
-    by_item_unit = {}
-    if items:
-        assignments = Assignment.objects.filter(
-            item__in=[item.pk for item in items], kind=Assignment.Kind.RESPONSIBLE
-        ).select_related("person", "role")
-        if organisation_wide and units:
+    if not items:
+        return
+    item_ids = [item.pk for item in items]
+    if isinstance(units, models.QuerySet):
+        organisation_ids = units.values("organisation_id")
+        unit_iter = units.iterator(chunk_size=UNIT_CHUNK)
+    else:
+        organisation_ids = {unit.organisation_id for unit in units}
+        unit_iter = iter(units)
+    first = True
+    while True:
+        chunk = list(itertools.islice(unit_iter, UNIT_CHUNK))
+        if not chunk and not first:
+            return
+        wanted = Q(unit_id__in=[unit.pk for unit in chunk])
+        with_organisation_wide = first and organisation_wide and bool(chunk)
+        if with_organisation_wide:
             # An organisation-wide row naming a person of another huvudman
             # than the exported units' must not reveal that person.
-            organisation_ids = {unit.organisation_id for unit in units}
-            assignments = assignments.filter(
-                Q(unit_id__in=unit_ids)
-                | Q(unit__isnull=True, person__isnull=True)
-                | Q(unit__isnull=True, person__organisation_id__in=organisation_ids)
+            wanted |= Q(unit__isnull=True, person__isnull=True) | Q(
+                unit__isnull=True, person__organisation_id__in=organisation_ids
             )
-        else:
-            assignments = assignments.filter(unit_id__in=unit_ids)
-        for assignment in assignments.order_by("order", "pk"):
-            by_item_unit.setdefault((assignment.item_id, assignment.unit_id), []).append(
-                responsible_of(assignment)
+        by_item_unit = defaultdict(list)
+        rows = (
+            Assignment.objects.filter(
+                wanted, item_id__in=item_ids, kind=Assignment.Kind.RESPONSIBLE
             )
-
-    dataset = tablib.Dataset(headers=HEADERS, title="Ansvarsfördelning")
-    blocks = [("", None)] if organisation_wide else []
-    blocks += [(unit.slug, unit.pk) for unit in units]
-    for slug, unit_id in blocks:
-        for item in items:
-            entries = by_item_unit.get((item.pk, unit_id))
-            if unit_id is None and not entries:
-                continue
-            dataset.append(
-                [
+            .order_by("order", "pk")
+            .values_list("item_id", "unit_id", "person__initials", "role__code", "priority")
+        )
+        for item_id, unit_id, initials, role_code, priority in rows.iterator(chunk_size=2000):
+            by_item_unit[item_id, unit_id].append(
+                Responsible(
+                    initials=initials or "",
+                    role_code=role_code or "",
+                    deputy=priority == Assignment.Priority.DEPUTY,
+                )
+            )
+        blocks = [("", None)] if with_organisation_wide else []
+        blocks += [(unit.slug, unit.pk) for unit in chunk]
+        for slug, unit_id in blocks:
+            for item in items:
+                entries = by_item_unit.get((item.pk, unit_id))
+                if unit_id is None and not entries:
+                    continue
+                yield [
                     escape_cell(slug),
                     escape_cell(item.column.area.name),
                     escape_cell(item.column.name),
@@ -127,7 +155,36 @@ def blueprint_dataset(*, units, items, organisation_wide=True):
                     escape_cell(format_responsible(entries or [])),
                     escape_cell(item.description),
                 ]
-            )
+        first = False
+        if len(chunk) < UNIT_CHUNK:
+            return
+
+
+def streamed_export(rows, file_format, *, bom=False):
+    """An HTTP response with the rows as a file, without holding them all in memory.
+
+    csv is streamed as it is written; xlsx is written by the write-only
+    workbook to a temporary file that is then sent in blocks; ods and json
+    (no streaming writer) are built in memory.
+    """
+    content_type = CONTENT_TYPES[file_format]
+    if file_format == "csv":
+        return StreamingHttpResponse(blueprint_csv_chunks(rows, bom=bom), content_type=content_type)
+    if file_format == "xlsx":
+        spool = tempfile.TemporaryFile()
+        blueprint_write(rows, file_format, spool)
+        spool.seek(0)
+        return FileResponse(spool, content_type=content_type)
+    buffer = io.BytesIO()
+    blueprint_write(rows, file_format, buffer, bom=bom)
+    return HttpResponse(buffer.getvalue(), content_type=content_type)
+
+
+def blueprint_dataset(*, units, items, organisation_wide=True):
+    """The blueprint as a tablib.Dataset (in memory: for imports' round trips and tests)."""
+    dataset = tablib.Dataset(headers=HEADERS, title="Ansvarsfördelning")
+    for row in blueprint_rows(units=units, items=items, organisation_wide=organisation_wide):
+        dataset.append(row)
     return dataset
 
 
@@ -148,6 +205,43 @@ def dataset_to_bytes(dataset, file_format, *, bom=False):
     if file_format == "json":
         return dataset.export("json").encode("utf-8")
     raise ValueError(f"unknown format {file_format!r}")
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given (for streaming csv)."""
+
+    def write(self, value):
+        return value
+
+
+def blueprint_csv_chunks(rows, *, bom=False):
+    """The rows as `;`-separated UTF-8 csv, header first, yielded line by line as bytes."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\n")
+    yield ("\ufeff" if bom else "").encode() + writer.writerow(HEADERS).encode("utf-8")
+    for row in rows:
+        yield writer.writerow(row).encode("utf-8")
+
+
+def blueprint_write(rows, file_format, target, *, bom=False):
+    """Write the rows (with the header) to a binary file object, in constant memory.
+
+    csv line by line; xlsx through openpyxl's write-only workbook (rows go to
+    a temporary file as they come; the zip is assembled at the end); ods and
+    json are built in memory by tablib (they have no streaming writer).
+    """
+    if file_format == "csv":
+        for chunk in blueprint_csv_chunks(rows, bom=bom):
+            target.write(chunk)
+    elif file_format == "xlsx":
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Ansvarsfördelning")
+        sheet.append(HEADERS)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(target)
+    else:
+        dataset = tablib.Dataset(*rows, headers=HEADERS, title="Ansvarsfördelning")
+        target.write(dataset_to_bytes(dataset, file_format, bom=bom))
 
 
 # --- People and roles, through django-import-export in admin ----------------

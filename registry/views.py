@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -27,7 +27,7 @@ from organisation.queries import sees_all_units, support_chain
 from registry import queries
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
-from registry.resources import blueprint_dataset, dataset_to_bytes
+from registry.resources import blueprint_rows, streamed_export
 
 SESSION_UNIT = "registry_unit"
 EXPORT_FORMATS = {
@@ -358,11 +358,9 @@ def blueprint_export(request):
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)
-    dataset = blueprint_dataset(units=[unit], items=filterset.items())
+    rows = blueprint_rows(units=[unit], items=filterset.items())
     # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
-    response = HttpResponse(
-        dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
-    )
+    response = streamed_export(rows, file_format, bom=True)
     blueprint = Blueprint.objects.first()
     version = blueprint.version if blueprint else ""
     filename = "-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part)

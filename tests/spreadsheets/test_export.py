@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from organisation.models import Unit
@@ -111,3 +113,57 @@ def test_organisation_wide_rows_leave_out_people_of_other_huvudman():
     dataset = blueprint_dataset(units=[unit], items=Item.objects.all())
     assert [(row[0], row[4]) for row in dataset] == [("", "LÄR; K.O"), ("norr", "")]
     assert blueprint_dataset(units=[], items=Item.objects.all()).dict == []
+
+
+def test_export_of_many_units_reads_them_a_chunk_at_a_time(monkeypatch):
+    # An export of 10,000 units must not hold every row: the rows come from a
+    # generator that reads the assignments of UNIT_CHUNK units at a time,
+    # only when the previous chunk's rows have been taken.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry import resources
+    from registry.models import Assignment
+
+    monkeypatch.setattr(resources, "UNIT_CHUNK", 2)
+    units = [UnitFactory() for _ in range(5)]
+    role = RoleFactory()
+    item = ItemFactory()
+    for unit in units:
+        AssignmentFactory(item=item, unit=unit, role=role)
+    table = Assignment._meta.db_table
+
+    def assignment_reads(queries):
+        return sum(f'FROM "{table}"' in query["sql"] for query in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        units_by_slug = Unit.objects.order_by("slug")
+        rows = resources.blueprint_rows(units=units_by_slug, items=Item.objects.all())
+        first = next(rows)
+        assert assignment_reads(queries) == 1
+        rest = list(rows)
+        assert assignment_reads(queries) == 3  # 2 + 2 + 1 units
+    assert [first[0], *(row[0] for row in rest)] == sorted(unit.slug for unit in units)
+    assert all(row[4] == role.code for row in [first, *rest])
+
+
+def test_export_command_streams_xlsx_with_a_write_only_workbook(tmp_path, monkeypatch):
+    import openpyxl
+    from django.core.management import call_command
+
+    made = []
+    real = openpyxl.Workbook
+
+    def spy(*args, **kwargs):
+        made.append(kwargs.get("write_only"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "Workbook", spy)
+    unit = UnitFactory(slug="norr")
+    AssignmentFactory(item=ItemFactory(name="Wifi"), unit=unit, role=RoleFactory(code="ITS"))
+    target = tmp_path / "alla.xlsx"
+    call_command("export_blueprint", "-o", str(target), stderr=io.StringIO())
+    assert made == [True]
+    rows = list(openpyxl.load_workbook(target).active.values)
+    assert rows[0] == tuple(HEADERS)
+    assert (rows[1][0], rows[1][3], rows[1][4]) == ("norr", "Wifi", "ITS")

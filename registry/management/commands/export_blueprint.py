@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organisation.models import Unit
 from registry.models import Item
-from registry.resources import EXPORT_FORMATS, blueprint_dataset, dataset_to_bytes
+from registry.resources import EXPORT_FORMATS, blueprint_csv_chunks, blueprint_rows, blueprint_write
 
 
 class Command(BaseCommand):
@@ -41,12 +41,27 @@ class Command(BaseCommand):
             units = units.filter(slug=unit)
             if not units.exists():
                 raise CommandError(f"No unit {unit!r} (or not visible to the user).")
-        dataset = blueprint_dataset(
-            units=units, items=Item.objects.all(), organisation_wide=not unit
+        # Streamed: rows are read a chunk of units at a time and written as
+        # they come, so memory does not grow with the number of units.
+        counted = _Counted(
+            blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=not unit)
         )
-        content = dataset_to_bytes(dataset, file_format, bom=bom)
         if output:
-            Path(output).write_bytes(content)
-            self.stderr.write(f"{len(dataset)} rows written to {output}.")
+            with open(output, "wb") as target:
+                blueprint_write(counted, file_format, target, bom=bom)
+            self.stderr.write(f"{counted.count} rows written to {output}.")
         else:
-            self.stdout.write(content.decode("utf-8"), ending="")
+            for chunk in blueprint_csv_chunks(counted, bom=bom):
+                self.stdout.write(chunk.decode("utf-8"), ending="")
+
+
+class _Counted:
+    """Pass rows through, counting them."""
+
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
