@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
-# Debian packages the test suite needs: Chromium for the browser tests and
+# Debian packages the test suite needs: Chromium for the browser tests, Redis
+# for the two-app-server test (tests/production/test_servers.py) and
 # LibreOffice Calc for the spreadsheet round trip. Installed with apt-get when
 # missing and this user may; otherwise those tests are skipped (and CI fails).
-SYSTEM_PACKAGES ?= chromium libreoffice-calc
-SYSTEM_COMMANDS ?= chromium soffice
+SYSTEM_PACKAGES ?= chromium libreoffice-calc redis-server
+SYSTEM_COMMANDS ?= chromium soffice redis-server
 
 .PHONY: run test lint check-migrations system-deps bench loadtest messages clean
 

@@ -243,10 +243,11 @@ DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
 # and their filter choices, keyed by a data version that every write changes
 # (registry.views), so a per-process memory cache is correct: each worker
 # fills its own. DJANGO_CACHE_URL=redis://host:6379/0 shares one cache
-# between workers (needs the redis package); db://table uses the database
-# (run `manage.py createcachetable` first; costs a query per lookup).
+# between workers and app servers (docs/deployment.md); db://table uses the
+# database (run `manage.py createcachetable` first; costs a query per lookup).
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://")):
+SHARED_CACHE = CACHE_URL.startswith(("redis://", "rediss://"))
+if SHARED_CACHE:
     _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
 elif CACHE_URL.startswith("db://"):
     _cache = {
@@ -263,6 +264,15 @@ elif CACHE_URL in ("", "locmem://"):
 else:
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL: unknown scheme in {CACHE_URL!r}")
 CACHES = {"default": _cache}
+# Sessions live in the database, which every app server shares; with a shared
+# cache they are also read from it (written through to the database, so a
+# Redis restart logs nobody out). Login throttling (django-axes) counts
+# failures in the database too, so a guesser gains nothing by switching server.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 # Longest life of a cached page part. Writes show at once (the version is in
 # the key); this only bounds memory use and any write that bypasses history.
 DIGIANSVAR_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIANSVAR_PAGE_CACHE_SECONDS", "300"))
