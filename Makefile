@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 SYSTEM_PACKAGES ?= chromium libreoffice-calc redis-server
 SYSTEM_COMMANDS ?= chromium soffice redis-server
 
-.PHONY: run test lint check-migrations system-deps bench loadtest messages clean
+.PHONY: run test lint check-migrations system-deps bench bench-national loadtest messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,9 +56,16 @@ check-migrations: $(VENV)/.installed-dev
 
 # Benchmarks and the load test print figures (see bench/RESULTS.md); they are
 # never part of `make test`. BENCH_ARGS e.g. "--databases sqlite --rebuild".
+# `make bench` also runs the national profile: 10, 1,000 and 10,000 units on
+# PostgreSQL (databases digiansvar_bench_u<N>, built once and kept; add
+# --rebuild to BENCH_ARGS to build them again); `make bench-national` only that.
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --profile national $(BENCH_ARGS)
+
+bench-national: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py --profile national $(BENCH_ARGS)
 
 loadtest: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }

@@ -28,7 +28,10 @@ BENCH = ROOT / "bench"
 # bench/coverage.py would shadow the coverage package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 # Scripts run here in this order, each on the large database; others' too.
-OWN = {"run.py", "pages.py"}
+OWN = {"run.py", "pages.py", "national.py"}
+# `--profile national`: these sizes on PostgreSQL only, figures relative to the first.
+NATIONAL_SIZES = [10, 1000, 10000]
+NATIONAL_PAGE_TARGET = 1.5
 TARGET_RATIO = 3
 TARGET_QUERIES = 6
 
@@ -118,6 +121,56 @@ def machine():
     )
 
 
+def national(options):
+    """bench/national.py at each size on PostgreSQL; a table with ratios to the smallest size.
+
+    The databases digiansvar_bench_u<N> are built once by generate_demo (10,000
+    units: ~3M assignments, about 4 minutes here) and kept; --rebuild builds
+    them again.
+    """
+    import django
+
+    server = postgres_server()
+    if server is None:
+        raise SystemExit("The national profile needs PostgreSQL (BENCH_POSTGRES).")
+    print(f"# digiansvar national benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"# {machine()}, Django {django.get_version()}")
+    results = {}
+    for units in options.sizes:
+        print(f"\n## PostgreSQL, demo with {units} units")
+        url = prepare("postgres", server, units, options.seed, options.rebuild)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            run(["bench/national.py", "--repeat", str(options.repeat), "--json", out.name], url)
+            results[units] = json.loads(Path(out.name).read_text())
+    sizes = sorted(results)
+    base = results[sizes[0]]
+    header = " | ".join(f"{results[n]['units']:,} units" for n in sizes)
+    print(
+        f"\n## Summary (superuser; ratio to {base['units']} units; target ≤ "
+        f"{NATIONAL_PAGE_TARGET}× for pages, flat memory for files)\n"
+    )
+    print(f"| figure | {header} |")
+    print("|---" * (len(sizes) + 1) + "|")
+    for page in base["pages"]:
+        cells = []
+        for n in sizes:
+            row = results[n]["pages"][page]
+            ratio = row["ms"] / base["pages"][page]["ms"]
+            cells.append(f"{row['ms']} ms, {row['queries']} q ({ratio:.1f}×)")
+        print(f"| {page} | " + " | ".join(cells) + " |")
+    for name in ("export", "backup"):
+        if name not in base:
+            continue
+        cells = []
+        for n in sizes:
+            row = results[n][name]
+            ratio = row["peak_mib"] / base[name]["peak_mib"]
+            cells.append(
+                f"{row['s']} s, {row['peak_mib']} MiB peak ({ratio:.1f}×), {row['mib']} MiB file"
+            )
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=200)
@@ -128,7 +181,16 @@ def main():
     parser.add_argument(
         "--only-pages", action="store_true", help="skip the other bench/*.py scripts"
     )
+    parser.add_argument(
+        "--profile",
+        choices=["default", "national"],
+        default="default",
+        help="national: 10, 1,000 and 10,000 units on PostgreSQL (bench/national.py)",
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=NATIONAL_SIZES)
     options = parser.parse_args()
+    if options.profile == "national":
+        return national(options)
 
     import django
 
