@@ -67,9 +67,11 @@ bench: $(VENV)/.installed-dev
 bench-national: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py --profile national $(BENCH_ARGS)
 
+# SERVERS=2: two app servers sharing a Redis of their own (bench/loadtest.sh).
+SERVERS ?= 1
 loadtest: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
-	PYTHON=$(BIN)/python bash bench/loadtest.sh
+	PYTHON=$(BIN)/python SERVERS=$(SERVERS) bash bench/loadtest.sh
 
 messages: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv*' --ignore 'staticfiles/*'

@@ -4,6 +4,13 @@
 #
 #   make loadtest                       # or: bash bench/loadtest.sh
 #   DURATION=30s CONNECTIONS=8 UNITS=200 bash bench/loadtest.sh
+#   SERVERS=2 bash bench/loadtest.sh    # two app servers sharing a Redis (docs/deployment.md)
+#
+# With SERVERS=2 it starts a Redis of its own (Debian's redis-server, on
+# REDIS_PORT with its own pidfile, no persistence) and two gunicorn servers on
+# PORT and PORT+1 with DJANGO_CACHE_URL pointing at it, loads both at once
+# (half the connections each) and checks that a write made through one server
+# shows on the other at the next request. Every process is stopped by its pid.
 #
 # Builds the demo municipality (generate_demo) in the PostgreSQL database
 # LOADTEST_DATABASE_URL once (kept for the next run), runs collectstatic,
@@ -26,6 +33,8 @@ WORKERS=${WORKERS:-2}
 # 4 threads each, the login page went from ~250 to ~530 req/s here.
 WORKER_THREADS=${WORKER_THREADS:-4}
 UNITS=${UNITS:-200}
+SERVERS=${SERVERS:-1}
+REDIS_PORT=${REDIS_PORT:-$((PORT + 100))}
 PG_SERVER=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 export DATABASE_URL=${LOADTEST_DATABASE_URL:-$PG_SERVER/digiansvar_loadtest}
 
@@ -68,16 +77,34 @@ print(session.session_key, Unit.objects.filter(slug__startswith="demokommunen-")
 ')
 COOKIE="sessionid=$SESSION"
 
-PIDFILE=$(mktemp -u /tmp/digiansvar-loadtest.XXXXXX.pid)
-"$GUNICORN" digiansvar.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" -k gthread --threads "$WORKER_THREADS" \
-  --pid "$PIDFILE" \
-  --access-logfile /dev/null --error-logfile /tmp/digiansvar-loadtest-gunicorn.log &
-GUNICORN_PID=$!
-stop() { kill "$GUNICORN_PID" 2>/dev/null || true; wait "$GUNICORN_PID" 2>/dev/null || true; }
+PIDS=()
+REDIS_PIDFILE=""
+stop() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  if [[ -n $REDIS_PIDFILE && -s $REDIS_PIDFILE ]]; then kill "$(cat "$REDIS_PIDFILE")" 2>/dev/null || true; fi
+}
 trap stop EXIT
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/konto/login/" && break
-  sleep 0.1
+if (( SERVERS > 1 )); then
+  command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 1; }
+  REDIS_PIDFILE=$(mktemp -u /tmp/digiansvar-loadtest-redis.XXXXXX.pid)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize yes --pidfile "$REDIS_PIDFILE" --dir /tmp >/dev/null
+  export DJANGO_CACHE_URL="redis://127.0.0.1:$REDIS_PORT/0"
+fi
+BASES=()
+for n in $(seq 0 $((SERVERS - 1))); do
+  port=$((PORT + n))
+  "$GUNICORN" digiansvar.wsgi -b "127.0.0.1:$port" -w "$WORKERS" -k gthread --threads "$WORKER_THREADS" \
+    --pid "$(mktemp -u /tmp/digiansvar-loadtest.XXXXXX.pid)" \
+    --access-logfile /dev/null --error-logfile "/tmp/digiansvar-loadtest-gunicorn-$n.log" &
+  PIDS+=($!)
+  BASES+=("http://127.0.0.1:$port")
+done
+for base in "${BASES[@]}"; do
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "$base/konto/login/" && break
+    sleep 0.1
+  done
 done
 
 BLUEPRINT="http://127.0.0.1:$PORT/?unit=$UNIT"
@@ -90,17 +117,56 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BLUEPRINT
 [[ $status == 200 ]] || { echo "the blueprint page answered $status, not 200" >&2; exit 1; }
 
 echo "# load test $(date -u '+%Y-%m-%d %H:%M') UTC: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# gunicorn $WORKERS gthread workers x $WORKER_THREADS threads, PostgreSQL database $database, demo with $UNITS units"
+echo "# $SERVERS gunicorn server(s), each $WORKERS gthread workers x $WORKER_THREADS threads, PostgreSQL database $database, demo with $UNITS units${DJANGO_CACHE_URL:+, shared cache $DJANGO_CACHE_URL}"
 echo "# wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $WRK_TIMEOUT, logged-in superuser session"
 # The login page (a small template; with the cookie: session, user and person
 # lookups) shows what the stack itself costs per logged-in request on this
 # machine: the ceiling for any page.
 LOGIN="http://127.0.0.1:$PORT/konto/login/"
 for target in "$BLUEPRINT" "$FILTERED" "$LOGIN" "$STATIC"; do
+  path=${target#"http://127.0.0.1:$PORT"}
   echo
-  echo "## $target"
+  echo "## $path on ${#BASES[@]} server(s) at once"
   # wrk's own timeout is 2 s; a browser waits far longer, so a slow answer
-  # counts in the latency figures, not as an error.
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency -H "Cookie: $COOKIE" \
-    -s bench/lua/statuses.lua "$target"
+  # counts in the latency figures, not as an error. With two servers, one wrk
+  # per server runs at the same time, each with half the connections.
+  WRK_PIDS=()
+  for base in "${BASES[@]}"; do
+    wrk -t"$THREADS" -c$((CONNECTIONS / SERVERS)) -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+      -H "Cookie: $COOKIE" -s bench/lua/statuses.lua "$base$path" > "/tmp/digiansvar-loadtest-wrk-${base##*:}.txt" &
+    WRK_PIDS+=($!)
+  done
+  for pid in "${WRK_PIDS[@]}"; do wait "$pid"; done
+  for base in "${BASES[@]}"; do echo "### $base"; cat "/tmp/digiansvar-loadtest-wrk-${base##*:}.txt"; done
 done
+
+if (( SERVERS > 1 )); then
+  # A write through the first server (an admin change of a role's name, with
+  # its CSRF token) must show on the second server's blueprint page at once.
+  JAR=$(mktemp /tmp/digiansvar-loadtest-jar.XXXXXX)
+  A=${BASES[0]} B=${BASES[1]}
+  curl -s -o /dev/null -H "Cookie: $COOKIE" "$B/?unit=$UNIT"  # fills the shared cache
+  role_id=$(curl -s -H "Cookie: $COOKIE" "$A/admin/registry/role/?q=ITS" | grep -o 'registry/role/[0-9]*/change' | head -1 | tr -dc 0-9)
+  form=$(curl -s -c "$JAR" -H "Cookie: $COOKIE" "$A/admin/registry/role/$role_id/change/")
+  token=$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' <<<"$form" | head -1 | sed 's/.*value="//; s/"$//')
+  csrf=$(awk '$6 == "csrftoken" { print $7 }' "$JAR")
+  field() { grep -o "name=\"$1\" value=\"[^\"]*\"" <<<"$form" | head -1 | sed 's/.*value="//; s/"$//'; }
+  name="Samordnare $(date +%s)"
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
+    --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
+    --data-urlencode "name=$name" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
+    --data-urlencode "position=" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/")
+  seen=no
+  [[ $status == 302 ]] && curl -s -H "Cookie: $COOKIE" "$B/?unit=$UNIT" | grep -q "$name" && seen=yes
+  # Put the old name back (the load-test database is kept between runs).
+  curl -s -o /dev/null -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
+    --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
+    --data-urlencode "name=$(field name)" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
+    --data-urlencode "position=" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/"
+  rm -f "$JAR"
+  if [[ $seen == yes ]]; then
+    echo; echo "## consistency: a role renamed through $A shows on $B at the next request: yes"
+  else
+    echo; echo "## consistency: FAILED (admin answered $status, or $B still shows the old name)" >&2; exit 1
+  fi
+fi
