@@ -39,8 +39,10 @@ EXPORT_FORMATS = {
 # A user who sees up to this many units picks one from a list; beyond it (a
 # national register: ~10,000) they search for it by name.
 UNIT_LIST_LIMIT = 50
-# The role and item pages list this many units a page.
-UNITS_PER_PAGE = 25
+# The role page shows a role's rows at this many units a page (~50 rows a
+# unit); the item page lists this many units a page (one line each).
+ROLE_UNITS_PER_PAGE = 10
+ITEM_UNITS_PER_PAGE = 50
 
 
 class VisibleUnits:
@@ -399,7 +401,7 @@ def role_detail(request, code):
     if not units:
         return _no_units(request)
     role = get_object_or_404(Role, code=code)
-    unit_page = _unit_page(request, units)
+    unit_page = _unit_page(request, units, ROLE_UNITS_PER_PAGE)
     assignments = queries.responsibilities(
         units=unit_page.object_list, role=role, organisation_wide=unit_page.number == 1
     )
@@ -410,11 +412,10 @@ def role_detail(request, code):
     )
 
 
-def _unit_page(request, units):
+def _unit_page(request, units, per_page):
     """The page of visible units (by name) that the role or item page shows."""
-    paginator = Paginator(
-        units.listed or units.queryset.only("pk", "name", "organisation_id"), UNITS_PER_PAGE
-    )
+    listing = units.listed or units.queryset.only("pk", "name", "organisation_id")
+    paginator = Paginator(listing, per_page)
     return paginator.get_page(request.GET.get("sida"))
 
 
@@ -435,7 +436,7 @@ def item_detail(request, pk):
     if not units:
         return _no_units(request)
     item = get_object_or_404(Item.objects.select_related("column__area"), pk=pk)
-    unit_page = _unit_page(request, units)
+    unit_page = _unit_page(request, units, ITEM_UNITS_PER_PAGE)
     page_units = list(unit_page.object_list)
     assignments = (
         queries.assignments_at(page_units, organisation_wide=unit_page.number == 1)
