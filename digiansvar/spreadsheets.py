@@ -359,18 +359,14 @@ def shorten(value, limit=80):
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def file_format_of(filename, formats=READ_FORMATS):
+def file_format_of(filename):
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if extension not in formats:
+    if extension not in READ_FORMATS:
         raise FileProblems(
             [
                 Problem(
-                    _("Filtypen ”%(extension)s” stöds inte; använd %(formats)s.")
-                    % {
-                        "extension": extension or filename,
-                        "formats": _("%(first)s eller %(last)s")
-                        % {"first": ", ".join(formats[:-1]), "last": formats[-1]},
-                    }
+                    _("Filtypen ”%(extension)s” stöds inte; använd csv, xlsx, ods eller json.")
+                    % {"extension": extension or filename}
                 )
             ]
         )
