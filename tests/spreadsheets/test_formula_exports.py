@@ -185,3 +185,38 @@ def test_role_export_reimports_unchanged(client, superuser, seed, file_format):
     assert preview.status_code == 200
     assert 'class="update"' not in html and 'class="new"' not in html, html[-3000:]
     assert html.count('<tr class="skip">') >= len(NAMES) + 1
+
+
+def test_every_admin_export_and_import_goes_through_the_one_writer_and_reader():
+    from django.contrib import admin
+    from import_export.admin import ExportMixin, ImportMixin
+
+    from digiansvar.spreadsheets import SpreadsheetFormat, SpreadsheetImportExportMixin
+
+    spreadsheet_admins = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, ExportMixin | ImportMixin)
+    ]
+    assert {type(a).__name__ for a in spreadsheet_admins} >= {"PersonAdmin", "RoleAdmin"}
+    for model_admin in spreadsheet_admins:
+        assert isinstance(model_admin, SpreadsheetImportExportMixin), model_admin
+        formats = [*model_admin.get_export_formats(), *model_admin.get_import_formats()]
+        assert formats and all(issubclass(f, SpreadsheetFormat) for f in formats), model_admin
+
+
+def test_admin_import_of_an_unreadable_file_says_why_in_swedish(client, superuser, seed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(superuser)
+    content = "Kod;Namn\nNYR;Förnyad\n".encode("cp1252")
+    response = client.post(
+        reverse("admin:registry_role_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("roller.csv", content),
+        },
+    )
+    assert response.status_code == 200
+    assert "Filen är inte UTF-8-kodad" in response.content.decode()
