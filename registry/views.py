@@ -21,11 +21,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from digiansvar.spreadsheets import spreadsheet_response
 from organisation.models import Person, ProblemKind, Unit
-from organisation.queries import support_chain
 from registry import queries
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
+from registry.support import support_chain
 
 SESSION_UNIT = "registry_unit"
 # The blueprint page offers these of digiansvar.spreadsheets' formats.
