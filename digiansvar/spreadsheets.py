@@ -99,21 +99,24 @@ CHUNK_BYTES = 64 * 1024
 SPOOL_BYTES = 4 * 1024 * 1024
 
 
-def spreadsheet_chunks(rows, *, headers, file_format, title="", bom=True):
+def spreadsheet_chunks(rows, *, headers, file_format, title="", bom=True, widths=()):
     """The file as an iterator of bytes; `rows` is any iterable of lists of values.
 
     Rows are consumed one at a time, never all at once. csv is `;`-separated
     UTF-8 (as Excel in Swedish locale writes it) with a byte-order mark unless
-    `bom` is False; `title` names the sheet of xlsx and ods.
+    `bom` is False; `title` names the sheet of xlsx and ods; `widths` are
+    xlsx column widths in characters, first column first.
     """
     if file_format == "csv":
         yield from _csv_chunks(rows, headers=headers, bom=bom)
     elif file_format == "json":
         yield from _json_chunks(rows, headers=headers)
     elif file_format in ("xlsx", "ods"):
-        write = _write_xlsx if file_format == "xlsx" else _write_ods
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
-            write(file, rows, headers=headers, title=title or "Blad1")
+            if file_format == "xlsx":
+                _write_xlsx(file, rows, headers=headers, title=title or "Blad1", widths=widths)
+            else:
+                _write_ods(file, rows, headers=headers, title=title or "Blad1")
             file.seek(0)
             while chunk := file.read(CHUNK_BYTES):
                 yield chunk
@@ -121,17 +124,21 @@ def spreadsheet_chunks(rows, *, headers, file_format, title="", bom=True):
         raise ValueError(f"unknown format {file_format!r}")
 
 
-def spreadsheet_bytes(rows, *, headers, file_format, title="", bom=True):
+def spreadsheet_bytes(rows, *, headers, file_format, title="", bom=True, widths=()):
     """The whole file as bytes, for small files (tests, admin exports)."""
     return b"".join(
-        spreadsheet_chunks(rows, headers=headers, file_format=file_format, title=title, bom=bom)
+        spreadsheet_chunks(
+            rows, headers=headers, file_format=file_format, title=title, bom=bom, widths=widths
+        )
     )
 
 
-def spreadsheet_response(rows, *, headers, file_format, filename, title=""):
+def spreadsheet_response(rows, *, headers, file_format, filename, title="", widths=()):
     """A StreamingHttpResponse that writes the file while it is sent (filename without suffix)."""
     response = StreamingHttpResponse(
-        spreadsheet_chunks(rows, headers=headers, file_format=file_format, title=title),
+        spreadsheet_chunks(
+            rows, headers=headers, file_format=file_format, title=title, widths=widths
+        ),
         content_type=CONTENT_TYPES[file_format],
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
@@ -189,12 +196,15 @@ def _json_chunks(rows, *, headers):
     yield b"\n]\n"
 
 
-def _write_xlsx(file, rows, *, headers, title):
+def _write_xlsx(file, rows, *, headers, title, widths):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
 
     def cell(value):
         value = local_naive(value)
