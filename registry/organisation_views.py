@@ -162,4 +162,5 @@ def coverage_export(request):
         file_format="xlsx",
         filename=f"tackning-{unit.slug}" if unit else "tackning",
         title=gettext("Täckning"),
+        widths=(45, 30, 50, 50, 60),
     )

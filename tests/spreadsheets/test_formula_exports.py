@@ -220,3 +220,14 @@ def test_admin_import_of_an_unreadable_file_says_why_in_swedish(client, superuse
     )
     assert response.status_code == 200
     assert "Filen är inte UTF-8-kodad" in response.content.decode()
+
+
+def test_coverage_export(client, superuser, formula_items):
+    """Items nobody is responsible for at the unit are findings, named in the xlsx."""
+    client.force_login(superuser)
+    response = client.get(reverse("registry:coverage_export"), {"unit": "arstaviken"})
+    assert isinstance(response, StreamingHttpResponse)
+    content = body(response)
+    assert_names_are_text(content, "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.column_dimensions["A"].width == 45
