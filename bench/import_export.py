@@ -8,14 +8,13 @@ database, and everything runs in one transaction that is rolled back at the
 end, so the database is left as it was. Prints rows per second for: check
 only (dry run), first import (every assignment new), the same file again
 (no changes), a replace-mode import, and the export end to end (measured
-while the imported assignments exist, before the rollback, so every row
-names its responsible: earlier runs exported rolled-back units); plus peak memory
+while the imported assignments exist, before the rollback: earlier runs
+exported the rolled-back units, with nobody responsible); plus peak memory
 (tracemalloc) of one check. Target: ≥ 3,000 rows/s on SQLite for the import.
 Nothing here passes or fails; it prints figures.
 """
 
 import argparse
-import io
 import os
 import shutil
 import sys
@@ -46,15 +45,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from digiansvar.spreadsheets import spreadsheet_bytes, spreadsheet_chunks  # noqa: E402
 from organisation.models import Unit  # noqa: E402
-from registry.imports import blueprint_import  # noqa: E402
+from registry.blueprint_file import blueprint_import  # noqa: E402
+from registry.blueprint_file.format import HEADERS, blueprint_rows  # noqa: E402
 from registry.models import Assignment, Item  # noqa: E402
-from registry.resources import (  # noqa: E402
-    blueprint_dataset,
-    blueprint_rows,
-    blueprint_write,
-    dataset_to_bytes,
-)
 from registry.services import seed_load  # noqa: E402
 
 SEED_UNIT = "arstaviken"
@@ -72,51 +67,20 @@ def timed(function):
 
 def build_file(units, file_format):
     """The seed unit's blueprint copied to every bench unit: units × 150 rows."""
-    dataset = blueprint_dataset(
-        units=Unit.objects.filter(slug=SEED_UNIT),
-        items=Item.objects.all(),
-        organisation_wide=False,
+    rows = list(
+        blueprint_rows(
+            units=Unit.objects.filter(slug=SEED_UNIT),
+            items=Item.objects.all(),
+            organisation_wide=False,
+        )
     )
-    rows = [row for row in dataset]
-    dataset.wipe()
-    dataset.headers = ["Enhet", "Område", "Kolumn", "Ansvarsområde", "Ansvariga", "Beskrivning"]
-    for unit in units:
-        for row in rows:
-            dataset.append([unit.slug, *row[1:]])
-    return dataset_to_bytes(dataset, file_format)
+    copies = ([unit.slug, *row[1:]] for unit in units for row in rows)
+    return spreadsheet_bytes(copies, headers=HEADERS, file_format=file_format, bom=False)
 
 
 def line(label, rows, seconds, extra=""):
     rate = rows / seconds if seconds else float("inf")
     print(f"| {label} | {rows:,} | {seconds:.2f} | {rate:,.0f} | {extra} |")
-
-
-def export(assignments):
-    """The export end to end (rows read in chunks and written as they come), per format."""
-    units = Unit.objects.filter(slug__startswith="bench-").order_by("slug")
-    for file_format in ("csv", "xlsx", "ods"):
-        target = io.BytesIO()
-        with CaptureQueriesContext(connection) as queries:
-            counted = []
-
-            def rows(counted=counted):
-                for row in blueprint_rows(units=units, items=Item.objects.all()):
-                    counted.append(bool(row[4]))
-                    yield row
-
-            _none, seconds = timed(
-                lambda file_format=file_format, target=target: blueprint_write(
-                    rows(), file_format, target
-                )
-            )
-        named = sum(counted)
-        line(
-            f"export, {file_format} (end to end)",
-            len(counted),
-            seconds,
-            f"{len(target.getvalue()) / 1e6:.1f} MB, {named:,} rows with responsible "
-            f"({assignments:,} assignments), {len(queries)} queries",
-        )
 
 
 def main():
@@ -138,6 +102,35 @@ def main():
         if TEMPORARY:
             connection.close()
             shutil.rmtree(TEMPORARY, ignore_errors=True)
+
+
+def export(assignments):
+    """The export end to end: rows read batch by batch and written as they come, per format."""
+    units = Unit.objects.filter(slug__startswith="bench-").order_by("slug")
+    for file_format in ("csv", "xlsx", "ods"):
+        named = []
+
+        def rows(named=named):
+            for row in blueprint_rows(units=units, items=Item.objects.all()):
+                named.append(bool(row[4]))
+                yield row
+
+        with CaptureQueriesContext(connection) as queries:
+            size, seconds = timed(
+                lambda file_format=file_format, rows=rows: sum(
+                    len(chunk)
+                    for chunk in spreadsheet_chunks(
+                        rows(), headers=HEADERS, file_format=file_format
+                    )
+                )
+            )
+        line(
+            f"export, {file_format} (end to end)",
+            len(named),
+            seconds,
+            f"{size / 1e6:.1f} MB, {sum(named):,} rows naming a responsible "
+            f"({assignments:,} assignments), {len(queries)} queries",
+        )
 
 
 def run(options):
@@ -192,7 +185,7 @@ def run(options):
             line(f"replace mode, {file_format}", rows, seconds, "0 changes")
             if file_format == options.formats[0]:
                 # Measured here, while the imported assignments exist (before
-                # the rollback): every exported row names its responsible.
+                # the rollback), so every exported row names its responsible.
                 export(created)
             transaction.set_rollback(True)
 

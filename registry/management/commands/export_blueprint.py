@@ -3,9 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from digiansvar.spreadsheets import WRITE_FORMATS, spreadsheet_chunks
 from organisation.models import Unit
+from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.models import Item
-from registry.resources import EXPORT_FORMATS, blueprint_csv_chunks, blueprint_rows, blueprint_write
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--unit", metavar="SLUG", help="only this unit (default: all)")
-        parser.add_argument("--format", choices=EXPORT_FORMATS, help="default: from -o, or csv")
+        parser.add_argument("--format", choices=WRITE_FORMATS, help="default: from -o, or csv")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
         parser.add_argument(
             "--user", metavar="USERNAME", help="export only the units this user may see"
@@ -27,8 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, unit, format, output, user, bom, **options):
         file_format = format or (Path(output).suffix.lstrip(".").lower() if output else "csv")
-        if file_format not in EXPORT_FORMATS:
-            raise CommandError(f"Unknown format {file_format!r}; use one of {EXPORT_FORMATS}.")
+        if file_format not in WRITE_FORMATS:
+            raise CommandError(f"Unknown format {file_format!r}; use one of {WRITE_FORMATS}.")
         if file_format != "csv" and not output:
             raise CommandError(f"{file_format} is binary: give a file with -o.")
         units = Unit.objects.all()
@@ -41,27 +42,26 @@ class Command(BaseCommand):
             units = units.filter(slug=unit)
             if not units.exists():
                 raise CommandError(f"No unit {unit!r} (or not visible to the user).")
-        # Streamed: rows are read a chunk of units at a time and written as
-        # they come, so memory does not grow with the number of units.
-        counted = _Counted(
+        rows_written = 0
+
+        def counted(rows):
+            nonlocal rows_written
+            for row in rows:
+                rows_written += 1
+                yield row
+
+        rows = counted(
             blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=not unit)
         )
+        # Written as produced: memory does not grow with the number of rows.
+        chunks = spreadsheet_chunks(
+            rows, headers=HEADERS, file_format=file_format, title=SHEET_TITLE, bom=bom
+        )
         if output:
-            with open(output, "wb") as target:
-                blueprint_write(counted, file_format, target, bom=bom)
-            self.stderr.write(f"{counted.count} rows written to {output}.")
+            with open(output, "wb") as file:
+                for chunk in chunks:
+                    file.write(chunk)
+            self.stderr.write(f"{rows_written} rows written to {output}.")
         else:
-            for chunk in blueprint_csv_chunks(counted, bom=bom):
+            for chunk in chunks:
                 self.stdout.write(chunk.decode("utf-8"), ending="")
-
-
-class _Counted:
-    """Pass rows through, counting them."""
-
-    def __init__(self, rows):
-        self.rows, self.count = rows, 0
-
-    def __iter__(self):
-        for row in self.rows:
-            self.count += 1
-            yield row
