@@ -181,6 +181,10 @@ class UnitChoicesMixin:
             listed = list(units.filter(slug=self.value())) if self.value() else []
         return listed
 
+    def has_output(self):
+        # With many units nothing may be listed, but the search field is there.
+        return self.searchable or super().has_output()
+
     def units_for(self, request, value):
         """The visible units the value names: its slug, else those whose name contains it."""
         units = Unit.objects.visible_to(request.user)
