@@ -123,7 +123,7 @@ def environment(database_url, cache_url):
         "DATABASE_URL": database_url,
         "DJANGO_CACHE_URL": cache_url,
         "DJANGO_SETTINGS_MODULE": "digiansvar.settings",
-        "DJANGO_SECRET_KEY": "two-servers-test-" + "k" * 40,
+        "DJANGO_SECRET_KEY": "test-only-two-servers-" + "k" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
