@@ -103,7 +103,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json")
-    parser.add_argument("--skip-files", action="store_true", help="no export and backup")
+    parser.add_argument(
+        "--only-pages", action="store_true", help="no coverage, export and backup (quick)"
+    )
     options = parser.parse_args()
 
     user, _created = get_user_model().objects.get_or_create(
@@ -142,11 +144,15 @@ def main():
         "blueprint cold": measure(client, f"/?unit={unit.slug}", repeat, cold=True),
         "blueprint warm": measure(client, f"/?unit={unit.slug}", repeat),
         "unit search": measure(client, "/enheter/?q=skolan+99", repeat),
-        "coverage page": measure(client, "/organisation/tackning/", max(1, repeat // 3)),
-        "coverage xlsx": measure(client, "/organisation/tackning/export.xlsx", max(1, repeat // 3)),
     }
+    if not options.only_pages:
+        coverage_repeat = max(1, repeat // 3)
+        pages["coverage page"] = measure(client, "/organisation/tackning/", coverage_repeat)
+        pages["coverage xlsx"] = measure(
+            client, "/organisation/tackning/export.xlsx", coverage_repeat
+        )
     figures["pages"] = pages
-    if not options.skip_files:
+    if not options.only_pages:
         with tempfile.TemporaryDirectory() as folder:
             export = Path(folder) / "alla.csv"
             figures["export"] = process(["manage.py", "export_blueprint", "-o", str(export)])

@@ -140,7 +140,12 @@ def national(options):
         print(f"\n## PostgreSQL, demo with {units} units")
         url = prepare("postgres", server, units, options.seed, options.rebuild)
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            run(["bench/national.py", "--repeat", str(options.repeat), "--json", out.name], url)
+            pages_only = ["--only-pages"] if options.only_pages else []
+            run(
+                ["bench/national.py", "--repeat", str(options.repeat), "--json", out.name]
+                + pages_only,
+                url,
+            )
             results[units] = json.loads(Path(out.name).read_text())
     sizes = sorted(results)
     base = results[sizes[0]]
