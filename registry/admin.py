@@ -307,6 +307,10 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
         return not can_edit_catalogue(request.user) or super().revert_disabled(request, obj)
 
 
+# Up to this many people found by a search word are passed as a list of ids.
+SEARCH_PEOPLE_LIMIT = 500
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedHistoryAdmin):
     owner = by_unit()
@@ -333,9 +337,14 @@ class AssignmentAdmin(ScopedHistoryAdmin):
         for word in search_term.split():
             items = list(Item.objects.filter(name__icontains=word).values_list("pk", flat=True))
             roles = list(Role.objects.filter(code__iexact=word).values_list("pk", flat=True))
-            people = Person.objects.filter(
-                Q(initials__icontains=word) | Q(name__icontains=word)
-            ).values_list("pk", flat=True)
+            people = Person.objects.filter(Q(initials__icontains=word) | Q(name__icontains=word))
+            found = list(people.values_list("pk", flat=True)[: SEARCH_PEOPLE_LIMIT + 1])
+            # A short list of ids lets the database combine three index scans;
+            # a word matching thousands of people stays a subquery.
+            if len(found) <= SEARCH_PEOPLE_LIMIT:
+                people = found
+            else:
+                people = people.values("pk")
             queryset = queryset.filter(
                 Q(item_id__in=items) | Q(role_id__in=roles) | Q(person_id__in=people)
             )
