@@ -229,3 +229,18 @@ def test_export_command_reads_assignments_through_a_chunked_iterator(tmp_path, m
     call_command("export_blueprint", "-o", str(target), stderr=None)
     assert ("Assignment", ASSIGNMENT_CHUNK) in chunks
     assert target.read_text(encoding="utf-8").count("ITS") == 3
+
+
+def test_huge_lists_take_their_count_from_the_planner_on_postgresql(monkeypatch, superuser):
+    import digiansvar.paging
+
+    build(9)
+    monkeypatch.setattr(digiansvar.paging, "ESTIMATE_ABOVE", 3)
+    rows = Assignment.objects.order_by("unit_id", "item_id", "order", "pk")
+    paginator = LargeTablePaginator(rows, 2)
+    if connection.vendor == "postgresql":
+        assert paginator.count > 0 and paginator.estimated
+    else:
+        assert (paginator.count, paginator.estimated) == (9, False)
+    last = list(paginator.page(paginator.num_pages).object_list)
+    assert last and last[-1].pk == rows.last().pk
