@@ -7,11 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from organisation.models import (
     Appointment,
@@ -21,7 +19,10 @@ from organisation.models import (
     Position,
     Unit,
 )
-from organisation.queries import MANAGE_UNIT, VIEW_UNIT, unit_scope
+from organisation.queries import unit_scope
+
+# Unit grants live with the units; imported here for callers that look for them in the register.
+from organisation.services import GRANT_ROLES, unit_grant, unit_revoke  # noqa: F401
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 from registry.notation import parse_responsible
 
@@ -145,53 +146,6 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
             )
             created["assignments"] += assignment_created
     return created
-
-
-# The groups of registry/migrations/0002_groups.py that are granted per unit,
-# and the unit permission each grant gives.
-GRANT_ROLES = {
-    "rektor": MANAGE_UNIT,
-    "läsare": VIEW_UNIT,
-}
-
-
-@transaction.atomic
-def unit_grant(*, user, unit, role):
-    """Let `user` act as `role` ("rektor" or "läsare") at `unit`; unit None = every unit.
-
-    Adds the user to the role's group (model permissions: what), gives the
-    unit permission with django-guardian (object permission: where) and makes
-    the user staff so that admin opens for them. Granting twice changes nothing.
-    """
-    if role not in GRANT_ROLES:
-        raise ValidationError(
-            _("Okänd roll ”%(role)s”: välj rektor eller läsare.") % {"role": role}
-        )
-    user.groups.add(Group.objects.get(name=role))
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    perm = GRANT_ROLES[role]
-    if unit is None:
-        app_label, codename = perm.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    else:
-        assign_perm(perm, user, unit)
-
-
-@transaction.atomic
-def unit_revoke(*, user, unit, role):
-    """Take back what unit_grant gave for this unit (the group membership stays)."""
-    perm = GRANT_ROLES[role]
-    if unit is None:
-        app_label, codename = perm.split(".")
-        user.user_permissions.remove(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    else:
-        remove_perm(perm, user, unit)
 
 
 @dataclass
