@@ -1,6 +1,7 @@
 """Writes about the organisation that span models."""
 
 import hashlib
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from organisation.models import (
     UnitUserObjectPermission,
 )
 from organisation.queries import MANAGE_UNIT, VIEW_UNIT
+
+logger = logging.getLogger(__name__)
 
 DEMO_SLUG = "demokommunen"
 DEMO_NAME = "Demokommunen"
@@ -509,6 +512,9 @@ def _claim_rights(targets):
     for target in targets:
         group = groups.get(target.group)
         if group is None:
+            logger.warning(
+                "DIGIANSVAR_OIDC_RIGHTS_MAP names group %r, which does not exist", target.group
+            )
             continue
         rights.add((ClaimGrant.Kind.GROUP, group.pk, None))
         rights.add((ClaimGrant.Kind.STAFF, None, None))
