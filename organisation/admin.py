@@ -1,26 +1,25 @@
-"""Admin for the organisation, scoped per unit (see registry/admin.py for the idea).
+"""Admin for the organisation, scoped per unit.
 
 A rektor sees the units granted to them and the staff of their huvudman (to
 pick people for assignments), and changes only appointments at their units
-and people who work only there. Administratörer change everything.
+and people who work only there. Administratörer change everything. Apps
+above extend these admins with their own rows.
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from organisation.forms import UnitGrantForm
 from organisation.models import (
     Appointment,
     ITCouncil,
@@ -33,21 +32,24 @@ from organisation.models import (
 )
 from organisation.permissions import can_grant_units
 from organisation.queries import people_editable_by, people_visible_to, unit_scope
-from registry.admin_import import OrganisationWideImportExportMixin
-from registry.models import Assignment
-from registry.resources import PersonResource
-
-# Sources of autocomplete searches that pick where a row is placed: these
-# offer only units (and staff of huvudmän) the user may change.
-PLACING_SOURCES = {("registry", "assignment"), ("organisation", "appointment")}
+from organisation.services import unit_grant
 
 
 def is_placing_autocomplete(request):
+    """Is this an autocomplete search for a row placed at a unit (it has a `unit` foreign key)?
+
+    Such searches pick where a row goes: they offer only the units (and the
+    staff of huvudmän) the user may change.
+    """
     match = request.resolver_match
-    return (
-        match is not None
-        and match.url_name == "autocomplete"
-        and (request.GET.get("app_label"), request.GET.get("model_name")) in PLACING_SOURCES
+    if match is None or match.url_name != "autocomplete":
+        return False
+    try:
+        source = apps.get_model(request.GET.get("app_label"), request.GET.get("model_name"))
+    except (LookupError, TypeError, ValueError):
+        return False
+    return any(
+        field.name == "unit" and field.related_model is Unit for field in source._meta.fields
     )
 
 
@@ -170,7 +172,6 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
     list_filter = ["kind", "organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["recent_changes"]
     inlines = [UnitAppointmentInline]
     actions = ["grant_units"]
 
@@ -222,18 +223,6 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
     def first_line_contact(self, unit):
         return self._holders(unit, Position.Code.FIRST_LINE_CONTACT)
 
-    @admin.display(description=_("senaste ändringar"))
-    def recent_changes(self, unit):
-        if not unit.pk:
-            return "–"
-        url = reverse("admin:registry_assignment_recent_changes")
-        return format_html(
-            '<a href="{}?{}">{}</a>',
-            url,
-            urlencode({"enhet": unit.slug}),
-            gettext("Visa ändringar på enheten"),
-        )
-
     def has_grant_permission(self, request):
         return can_grant_units(request.user)
 
@@ -241,9 +230,6 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
         description=_("Ge en användare behörighet till valda enheter"), permissions=["grant"]
     )
     def grant_units(self, request, queryset):
-        from registry.forms import UnitGrantForm
-        from registry.services import unit_grant
-
         form = UnitGrantForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             user, role = form.cleaned_data["user"], form.cleaned_data["role"]
@@ -278,43 +264,13 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
         )
 
 
-class PersonAssignmentInline(admin.TabularInline):
-    """The person's assignments at the units the user may see (read-only here)."""
-
-    model = Assignment
-    fields = ["item", "unit", "role", "kind", "priority"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("ansvar")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(unit_scope(request.user).visible_q())
-            .select_related("item", "unit", "role")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Person)
-class PersonAdmin(OrganisationWideImportExportMixin, ScopedHistoryAdmin):
-    resource_classes = [PersonResource]  # spreadsheet import/export (issue 5)
-    list_display = ["initials", "name", "email", "positions", "assignment_count"]
+class PersonAdmin(ScopedHistoryAdmin):
+    list_display = ["initials", "name", "email", "positions"]
     list_filter = ["organisation", "appointments__position"]
     search_fields = ["initials", "name", "email"]
     autocomplete_fields = ["user"]
-    inlines = [AppointmentInline, PersonAssignmentInline]
-    actions = ["reassign"]
+    inlines = [AppointmentInline]
 
     def get_queryset(self, request):
         scope = unit_scope(request.user)
@@ -323,18 +279,8 @@ class PersonAdmin(OrganisationWideImportExportMixin, ScopedHistoryAdmin):
             .select_related("position", "unit")
             .order_by("position__order", "unit__name")
         )
-        return (
-            people_visible_to(request.user)
-            .annotate(
-                visible_assignments=Count(
-                    "assignments", filter=scope.visible_q("assignments__unit")
-                )
-            )
-            .prefetch_related(
-                Prefetch("appointments", queryset=appointments, to_attr="visible_appointments")
-            )
-            # An aggregate drops Meta.ordering; pagination needs an order.
-            .order_by("initials", "pk")
+        return people_visible_to(request.user).prefetch_related(
+            Prefetch("appointments", queryset=appointments, to_attr="visible_appointments")
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -349,15 +295,15 @@ class PersonAdmin(OrganisationWideImportExportMixin, ScopedHistoryAdmin):
             for a in person.visible_appointments
         )
 
-    @admin.display(description=_("antal ansvar"), ordering="visible_assignments")
-    def assignment_count(self, person):
-        return person.visible_assignments
+    def people_editable_by(self, user):
+        """Whom the user may change; an app above adds the rows it places people with."""
+        return people_editable_by(user)
 
     def _editable_ids(self, request):
         # Asked several times per page: compute the editable people once.
         if not hasattr(request, "_editable_person_ids"):
             request._editable_person_ids = set(
-                people_editable_by(request.user).values_list("pk", flat=True)
+                self.people_editable_by(request.user).values_list("pk", flat=True)
             )
         return request._editable_person_ids
 
@@ -395,23 +341,6 @@ class PersonAdmin(OrganisationWideImportExportMixin, ScopedHistoryAdmin):
                 pk__in=editable_organisation_ids(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_reassign_permission(self, request):
-        return (
-            request.user.has_perm("registry.change_assignment")
-            and unit_scope(request.user).edits_anything
-        )
-
-    @admin.action(description=_("Flytta ansvar till en annan person …"), permissions=["reassign"])
-    def reassign(self, request, queryset):
-        people = list(queryset[:2])
-        if len(people) != 1:
-            self.message_user(
-                request, gettext("Välj exakt en person att flytta ansvar från."), messages.ERROR
-            )
-            return None
-        url = reverse("admin:registry_assignment_reassign")
-        return HttpResponseRedirect(f"{url}?{urlencode({'from_person': people[0].pk})}")
 
 
 @admin.register(Position)

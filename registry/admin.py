@@ -8,31 +8,31 @@ by editing a URL or POST data. The shared catalogue (areas, columns, items,
 roles) is read-only for everyone without its model permissions.
 """
 
-from django.contrib import admin
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.contrib import admin, messages
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from organisation import admin as organisation_admin
 from organisation.admin import ScopedHistoryAdmin, UnitPlacedAdminMixin, VisibleUnitFilter
-from organisation.models import Unit
-from organisation.permissions import can_edit_catalogue
+from organisation.models import Person, Unit
 from organisation.queries import unit_scope
 from registry import admin_views
 from registry.admin_import import BlueprintSpreadsheetMixin, OrganisationWideImportExportMixin
 from registry.forms import AssignmentForm, AssignmentInlineFormSet, InlineAssignmentForm
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 from registry.notation import Responsible
-from registry.resources import RoleResource
+from registry.permissions import can_edit_catalogue, people_editable_by
+from registry.resources import PersonResource, RoleResource
 
 
 def visible_assignments(request):
     return Assignment.objects.filter(unit_scope(request.user).visible_q())
-
-
-def editable_assignments(request):
-    return Assignment.objects.filter(unit_scope(request.user).editable_q())
 
 
 @admin.register(Blueprint)
@@ -322,3 +322,102 @@ class AssignmentAdmin(UnitPlacedAdminMixin, ScopedHistoryAdmin):
             "can_reassign": self.has_change_permission(request),
         }
         return super().changelist_view(request, extra_context)
+
+
+# The organisation's unit and person admins, with what the register adds:
+# a unit's recent changes, a person's assignments, the people spreadsheet
+# and "Flytta ansvar".
+
+
+class UnitAdmin(organisation_admin.UnitAdmin):
+    readonly_fields = ["recent_changes"]
+
+    @admin.display(description=_("senaste ändringar"))
+    def recent_changes(self, unit):
+        if not unit.pk:
+            return "–"
+        url = reverse("admin:registry_assignment_recent_changes")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            url,
+            urlencode({"enhet": unit.slug}),
+            gettext("Visa ändringar på enheten"),
+        )
+
+
+class PersonAssignmentInline(admin.TabularInline):
+    """The person's assignments at the units the user may see (read-only here)."""
+
+    model = Assignment
+    fields = ["item", "unit", "role", "kind", "priority"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("ansvar")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(unit_scope(request.user).visible_q())
+            .select_related("item", "unit", "role")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PersonAdmin(OrganisationWideImportExportMixin, organisation_admin.PersonAdmin):
+    resource_classes = [PersonResource]  # spreadsheet import/export (issue 5)
+    list_display = [*organisation_admin.PersonAdmin.list_display, "assignment_count"]
+    inlines = [*organisation_admin.PersonAdmin.inlines, PersonAssignmentInline]
+    actions = ["reassign"]
+
+    def get_queryset(self, request):
+        scope = unit_scope(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                visible_assignments=Count(
+                    "assignments", filter=scope.visible_q("assignments__unit")
+                )
+            )
+            # An aggregate drops Meta.ordering; pagination needs an order.
+            .order_by("initials", "pk")
+        )
+
+    def people_editable_by(self, user):
+        return people_editable_by(user)
+
+    @admin.display(description=_("antal ansvar"), ordering="visible_assignments")
+    def assignment_count(self, person):
+        return person.visible_assignments
+
+    def has_reassign_permission(self, request):
+        return (
+            request.user.has_perm("registry.change_assignment")
+            and unit_scope(request.user).edits_anything
+        )
+
+    @admin.action(description=_("Flytta ansvar till en annan person …"), permissions=["reassign"])
+    def reassign(self, request, queryset):
+        people = list(queryset[:2])
+        if len(people) != 1:
+            self.message_user(
+                request, gettext("Välj exakt en person att flytta ansvar från."), messages.ERROR
+            )
+            return None
+        url = reverse("admin:registry_assignment_reassign")
+        return HttpResponseRedirect(f"{url}?{urlencode({'from_person': people[0].pk})}")
+
+
+for model, model_admin in ((Unit, UnitAdmin), (Person, PersonAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import Group
 
-from registry.services import unit_grant
+from organisation.services import unit_grant
 from tests.factories import (
     AppointmentFactory,
     AssignmentFactory,
