@@ -182,33 +182,51 @@ def _claim_rights(targets):
     return rights
 
 
-def _perm_of(group):
-    app_label, codename = GRANT_ROLES[group.name].split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-def _has_right(user, kind, group_id, unit_id):
-    if kind == ClaimGrant.Kind.STAFF:
-        return user.is_staff
-    if kind == ClaimGrant.Kind.GROUP:
-        return user.groups.filter(pk=group_id).exists()
-    perm = _perm_of(Group.objects.get(pk=group_id))
-    if kind == ClaimGrant.Kind.ALL_UNITS:
-        return user.user_permissions.filter(pk=perm.pk).exists()
-    return UnitUserObjectPermission.objects.filter(
-        user=user, permission=perm, content_object_id=unit_id
-    ).exists()
-
-
-def _still_needed_by_hand(user, group):
-    """Does a right not from claims still rest on membership of this grant-role group?"""
-    if group.name not in GRANT_ROLES:
-        return False
-    perm = _perm_of(group)
-    return (
-        user.user_permissions.filter(pk=perm.pk).exists()
-        or UnitUserObjectPermission.objects.filter(user=user, permission=perm).exists()
+def _grant_permissions():
+    """{group name: Permission} for the grant roles, in one query."""
+    codenames = {perm.split(".")[1]: role for role, perm in GRANT_ROLES.items()}
+    permissions = Permission.objects.filter(
+        content_type__app_label="organisation", codename__in=codenames
     )
+    return {codenames[permission.codename]: permission for permission in permissions}
+
+
+@dataclass
+class _Held:
+    """What a user holds now, read in three queries, to tell which claimed rights are new."""
+
+    staff: bool
+    group_ids: set
+    permission_ids: set
+    unit_permissions: set  # of (permission id, unit id)
+
+    @classmethod
+    def of(cls, user):
+        return cls(
+            staff=user.is_staff,
+            group_ids=set(user.groups.values_list("pk", flat=True)),
+            permission_ids=set(user.user_permissions.values_list("pk", flat=True)),
+            unit_permissions=set(
+                UnitUserObjectPermission.objects.filter(user=user).values_list(
+                    "permission_id", "content_object_id"
+                )
+            ),
+        )
+
+    def has(self, kind, group_id, unit_id, permission):
+        if kind == ClaimGrant.Kind.STAFF:
+            return self.staff
+        if kind == ClaimGrant.Kind.GROUP:
+            return group_id in self.group_ids
+        if kind == ClaimGrant.Kind.ALL_UNITS:
+            return permission.pk in self.permission_ids
+        return (permission.pk, unit_id) in self.unit_permissions
+
+    def rests_on(self, permission):
+        """Does any unit right (everywhere or at a unit) use this grant permission?"""
+        return permission.pk in self.permission_ids or any(
+            permission_id == permission.pk for permission_id, _unit in self.unit_permissions
+        )
 
 
 REVOKE_ORDER = [
@@ -230,9 +248,17 @@ def claim_rights_sync(*, user, targets):
     """
     wanted = _claim_rights(targets)
     recorded = {(row.kind, row.group_id, row.unit_id): row for row in user.claim_grants.all()}
-    groups = {group.pk: group for group in Group.objects.all()}
+    groups = Group.objects.in_bulk(
+        {group_id for _kind, group_id, _unit in wanted | recorded.keys()} - {None}
+    )
     unit_ids = {unit_id for _kind, _group, unit_id in wanted | recorded.keys() if unit_id}
     units = Unit.objects.in_bulk(unit_ids)
+    permissions = _grant_permissions()
+
+    def permission_of(group_id):
+        """The unit permission a grant-role group gives (None for other groups)."""
+        group = groups.get(group_id)
+        return permissions.get(group.name) if group else None
 
     # Unit permissions first: whether a group membership can go depends on them.
     gone = sorted(recorded.keys() - wanted, key=lambda key: REVOKE_ORDER.index(key[0]))
@@ -242,15 +268,24 @@ def claim_rights_sync(*, user, targets):
             unit_grant(user=user, unit=units[unit_id], role=group.name, revoke=True)
         elif kind == ClaimGrant.Kind.ALL_UNITS:
             unit_grant(user=user, unit=None, role=group.name, revoke=True)
-        elif kind == ClaimGrant.Kind.GROUP and not _still_needed_by_hand(user, group):
-            user.groups.remove(group)
+        elif kind == ClaimGrant.Kind.GROUP:
+            # Kept while a right granted by hand still needs the group's model permissions.
+            permission = permission_of(group_id)
+            if not (permission and _Held.of(user).rests_on(permission)):
+                user.groups.remove(group)
         elif kind == ClaimGrant.Kind.STAFF and not (user.is_superuser or user.groups.exists()):
             user.is_staff = False
             user.save(update_fields=["is_staff"])
-        recorded[kind, group_id, unit_id].delete()
+    if gone:
+        ClaimGrant.objects.filter(pk__in=[recorded[key].pk for key in gone]).delete()
 
     # Decide what is missing before granting: unit_grant adds group and staff too.
-    missing = [key for key in wanted - recorded.keys() if not _has_right(user, *key)]
+    held = _Held.of(user)
+    missing = [
+        (kind, group_id, unit_id)
+        for kind, group_id, unit_id in wanted - recorded.keys()
+        if not held.has(kind, group_id, unit_id, permission_of(group_id))
+    ]
     for kind, group_id, unit_id in missing:
         group = groups.get(group_id)
         if kind == ClaimGrant.Kind.UNIT:
@@ -262,5 +297,8 @@ def claim_rights_sync(*, user, targets):
         elif kind == ClaimGrant.Kind.STAFF and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        ClaimGrant.objects.create(user=user, kind=kind, group_id=group_id, unit_id=unit_id)
+    ClaimGrant.objects.bulk_create(
+        ClaimGrant(user=user, kind=kind, group_id=group_id, unit_id=unit_id)
+        for kind, group_id, unit_id in missing
+    )
     return len(missing), len(gone)

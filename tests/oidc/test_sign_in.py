@@ -480,3 +480,55 @@ def test_person_employee_numbers_are_unique_per_organisation(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         PersonFactory(employee_number="K-1")
     assert Person.objects.filter(employee_number="").count() == 2
+
+
+def test_a_next_address_on_another_site_is_not_followed(client, oidc, units):
+    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    response, _callback = sign_in(client, "anna", next_path="https://evil.example.org/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+# Queries ------------------------------------------------------------------------------
+
+
+def test_the_login_page_makes_no_query(client, oidc, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        assert client.get(reverse("login")).status_code == 200
+
+
+def resign_in_queries(client, oidc, login, groups):
+    """Queries of a second sign-in with the same claims (the first grants the rights)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    oidc.accounts({login: {"email": f"{login}@example.org", "groups": groups}})
+    sign_in(client, login)
+    client.logout()
+    with CaptureQueriesContext(connection) as queries:
+        sign_in(client, login)
+    client.logout()
+    return len(queries)
+
+
+def test_signing_in_again_costs_the_same_queries_for_one_unit_or_ten(client, oidc, units):
+    more = [UnitFactory(slug=f"skola-{n}") for n in range(10)]
+    one = resign_in_queries(client, oidc, "en", ["digiansvar-admin", "rektor-arstaviken"])
+    ten = resign_in_queries(
+        client, oidc, "tio", ["digiansvar-admin", *[f"rektor-{unit.slug}" for unit in more]]
+    )
+    assert one == ten
+    assert ten <= 45
+    assert ClaimGrant.objects.filter(kind=ClaimGrant.Kind.UNIT).count() == 11
+
+
+def test_a_first_sign_in_costs_a_few_queries_per_unit_granted(
+    client, oidc, units, django_assert_max_num_queries
+):
+    # unit_grant (the one grant mechanism) takes ~11 queries a unit; a sign-in
+    # grants only what is new, so this is paid once.
+    more = [UnitFactory(slug=f"skola-{n}") for n in range(10)]
+    groups = ["digiansvar-admin", *[f"rektor-{unit.slug}" for unit in more]]
+    oidc.accounts({"r": {"email": "r@example.org", "groups": groups}})
+    with django_assert_max_num_queries(40 + 12 * len(more)):
+        sign_in(client, "r")
