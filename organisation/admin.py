@@ -6,19 +6,24 @@ and people who work only there. Administratörer change everything. Apps
 above extend these admins with their own rows.
 """
 
-from django.apps import apps
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from organisation.admin_base import (
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+    ScopedInline,
+    VisibleUnitFilter,
+    is_placing_autocomplete,
+)
 from organisation.forms import UnitGrantForm
 from organisation.models import (
     Appointment,
@@ -30,136 +35,26 @@ from organisation.models import (
     ServiceAgreement,
     Unit,
 )
-from organisation.permissions import can_grant_units
-from organisation.queries import people_editable_by, people_visible_to, unit_scope
+from organisation.permissions import SHARED, by_huvudman, by_unit, can_grant_units
+from organisation.queries import people_editable_by, unit_scope
 from organisation.services import unit_grant
 
 
-def is_placing_autocomplete(request):
-    """Is this an autocomplete search for a row placed at a unit (it has a `unit` foreign key)?
-
-    Such searches pick where a row goes: they offer only the units (and the
-    staff of huvudmän) the user may change.
-    """
-    match = request.resolver_match
-    if match is None or match.url_name != "autocomplete":
-        return False
-    try:
-        source = apps.get_model(request.GET.get("app_label"), request.GET.get("model_name"))
-    except (LookupError, TypeError, ValueError):
-        return False
-    return any(
-        field.name == "unit" and field.related_model is Unit for field in source._meta.fields
-    )
-
-
-def editable_organisation_ids(user):
-    scope = unit_scope(user)
-    units = (
-        Unit.objects.all() if scope.all_editable else Unit.objects.filter(pk__in=scope.editable_ids)
-    )
-    return set(units.values_list("organisation", flat=True))
-
-
-class ScopedHistoryAdmin(SimpleHistoryAdmin):
-    """simple_history's admin where reverting needs the right to change, now and then.
-
-    simple_history lets anyone who may *view* an object post its revert form;
-    here the POST needs change permission on the current object (if it still
-    exists) and on the version restored (a rektor cannot restore a row into
-    another unit).
-    """
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            object_id = unquote(object_id)
-            version = get_object_or_404(
-                self.model.history.model,
-                **{self.model._meta.pk.attname: object_id, "history_id": version_id},
-            ).instance
-            current = self.model._default_manager.filter(pk=object_id).first()
-            if not self.has_change_permission(request, version) or (
-                current is not None and not self.has_change_permission(request, current)
-            ):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class VisibleUnitFilter(admin.SimpleListFilter):
-    """Filter rows by unit, listing only the units the user may see."""
-
-    title = _("enhet")
-    parameter_name = "enhet"
-
-    def lookups(self, request, model_admin):
-        return [(unit.slug, unit.name) for unit in Unit.objects.visible_to(request.user)]
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        return queryset.filter(unit__slug=self.value())
-
-
-class UnitPlacedAdminMixin:
-    """Permissions of a model with a `unit` foreign key (assignments, appointments)."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(unit_scope(request.user).visible_q())
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._may_view(request, obj)
-
-    def _may_view(self, request, obj):
-        return obj is None or unit_scope(request.user).can_view(obj.unit_id)
-
-    def has_add_permission(self, request, *args):
-        return (
-            super().has_add_permission(request, *args) and unit_scope(request.user).edits_anything
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-    def _may_edit(self, request, obj):
-        scope = unit_scope(request.user)
-        return scope.edits_anything if obj is None else scope.can_edit(obj.unit_id)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope = unit_scope(request.user)
-        if db_field.name == "unit":
-            kwargs["queryset"] = Unit.objects.filter(scope.editable_q("pk"))
-            # Only organisation-wide managers may leave the unit empty.
-            kwargs["required"] = not scope.all_editable
-        elif db_field.name == "person":
-            kwargs["queryset"] = people_visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdmin):
+    owner = by_huvudman("pk")
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
-class AppointmentInline(UnitPlacedAdminMixin, admin.TabularInline):
+class AppointmentInline(ScopedInline):
     model = Appointment
-    extra = 0
+    owner = by_unit()
     fields = ["person", "position", "unit", "focus"]
     autocomplete_fields = ["person", "unit"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person", "position", "unit")
-
-    # obj is the parent (a person or a unit): the rows shown are at visible
-    # units already; the parent's own permission decides editing.
-    def _may_view(self, request, obj):
-        return True
-
-    def _may_edit(self, request, obj):
-        return unit_scope(request.user).edits_anything
 
 
 class UnitAppointmentInline(AppointmentInline):
@@ -168,6 +63,7 @@ class UnitAppointmentInline(AppointmentInline):
 
 @admin.register(Unit)
 class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
+    owner = by_unit("pk")
     list_display = ["name", "kind", "principal", "it_mentor", "first_line_contact"]
     list_filter = ["kind", "organisation"]
     search_fields = ["name", "slug"]
@@ -188,7 +84,6 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(unit_scope(request.user).visible_q("pk"))
             .prefetch_related(
                 Prefetch("appointments", queryset=key_appointments, to_attr="key_appointments")
             )
@@ -203,9 +98,7 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
         # A rektor or per-unit läsare has no model-level view_unit (that would
         # show every unit): their grants on single units let them in.
         scope = unit_scope(request.user)
-        if obj is None:
-            return super().has_view_permission(request) or bool(scope.visible_ids)
-        return super().has_view_permission(request, obj) or scope.can_view(obj.pk)
+        return self.may_view(request, obj) and (scope.all_visible or bool(scope.visible_ids))
 
     def _holders(self, unit, code):
         people = [a.person.initials for a in unit.key_appointments if a.position.code == code]
@@ -266,6 +159,7 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ScopedHistoryAdmin):
+    owner = by_huvudman()
     list_display = ["initials", "name", "email", "positions"]
     list_filter = ["organisation", "appointments__position"]
     search_fields = ["initials", "name", "email"]
@@ -279,13 +173,19 @@ class PersonAdmin(ScopedHistoryAdmin):
             .select_related("position", "unit")
             .order_by("position__order", "unit__name")
         )
-        return people_visible_to(request.user).prefetch_related(
-            Prefetch("appointments", queryset=appointments, to_attr="visible_appointments")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("appointments", queryset=appointments, to_attr="visible_appointments")
+            )
         )
 
     def get_search_results(self, request, queryset, search_term):
         if is_placing_autocomplete(request) and not unit_scope(request.user).all_editable:
-            queryset = queryset.filter(organisation__in=editable_organisation_ids(request.user))
+            queryset = queryset.filter(
+                organisation__in=unit_scope(request.user).editable_organisation_ids
+            )
         return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("befattningar"))
@@ -307,23 +207,8 @@ class PersonAdmin(ScopedHistoryAdmin):
             )
         return request._editable_person_ids
 
-    def has_view_permission(self, request, obj=None):
-        allowed = super().has_view_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        scope = unit_scope(request.user)
-        return scope.all_visible or people_visible_to(request.user).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and unit_scope(request.user).edits_anything
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-    def _may_edit(self, request, obj):
+    def may_edit(self, request, obj):
+        # Narrower than the huvudman: only people who work at the user's units alone.
         scope = unit_scope(request.user)
         if obj is None or scope.all_editable:
             return scope.edits_anything
@@ -335,23 +220,18 @@ class PersonAdmin(ScopedHistoryAdmin):
             return []
         return ["user"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not unit_scope(request.user).all_editable:
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=editable_organisation_ids(request.user)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ScopedAdmin):
+    owner = SHARED
     list_display = ["name", "code", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(UnitPlacedAdminMixin, ScopedHistoryAdmin):
+class AppointmentAdmin(ScopedHistoryAdmin):
+    owner = by_unit()
     list_display = ["person", "position", "unit", "focus"]
     list_filter = ["position", VisibleUnitFilter, "focus"]
     search_fields = ["person__initials", "person__name", "unit__name"]
@@ -359,20 +239,22 @@ class AppointmentAdmin(UnitPlacedAdminMixin, ScopedHistoryAdmin):
     list_select_related = ["person", "position", "unit"]
 
 
-class ITCouncilMembershipInline(admin.TabularInline):
+class ITCouncilMembershipInline(ScopedInline):
     model = ITCouncilMembership
-    extra = 0
+    owner = by_huvudman("council__organisation")
     autocomplete_fields = ["person"]
 
 
 @admin.register(ITCouncil)
-class ITCouncilAdmin(admin.ModelAdmin):
+class ITCouncilAdmin(ScopedAdmin):
+    owner = by_huvudman()
     list_display = ["name", "school_form", "organisation"]
     inlines = [ITCouncilMembershipInline]
 
 
 @admin.register(ServiceAgreement)
-class ServiceAgreementAdmin(admin.ModelAdmin):
+class ServiceAgreementAdmin(ScopedAdmin):
+    owner = by_huvudman()
     list_display = [
         "organisation",
         "pedagogy_handler",
@@ -381,3 +263,16 @@ class ServiceAgreementAdmin(admin.ModelAdmin):
         "supplier_name",
     ]
     list_select_related = ["organisation"]
+
+
+# Accounts and login records (django-axes) are site-wide: model permissions
+# alone decide. They are registered again on the scoped base so that every
+# admin of the site declares its scope (tests/admin/test_scoped_admin.py).
+SITE_WIDE = [get_user_model(), Group, AccessAttempt, AccessLog, AccessFailureLog]
+
+for model in SITE_WIDE:
+    registered = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(registered.__name__, (ScopedAdmin, registered), {"owner": SHARED})
+    )

@@ -1,6 +1,7 @@
 """Reads about the organisation: which units and people a user may see or edit."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 from guardian.shortcuts import get_objects_for_user
@@ -66,6 +67,25 @@ class UnitScope:
         if self.all_editable:
             return True
         return bool(unit_id) and unit_id in self.editable_ids
+
+    @cached_property
+    def visible_organisation_ids(self):
+        """The huvudmän of the units the user may see (one query, asked once per request)."""
+        return self._organisation_ids(self.visible_ids)
+
+    @cached_property
+    def editable_organisation_ids(self):
+        return self._organisation_ids(self.editable_ids)
+
+    @staticmethod
+    def _organisation_ids(unit_ids):
+        from organisation.models import Unit
+
+        if not unit_ids:
+            return frozenset()
+        return frozenset(
+            Unit.objects.filter(pk__in=unit_ids).values_list("organisation", flat=True)
+        )
 
     @property
     def edits_anything(self):

@@ -19,8 +19,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organisation import admin as organisation_admin
-from organisation.admin import ScopedHistoryAdmin, UnitPlacedAdminMixin, VisibleUnitFilter
+from organisation.admin_base import (
+    ReadOnlyScopedInline,
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+    ScopedInline,
+    VisibleUnitFilter,
+)
 from organisation.models import Person, Unit
+from organisation.permissions import SHARED, by_unit
 from organisation.queries import unit_scope
 from registry import admin_views
 from registry.admin_import import BlueprintSpreadsheetMixin, OrganisationWideImportExportMixin
@@ -36,18 +43,20 @@ def visible_assignments(request):
 
 
 @admin.register(Blueprint)
-class BlueprintAdmin(admin.ModelAdmin):
+class BlueprintAdmin(ScopedAdmin):
+    owner = SHARED
     list_display = ["title", "version", "published"]
 
 
-class ColumnInline(admin.TabularInline):
+class ColumnInline(ScopedInline):
     model = Column
-    extra = 0
+    owner = SHARED
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ScopedAdmin):
+    owner = SHARED
     list_display = ["name", "subtitle", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -55,7 +64,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(ScopedAdmin):
+    owner = SHARED
     list_display = ["name", "area", "order"]
     list_filter = ["area"]
     list_select_related = ["area"]
@@ -63,20 +73,21 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(OrganisationWideImportExportMixin, admin.ModelAdmin):
+class RoleAdmin(OrganisationWideImportExportMixin, ScopedAdmin):
+    owner = SHARED
     resource_classes = [RoleResource]  # spreadsheet import/export (issue 5)
     list_display = ["code", "name", "position", "order"]
     search_fields = ["code", "name"]
     list_select_related = ["position"]
 
 
-class AssignmentInline(UnitPlacedAdminMixin, admin.TabularInline):
+class AssignmentInline(ScopedInline):
     """The item's rows at the units the user may change; other units' rows are not here."""
 
     model = Assignment
+    owner = by_unit()
     form = InlineAssignmentForm
     formset = AssignmentInlineFormSet
-    extra = 0
     fields = ["unit", "person", "role", "kind", "priority", "order"]
     autocomplete_fields = ["unit", "person", "role"]
     verbose_name_plural = _("ansvariga du kan ändra")
@@ -92,22 +103,13 @@ class AssignmentInline(UnitPlacedAdminMixin, admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return unit_scope(request.user).edits_anything and super().has_view_permission(request, obj)
 
-    # obj is the item; the rows shown are already those the user may change.
-    def _may_view(self, request, obj):
-        return True
 
-    def _may_edit(self, request, obj):
-        return unit_scope(request.user).edits_anything
-
-
-class ReadOnlyAssignmentInline(admin.TabularInline):
+class ReadOnlyAssignmentInline(ReadOnlyScopedInline):
     """The item's rows the user may read but not change (organisation-wide, other units)."""
 
     model = Assignment
-    extra = 0
+    owner = by_unit()
     fields = ["unit", "person", "role", "kind", "priority"]
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("ansvariga du bara kan läsa")
 
     def get_queryset(self, request):
@@ -124,15 +126,6 @@ class ReadOnlyAssignmentInline(admin.TabularInline):
         return not unit_scope(request.user).all_editable and super().has_view_permission(
             request, obj
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AssignmentExistsFilter(admin.SimpleListFilter):
@@ -200,6 +193,7 @@ class WithoutResponsibleFilter(admin.SimpleListFilter):
 
 @admin.register(Item)
 class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
+    owner = SHARED
     list_display = ["name", "column", "responsible"]
     list_filter = [
         "column__area",
@@ -284,7 +278,8 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(UnitPlacedAdminMixin, ScopedHistoryAdmin):
+class AssignmentAdmin(ScopedHistoryAdmin):
+    owner = by_unit()
     form = AssignmentForm
     list_display = ["item", "unit", "person", "role", "kind", "priority"]
     list_filter = ["item__column__area", VisibleUnitFilter, "role", "kind", "priority"]
@@ -345,32 +340,16 @@ class UnitAdmin(organisation_admin.UnitAdmin):
         )
 
 
-class PersonAssignmentInline(admin.TabularInline):
+class PersonAssignmentInline(ReadOnlyScopedInline):
     """The person's assignments at the units the user may see (read-only here)."""
 
     model = Assignment
+    owner = by_unit()
     fields = ["item", "unit", "role", "kind", "priority"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("ansvar")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(unit_scope(request.user).visible_q())
-            .select_related("item", "unit", "role")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return super().get_queryset(request).select_related("item", "unit", "role")
 
 
 class PersonAdmin(OrganisationWideImportExportMixin, organisation_admin.PersonAdmin):
@@ -395,6 +374,10 @@ class PersonAdmin(OrganisationWideImportExportMixin, organisation_admin.PersonAd
 
     def people_editable_by(self, user):
         return people_editable_by(user)
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        # PersonResource reads positions through the user's unit scope.
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 
     @admin.display(description=_("antal ansvar"), ordering="visible_assignments")
     def assignment_count(self, person):

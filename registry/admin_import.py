@@ -263,3 +263,8 @@ class OrganisationWideImportExportMixin(SpreadsheetImportExportMixin):
         return super().has_import_permission(request) and (
             request.user.is_superuser or may_edit_organisation_wide(request.user)
         )
+
+    def has_export_permission(self, request):
+        # The scoped admin's view permission (organisation/admin_base.py);
+        # the rows come from its scoped get_queryset.
+        return super().has_export_permission(request) and self.has_view_permission(request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
+from organisation.queries import unit_scope
 from registry.models import Role
 
 
@@ -52,18 +53,29 @@ class PersonResource(resources.ModelResource):
         # full_clean() per row: constraint errors come back in Swedish, per field.
         clean_model_instances = True
 
+    def __init__(self, *, user=None, **kwargs):
+        # The admin passes the user (get_resource_kwargs): positions are read
+        # through their unit scope. Without a user no position is shown.
+        super().__init__(**kwargs)
+        self.user = user
+
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("organisation")
-            .prefetch_related("appointments__position", "appointments__unit")
+        return super().get_queryset().select_related("organisation")
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("organisation").prefetch_related(
+            "appointments__position", "appointments__unit"
         )
 
     def positions_of(self, person):
+        """Positions as "rektor@arstaviken, ekonom", only at units the user may see."""
+        if self.user is None:
+            return ""
+        scope = unit_scope(self.user)
         return ", ".join(
             f"{a.position.code}@{a.unit.slug}" if a.unit_id else a.position.code
             for a in person.appointments.all()
+            if scope.can_view(a.unit_id)
         )
 
     def before_import_row(self, row, **kwargs):

@@ -120,3 +120,21 @@ def test_organisation_wide_rows_leave_out_people_of_other_huvudman():
     rows = blueprint_rows(units=[unit], items=Item.objects.all())
     assert [(row[0], row[4]) for row in rows] == [("", "LÄR; K.O"), ("norr", "")]
     assert list(blueprint_rows(units=[], items=Item.objects.all())) == []
+
+
+def test_rows_come_batch_by_batch_of_units(monkeypatch, django_assert_num_queries):
+    import registry.blueprint_file.format
+
+    monkeypatch.setattr(registry.blueprint_file.format, "UNITS_PER_QUERY", 2)
+    units = [UnitFactory() for _ in range(5)]
+    item = ItemFactory()
+    for unit in units:
+        AssignmentFactory(item=item, unit=unit, role=RoleFactory())
+    rows = blueprint_rows(units=Unit.objects.all(), items=Item.objects.all())
+    # units, items, and the first batch's assignments: later batches are not read yet.
+    with django_assert_num_queries(3):
+        first = next(rows)
+    with django_assert_num_queries(2):
+        rest = list(rows)
+    assert [first[0], *(row[0] for row in rest)] == [u.slug for u in Unit.objects.all()]
+    assert all(row[4] for row in [first, *rest])
