@@ -386,8 +386,8 @@ class CallbackView(OIDCAuthenticationCallbackView):
             logger.warning("OpenID Connect sign-in: response from another issuer")
             return sign_in_failed(request, "invalid")
         if request.GET.get("error"):
-            super().get(request)  # forgets the state and ends any session
-            return sign_in_failed(request, "refused")
+            # The library forgets the state, ends any session, then login_failure().
+            return super().get(request)
         if not request.GET.get("code") or state not in pending:
             # Unknown state: replayed, from another browser, or forged.
             return sign_in_failed(request, "expired")
