@@ -9,8 +9,11 @@ PYTEST_ARGS ?=
 # for the two-app-server test (tests/production/test_servers.py) and
 # LibreOffice Calc for the spreadsheet round trip. Installed with apt-get when
 # missing and this user may; otherwise those tests are skipped (and CI fails).
-SYSTEM_PACKAGES ?= chromium libreoffice-calc redis-server
-SYSTEM_COMMANDS ?= chromium soffice redis-server
+# Node and npm run the test OpenID provider (tests/oidc).
+SYSTEM_PACKAGES ?= chromium libreoffice-calc redis-server nodejs npm
+SYSTEM_COMMANDS ?= chromium soffice redis-server node npm
+# The test OpenID provider (node's oidc-provider, pinned by package-lock.json).
+OIDC_PROVIDER := tests/oidc/node_modules/.installed
 
 .PHONY: run test lint check-migrations system-deps bench bench-national loadtest messages clean
 
@@ -44,7 +47,16 @@ system-deps:
 	  fi; \
 	fi
 
+# Reinstalled when the lock changes; without npm the sign-in tests skip (and CI fails).
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+	  echo "warning: npm is missing; the OpenID Connect sign-in tests will be skipped"; \
+	fi
+
 test: $(VENV)/.installed-dev system-deps
+	@$(MAKE) --no-print-directory $(OIDC_PROVIDER)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -78,4 +90,4 @@ messages: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv*'
 
 clean:
-	rm -rf .venv .venv-* staticfiles *.egg-info
+	rm -rf .venv .venv-* staticfiles *.egg-info tests/oidc/node_modules

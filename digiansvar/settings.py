@@ -6,6 +6,7 @@ lists them. Without DATABASE_URL the app uses an SQLite file under var/.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -127,6 +128,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Sign-in with the organisation's identity provider; inert until configured.
+    "organisation.oidc.OIDCBackend",
 ]
 # No anonymous user row: the whole site requires a login.
 ANONYMOUS_USER_NAME = None
@@ -204,6 +207,49 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Sign-in with the organisation's identity provider over OpenID Connect
+# (issue 15, docs/oidc.md): on when an issuer and a client id are set. The
+# endpoints come from the issuer's discovery document.
+DIGIANSVAR_OIDC_ISSUER = (
+    os.environ.get("DIGIANSVAR_OIDC_ISSUER", "")
+    .removesuffix("/.well-known/openid-configuration")
+    .rstrip("/")
+)
+OIDC_RP_CLIENT_ID = os.environ.get("DIGIANSVAR_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("DIGIANSVAR_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("DIGIANSVAR_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("DIGIANSVAR_OIDC_SIGN_ALGO", "RS256")
+# The button reads "Logga in med <name>".
+DIGIANSVAR_OIDC_PROVIDER_NAME = os.environ.get(
+    "DIGIANSVAR_OIDC_PROVIDER_NAME", "organisationens konto"
+)
+# The first sign-in links to the Person whose field (email or employee_number)
+# equals this claim.
+DIGIANSVAR_OIDC_PERSON_CLAIM = os.environ.get("DIGIANSVAR_OIDC_PERSON_CLAIM", "email")
+DIGIANSVAR_OIDC_PERSON_FIELD = os.environ.get("DIGIANSVAR_OIDC_PERSON_FIELD", "email")
+# The claim whose values give groups and unit grants, and how
+# ("value=group[@unit]; ..."; organisation.oidc.rights_map_parse).
+DIGIANSVAR_OIDC_RIGHTS_CLAIM = os.environ.get("DIGIANSVAR_OIDC_RIGHTS_CLAIM", "groups")
+DIGIANSVAR_OIDC_RIGHTS_MAP = os.environ.get("DIGIANSVAR_OIDC_RIGHTS_MAP", "")
+# Password login (for administrators); may be turned off once the provider works.
+DIGIANSVAR_LOCAL_LOGIN = env_bool("DIGIANSVAR_LOCAL_LOGIN", True)
+# Safe by default: state, nonce and PKCE with S256; the ID token is kept in
+# the session only to end the provider's session at logout.
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_TIMEOUT = int(os.environ.get("DIGIANSVAR_OIDC_TIMEOUT", "10"))
+OIDC_OP_LOGOUT_URL_METHOD = "organisation.oidc.provider_logout_url"
+if DIGIANSVAR_OIDC_ISSUER:
+    # Logging out posts a form that redirects to the provider's end-session page.
+    _issuer = urlsplit(DIGIANSVAR_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for
 # one username from one address, that pair is refused for the cool-off time.

@@ -3,13 +3,31 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from mozilla_django_oidc.views import OIDCLogoutView
+
+from organisation import oidc
 
 admin.site.site_header = "digiansvar"
 admin.site.site_title = "digiansvar"
 
 urlpatterns = [
+    # One login page for the site and admin, with "Logga in med …" (organisation/oidc.py).
+    path(f"{settings.ADMIN_PATH}login/", login_not_required(oidc.admin_login)),
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("konto/login/", login_not_required(oidc.LoginView.as_view()), name="login"),
+    # Ends the session, and the provider's too for a sign-in through it.
+    path("konto/logout/", OIDCLogoutView.as_view(), name="logout"),
     path("konto/", include("django.contrib.auth.urls")),
+    path(
+        "oidc/authenticate/",
+        login_not_required(oidc.SignInView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(oidc.CallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("organisation/", include("organisation.urls")),

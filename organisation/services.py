@@ -1,12 +1,28 @@
-"""Writes about the organisation that span models: granting units to users."""
+"""Writes about the organisation that span models: granting units to users, signing in
+through the identity provider with the rights its claims give."""
 
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from organisation.models import (
+    ClaimGrant,
+    Person,
+    ProviderAccount,
+    Unit,
+    UnitUserObjectPermission,
+)
 from organisation.queries import MANAGE_UNIT, VIEW_UNIT
+
+logger = logging.getLogger(__name__)
 
 # The groups that are granted per unit (created by a data migration), and the
 # unit permission each grant gives.
@@ -46,3 +62,243 @@ def unit_grant(*, user, unit, role, revoke=False):
         remove_perm(perm, user, unit)
     else:
         assign_perm(perm, user, unit)
+
+
+class SignInRefused(Exception):
+    """A sign-in through the identity provider that must not go through; `reason` names why."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ClaimTarget:
+    """A right the claims ask for: a group, and for a grant role, where (a unit, or every unit)."""
+
+    group: str
+    unit: Unit | None = None
+    all_units: bool = False
+
+
+@transaction.atomic
+def provider_sign_in(*, issuer, claims, person_field, person_claim, targets):
+    """The user a verified sign-in at `issuer` stands for, with the rights its claims give.
+
+    Found by the provider's subject (`sub`); at the first sign-in, by the
+    Person whose `person_field` ("email" or "employee_number") equals the
+    `person_claim` claim, or a new user without rights. A user disabled in
+    the register (is_active False) is refused and nothing changes.
+    """
+    subject = str(claims["sub"])
+    account = (
+        ProviderAccount.objects.select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    person = _person_for_claims(claims, person_field=person_field, person_claim=person_claim)
+    if account:
+        user = account.user
+    elif person and person.user_id:
+        user = person.user
+        if user.provider_accounts.filter(issuer=issuer).exists():
+            # The register's person already signs in as another subject.
+            raise SignInRefused("conflict")
+    else:
+        user = _user_create_from_claims(claims, subject)
+    if not user.is_active:
+        raise SignInRefused("disabled")
+    if account is None:
+        account = ProviderAccount.objects.create(user=user, issuer=issuer, subject=subject)
+    account.last_sign_in = timezone.now()
+    account.save(update_fields=["last_sign_in"])
+    if person and person.user_id is None and not Person.objects.filter(user=user).exists():
+        person.user = user
+        person.save(update_fields=["user"])
+    _user_update_from_claims(user, claims)
+    claim_rights_sync(user=user, targets=targets)
+    return user
+
+
+def _person_for_claims(claims, *, person_field, person_claim):
+    value = claims.get(person_claim)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if person_field == "email":
+        if claims.get("email_verified") is False:
+            # An address the provider itself has not verified links nobody.
+            return None
+        people = Person.objects.filter(email__iexact=value.strip())
+    else:
+        people = Person.objects.filter(employee_number=value.strip())
+    people = list(people.select_related("user")[:2])
+    # Two people with one address (two huvudmän): linking either would be a guess.
+    return people[0] if len(people) == 1 else None
+
+
+def _user_create_from_claims(claims, subject):
+    User = get_user_model()
+    base = str(claims.get("preferred_username") or claims.get("email") or subject)[:140]
+    username = base
+    if User.objects.filter(username=username).exists():
+        username = f"{base[:130]}-{hashlib.sha256(subject.encode()).hexdigest()[:8]}"
+    # No password: this account signs in through the provider only.
+    return User.objects.create_user(username, password=None)
+
+
+def _user_update_from_claims(user, claims):
+    changed = []
+    for field_name, claim in (
+        ("email", "email"),
+        ("first_name", "given_name"),
+        ("last_name", "family_name"),
+    ):
+        value = claims.get(claim)
+        if isinstance(value, str) and value and getattr(user, field_name) != value:
+            setattr(user, field_name, value[:150])
+            changed.append(field_name)
+    if changed:
+        user.save(update_fields=changed)
+
+
+def _claim_rights(targets):
+    """The parts of each target as ClaimGrant keys: (kind, group id, unit id)."""
+    names = {target.group for target in targets}
+    groups = {group.name: group for group in Group.objects.filter(name__in=names)}
+    rights = set()
+    for target in targets:
+        group = groups.get(target.group)
+        if group is None:
+            logger.warning(
+                "DIGIANSVAR_OIDC_RIGHTS_MAP names group %r, which does not exist", target.group
+            )
+            continue
+        rights.add((ClaimGrant.Kind.GROUP, group.pk, None))
+        rights.add((ClaimGrant.Kind.STAFF, None, None))
+        if target.group in GRANT_ROLES and target.all_units:
+            rights.add((ClaimGrant.Kind.ALL_UNITS, group.pk, None))
+        elif target.group in GRANT_ROLES and target.unit is not None:
+            rights.add((ClaimGrant.Kind.UNIT, group.pk, target.unit.pk))
+    return rights
+
+
+def _grant_permissions():
+    """{group name: Permission} for the grant roles, in one query."""
+    codenames = {perm.split(".")[1]: role for role, perm in GRANT_ROLES.items()}
+    permissions = Permission.objects.filter(
+        content_type__app_label="organisation", codename__in=codenames
+    )
+    return {codenames[permission.codename]: permission for permission in permissions}
+
+
+@dataclass
+class _Held:
+    """What a user holds now, read in three queries, to tell which claimed rights are new."""
+
+    staff: bool
+    group_ids: set
+    permission_ids: set
+    unit_permissions: set  # of (permission id, unit id)
+
+    @classmethod
+    def of(cls, user):
+        return cls(
+            staff=user.is_staff,
+            group_ids=set(user.groups.values_list("pk", flat=True)),
+            permission_ids=set(user.user_permissions.values_list("pk", flat=True)),
+            unit_permissions=set(
+                UnitUserObjectPermission.objects.filter(user=user).values_list(
+                    "permission_id", "content_object_id"
+                )
+            ),
+        )
+
+    def has(self, kind, group_id, unit_id, permission):
+        if kind == ClaimGrant.Kind.STAFF:
+            return self.staff
+        if kind == ClaimGrant.Kind.GROUP:
+            return group_id in self.group_ids
+        if kind == ClaimGrant.Kind.ALL_UNITS:
+            return permission.pk in self.permission_ids
+        return (permission.pk, unit_id) in self.unit_permissions
+
+    def rests_on(self, permission):
+        """Does any unit right (everywhere or at a unit) use this grant permission?"""
+        return permission.pk in self.permission_ids or any(
+            permission_id == permission.pk for permission_id, _unit in self.unit_permissions
+        )
+
+
+REVOKE_ORDER = [
+    ClaimGrant.Kind.UNIT,
+    ClaimGrant.Kind.ALL_UNITS,
+    ClaimGrant.Kind.GROUP,
+    ClaimGrant.Kind.STAFF,
+]
+
+
+@transaction.atomic
+def claim_rights_sync(*, user, targets):
+    """Make the rights that came from claims exactly those `targets` give.
+
+    Rights the claims no longer give are taken back; rights they give that
+    the user lacks are granted and recorded (ClaimGrant). Rights the user had
+    already, granted by hand, are left alone and never recorded, so they
+    survive when the claim goes. Returns (granted, revoked) counts.
+    """
+    wanted = _claim_rights(targets)
+    recorded = {(row.kind, row.group_id, row.unit_id): row for row in user.claim_grants.all()}
+    groups = Group.objects.in_bulk(
+        {group_id for _kind, group_id, _unit in wanted | recorded.keys()} - {None}
+    )
+    unit_ids = {unit_id for _kind, _group, unit_id in wanted | recorded.keys() if unit_id}
+    units = Unit.objects.in_bulk(unit_ids)
+    permissions = _grant_permissions()
+
+    def permission_of(group_id):
+        """The unit permission a grant-role group gives (None for other groups)."""
+        group = groups.get(group_id)
+        return permissions.get(group.name) if group else None
+
+    # Unit permissions first: whether a group membership can go depends on them.
+    gone = sorted(recorded.keys() - wanted, key=lambda key: REVOKE_ORDER.index(key[0]))
+    for kind, group_id, unit_id in gone:
+        group = groups.get(group_id)
+        if kind == ClaimGrant.Kind.UNIT:
+            unit_grant(user=user, unit=units[unit_id], role=group.name, revoke=True)
+        elif kind == ClaimGrant.Kind.ALL_UNITS:
+            unit_grant(user=user, unit=None, role=group.name, revoke=True)
+        elif kind == ClaimGrant.Kind.GROUP:
+            # Kept while a right granted by hand still needs the group's model permissions.
+            permission = permission_of(group_id)
+            if not (permission and _Held.of(user).rests_on(permission)):
+                user.groups.remove(group)
+        elif kind == ClaimGrant.Kind.STAFF and not (user.is_superuser or user.groups.exists()):
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
+    if gone:
+        ClaimGrant.objects.filter(pk__in=[recorded[key].pk for key in gone]).delete()
+
+    # Decide what is missing before granting: unit_grant adds group and staff too.
+    held = _Held.of(user)
+    missing = [
+        (kind, group_id, unit_id)
+        for kind, group_id, unit_id in wanted - recorded.keys()
+        if not held.has(kind, group_id, unit_id, permission_of(group_id))
+    ]
+    for kind, group_id, unit_id in missing:
+        group = groups.get(group_id)
+        if kind == ClaimGrant.Kind.UNIT:
+            unit_grant(user=user, unit=units[unit_id], role=group.name)
+        elif kind == ClaimGrant.Kind.ALL_UNITS:
+            unit_grant(user=user, unit=None, role=group.name)
+        elif kind == ClaimGrant.Kind.GROUP:
+            user.groups.add(group)
+        elif kind == ClaimGrant.Kind.STAFF and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    ClaimGrant.objects.bulk_create(
+        ClaimGrant(user=user, kind=kind, group_id=group_id, unit_id=unit_id)
+        for kind, group_id, unit_id in missing
+    )
+    return len(missing), len(gone)
