@@ -22,8 +22,9 @@ from organisation.models import (
     Unit,
 )
 from organisation.queries import MANAGE_UNIT, VIEW_UNIT, unit_scope
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role
+from registry.models import Area, Assignment, Column, Item, Role
 from registry.notation import parse_responsible
+from registry.versions import blueprint_publish_seed
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILE = SEED_DIR / "seed.json"
@@ -43,11 +44,6 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
 
     organisation, _ = Organisation.objects.update_or_create(
         slug=data["organisation"]["slug"], defaults={"name": data["organisation"]["name"]}
-    )
-    Blueprint.objects.update_or_create(
-        title=data["blueprint"]["title"],
-        version=data["blueprint"]["version"],
-        defaults={"published": date.fromisoformat(data["blueprint"]["published"])},
     )
     units = {
         row["slug"]: Unit.objects.update_or_create(
@@ -144,6 +140,13 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
                 },
             )
             created["assignments"] += assignment_created
+    # The seed is a published version (1.4.0): the register as loaded, once.
+    blueprint_publish_seed(
+        organisation=organisation,
+        title=data["blueprint"]["title"],
+        version=data["blueprint"]["version"],
+        published=date.fromisoformat(data["blueprint"]["published"]),
+    )
     return created
 
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from organisation.models import Person, ProblemKind, Unit
-from organisation.queries import support_chain
-from registry import queries
+from organisation.queries import MANAGE_UNIT, VIEW_UNIT, support_chain
+from registry import queries, versions
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
 from registry.resources import blueprint_dataset, dataset_to_bytes
@@ -96,7 +96,7 @@ def _cache_key(*parts):
 def _reference(unit, version, user):
     """The filters' choices, the version label and the user's person, cached with the version.
 
-    Returns {"areas", "roles", "people", "blueprint"} and gives request.user
+    Returns {"areas", "roles", "people"} and gives request.user
     its person (or none), so the header's "Mina ansvarsområden" asks the
     database nothing.
     """
@@ -110,7 +110,6 @@ def _reference(unit, version, user):
             "areas": list(Area.objects.all()),
             "roles": list(Role.objects.all()),
             "people": list(queries.people_at(unit)),
-            "blueprint": Blueprint.objects.first(),
         }
         cache.set(reference_key, reference, timeout)
     if person_key in found:
@@ -188,7 +187,7 @@ def _filtered(request, units, kind):
     query.pop("format", None)
     query["unit"] = unit.slug
     return {
-        "blueprint": reference["blueprint"],
+        **_version_header(request.user, units, unit.organisation_id, version),
         "units": units,
         "unit": unit,
         "filter": filterset,
@@ -285,7 +284,7 @@ def blueprint_export(request):
     response = HttpResponse(
         dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
     )
-    blueprint = Blueprint.objects.first()
+    blueprint = versions.blueprint_in_force(unit.organisation_id)
     version = blueprint.version if blueprint else ""
     filename = "-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
@@ -334,7 +333,7 @@ def role_detail(request, code):
 def _responsibility_context(request, units, assignments, **extra):
     assignments = list(assignments)
     return {
-        "blueprint": Blueprint.objects.first(),
+        **_version_header(request.user, units),
         "units": units,
         "show_unit": len(units) > 1,
         "groups": queries.responsibilities_grouped(assignments),
@@ -344,6 +343,7 @@ def _responsibility_context(request, units, assignments, **extra):
 
 
 def item_detail(request, pk):
+    user = request.user
     units = _visible_units(request)
     if not units:
         return _no_units(request)
@@ -357,12 +357,11 @@ def item_detail(request, pk):
     by_unit = {}
     for assignment in assignments:
         by_unit.setdefault(assignment.unit, []).append(queries.Chip(assignment))
-    user = request.user
     return render(
         request,
         "registry/item_detail.html",
         {
-            "blueprint": Blueprint.objects.first(),
+            **_version_header(user, units),
             "item": item,
             # Organisation-wide assignments (unit None) first: they hold at every unit.
             "organisation_wide": by_unit.pop(None, []),
@@ -371,3 +370,192 @@ def item_detail(request, pk):
             or user.has_perm("registry.change_item"),
         },
     )
+
+
+# Versions: the header, the list, each version's poster and what changed ------
+
+
+def _scope_unit_ids(user, units, organisation_id):
+    """The ids of the huvudman's units the user sees; None when the user sees every unit."""
+    # The permission checks read the user's permission cache, which listing
+    # the visible units has filled: no query here.
+    if user.is_superuser or user.has_perm(VIEW_UNIT) or user.has_perm(MANAGE_UNIT):
+        return None
+    return {unit.pk for unit in units if unit.organisation_id == organisation_id}
+
+
+def _version_header(user, units, organisation_id=None, data_version=None, known=None):
+    """The version in force and, when the live register differs, how many changes since.
+
+    Cached with the data version, so a page pays the comparison once per
+    write (and per set of visible units), not per request. `known` is a
+    (version, changes since it to now) the caller has already worked out.
+    """
+    if organisation_id is None:
+        organisation_id = units[0].organisation_id
+    unit_ids = _scope_unit_ids(user, units, organisation_id)
+    if data_version is None:
+        data_version = queries.data_version()
+    key = _cache_key("version-header", organisation_id, sorted(unit_ids or []), data_version)
+    header = cache.get(key)
+    if header is None:
+        blueprint = versions.blueprint_in_force(organisation_id)
+        count = 0
+        if known is not None and blueprint is not None and known[0].pk == blueprint.pk:
+            count = len(known[1])
+        elif blueprint is not None and blueprint.published_at:
+            count = len(versions.version_diff(before=blueprint, unit_ids=unit_ids))
+        header = {"blueprint": blueprint, "changes_since": count}
+        cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return header
+
+
+def _visible_blueprint(request, pk, units):
+    organisation_ids = {unit.organisation_id for unit in units}
+    blueprint = (
+        Blueprint.objects.filter(pk=pk, organisation_id__in=organisation_ids)
+        .select_related("organisation")
+        .first()
+    )
+    if blueprint is None:
+        raise Http404(_("Versionen finns inte."))
+    return blueprint
+
+
+def version_list(request):
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    organisation_ids = {unit.organisation_id for unit in units}
+    blueprints = list(
+        Blueprint.objects.filter(organisation_id__in=organisation_ids)
+        .defer("snapshot")
+        .select_related("organisation", "published_by")
+        .order_by("organisation__name", "-published", "-pk")
+    )
+    return render(
+        request,
+        "registry/version_list.html",
+        {
+            **_version_header(request.user, units),
+            "blueprints": blueprints,
+            "can_publish": versions.can_publish(request.user),
+        },
+    )
+
+
+def version_detail(request, pk):
+    """A version's poster at one unit as it was published; printable like the live one."""
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    blueprint = _visible_blueprint(request, pk, units)
+    own_units = [unit for unit in units if unit.organisation_id == blueprint.organisation_id]
+    unit = _chosen_unit(request, own_units)
+    snapshot = versions.blueprint_snapshot(blueprint)
+    matrix = None
+    if snapshot:
+        live_items = set(Item.objects.values_list("pk", flat=True))
+        matrix = versions.snapshot_matrix(snapshot, unit_id=unit.pk, live_item_ids=live_items)
+        _render_chips(matrix)
+    return render(
+        request,
+        "registry/version_detail.html",
+        {
+            **_version_header(request.user, units, blueprint.organisation_id),
+            "version": blueprint,
+            "units": own_units,
+            "unit": unit,
+            "matrix": matrix,
+        },
+    )
+
+
+def version_changes(request):
+    """What changed from one version to another or to now, as a changelog or a file.
+
+    ?from=<version> (default: the version in force), &to=<version> (default:
+    now), &unit=<slug> (default: every unit the user sees), &area=, &role=,
+    &person= to narrow it, &format=xlsx|csv to download it.
+    """
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    organisation_ids = {unit.organisation_id for unit in units}
+    candidates = Blueprint.objects.filter(
+        organisation_id__in=organisation_ids, published_at__isnull=False
+    ).defer("snapshot")
+    before = _pick_version(candidates, request.GET.get("from"))
+    if before is None:
+        raise Http404(_("Det finns ingen publicerad version att jämföra med."))
+    after = _pick_version(candidates, request.GET.get("to"), default=False)
+    if after is not None and after.organisation_id != before.organisation_id:
+        raise Http404(_("Versionerna hör till olika huvudmän."))
+    own_units = [unit for unit in units if unit.organisation_id == before.organisation_id]
+    unit_ids = _scope_unit_ids(request.user, units, before.organisation_id)
+    unit = None
+    if request.GET.get("unit"):
+        unit = next((u for u in own_units if u.slug == request.GET["unit"]), None)
+        if unit is None:
+            raise Http404(_("Enheten finns inte."))
+        unit_ids = {unit.pk}
+    diff = versions.version_diff(before=before, after=after, unit_ids=unit_ids)
+    choices = diff  # the filters offer what occurs, before narrowing
+    # Since a version until now, for every unit the user sees: the header's count.
+    known = (before, diff) if after is None and unit is None else None
+    diff = diff.filter(
+        unit_ids=unit_ids,
+        area=request.GET.get("area") or None,
+        role=request.GET.get("role") or None,
+        person=request.GET.get("person") or None,
+    )
+    file_format = request.GET.get("format")
+    if file_format:
+        return _changes_file(diff, before, after, unit, file_format)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "registry/version_changes.html",
+        {
+            **_version_header(request.user, units, before.organisation_id, known=known),
+            "before": before,
+            "after": after,
+            "versions": list(candidates.filter(organisation_id=before.organisation_id)),
+            "units": own_units,
+            "unit": unit,
+            "diff": diff,
+            "groups": diff.by_area(),
+            "areas": choices.areas,
+            "roles": choices.roles,
+            "people": choices.people,
+            "selected": {name: request.GET.get(name, "") for name in ("area", "role", "person")},
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _pick_version(candidates, pk, default=True):
+    """The version with this id among the candidates; None for "now" (`default` False)."""
+    if not pk:
+        return candidates.order_by("-published", "-pk").first() if default else None
+    if not pk.isdigit():
+        raise Http404(_("Versionen finns inte."))
+    blueprint = candidates.filter(pk=pk).first()
+    if blueprint is None:
+        raise Http404(_("Versionen finns inte."))
+    return blueprint
+
+
+def _changes_file(diff, before, after, unit, file_format):
+    if file_format not in EXPORT_FORMATS:
+        raise Http404(_("Okänt filformat."))
+    dataset = versions.diff_dataset(diff)
+    response = HttpResponse(
+        dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
+    )
+    parts = ["andringar", before.version, after.version if after else "nu"]
+    if unit:
+        parts.append(unit.slug)
+    response["Content-Disposition"] = f'attachment; filename="{"-".join(parts)}.{file_format}"'
+    return response
