@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "organisation",
     "registry",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +267,21 @@ CACHES = {"default": _cache}
 # Longest life of a cached page part. Writes show at once (the version is in
 # the key); this only bounds memory use and any write that bypasses history.
 DIGIANSVAR_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIANSVAR_PAGE_CACHE_SECONDS", "300"))
+
+# E-mail (issue 14: review reminders). In development (DEBUG) mail is printed
+# on the console unless DJANGO_EMAIL_HOST is set; in production it goes by
+# SMTP to DJANGO_EMAIL_HOST. Nothing is sent without one of the two.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "digiansvar@localhost")
