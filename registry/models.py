@@ -79,6 +79,37 @@ class Blueprint(models.Model):
         return bool(self.snapshot)
 
 
+class BlueprintRows(models.Model):
+    """One unit's assignments in a published version (unit 0: the organisation-wide ones).
+
+    Kept per unit so that comparing or showing one unit reads one small row,
+    not the whole huvudman. `unit_id` is a plain number, not a foreign key:
+    a version keeps a unit that is later removed.
+    """
+
+    blueprint = models.ForeignKey(
+        Blueprint,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="unit_rows",
+    )
+    unit_id = models.PositiveIntegerField(verbose_name=_("enhet"))
+    rows = models.JSONField(verbose_name=_("ansvariga"), default=dict)
+
+    class Meta:
+        ordering = ["blueprint", "unit_id"]
+        verbose_name = _("enhetens ansvariga i en version")
+        verbose_name_plural = _("enheternas ansvariga i en version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blueprint", "unit_id"], name="blueprintrows_one_per_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.blueprint}: {self.unit_id}"
+
+
 class Area(models.Model):
     """An område of the poster (HYGIEN, ADMINISTRATION, PEDAGOGIK)."""
 

@@ -1,12 +1,17 @@
 """Published versions of a huvudman's blueprint: snapshot, publish, compare, show as it was.
 
-A snapshot is one JSON document (Blueprint.snapshot) holding the catalogue
-once (areas, columns, items, roles, keyed by id), the huvudman's units and
-the people named, and every assignment as a compact tuple in the order of
-ASSIGNMENT_FIELDS. Nothing is copied per unit, so a 200-unit register
-(60,000 assignments) is a couple of megabytes. The live register is read
-into the same shape (`snapshot_build`) and two snapshots are compared in
-Python (`snapshot_diff`): comparing never depends on history rows.
+A snapshot is a dict holding the catalogue once (areas, columns, items,
+roles, keyed by id), the huvudman's units, the people named, and every
+assignment as a compact tuple in the order of ASSIGNMENT_FIELDS. The live
+register is read into the same shape (`snapshot_build`) and two snapshots
+are compared in Python (`snapshot_diff`): comparing never depends on history
+rows.
+
+Stored, the catalogue and units are one JSON document (Blueprint.snapshot)
+and the assignments one JSON row per unit (BlueprintRows, with the people
+that unit names), so that one unit is compared or shown by reading two small
+rows (its own and the organisation-wide one), never the whole huvudman.
+Nothing of the catalogue is copied per unit.
 """
 
 from collections import defaultdict
@@ -22,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisation.models import Person, Unit
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role
+from registry.models import Area, Assignment, Blueprint, BlueprintRows, Column, Item, Role
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 # One assignment in a snapshot: 0 for "none" (organisation-wide, no role, no
 # person); deputy is 1 for an ersättare, 0 for ordinarie.
 ASSIGNMENT_FIELDS = ["unit", "item", "role", "person", "kind", "deputy", "order"]
@@ -137,11 +142,39 @@ def blueprint_publish(*, organisation, version, published, title, note="", user=
         published_by=user,
     )
     blueprint.full_clean(exclude=["snapshot"])
-    blueprint.snapshot = snapshot_build(organisation_id=organisation.pk)
     if user is not None:
         blueprint._history_user = user
-    blueprint.save()
+    _store(blueprint, snapshot_build(organisation_id=organisation.pk))
     return blueprint
+
+
+def _store(blueprint, snapshot):
+    """Save the version with its catalogue, and its assignments as one row per unit."""
+    catalogue = {
+        key: value for key, value in snapshot.items() if key not in ("assignments", "people")
+    }
+    by_unit = defaultdict(list)
+    for unit, *rest in snapshot["assignments"]:
+        by_unit[unit].append(rest)
+    for unit_id in catalogue["units"]:
+        by_unit.setdefault(int(unit_id), [])
+    people = snapshot["people"]
+    blueprint.snapshot = catalogue
+    blueprint.save()
+    blueprint.unit_rows.all().delete()
+    BlueprintRows.objects.bulk_create(
+        BlueprintRows(
+            blueprint=blueprint,
+            unit_id=unit_id,
+            rows={
+                "people": {
+                    str(pk): people[str(pk)] for pk in sorted({row[2] for row in rows if row[2]})
+                },
+                "assignments": rows,
+            },
+        )
+        for unit_id, rows in sorted(by_unit.items())
+    )
 
 
 @transaction.atomic
@@ -161,9 +194,8 @@ def blueprint_publish_seed(*, organisation, version, published, title):
     if existing.snapshot and existing.organisation_id == organisation.pk:
         return existing
     existing.organisation = organisation
-    existing.snapshot = snapshot_build(organisation_id=organisation.pk)
     existing.published_at = existing.published_at or timezone.now()
-    existing.save()
+    _store(existing, snapshot_build(organisation_id=organisation.pk))
     return existing
 
 
@@ -506,21 +538,33 @@ def snapshot_diff(before, after, *, unit_ids=None):
     return VersionDiff(changes)
 
 
-def blueprint_snapshot(blueprint):
-    """The snapshot of a version, read from the database only if the object lacks it."""
+def blueprint_snapshot(blueprint, unit_ids=None):
+    """The snapshot of a version; with `unit_ids`, only those units' (and organisation-wide) rows.
+
+    Two queries: the catalogue and the units' rows. {} for a label without snapshot.
+    """
     if "snapshot" in blueprint.get_deferred_fields():
         blueprint.refresh_from_db(fields=["snapshot"])
-    return blueprint.snapshot
+    if not blueprint.snapshot:
+        return {}
+    chunks = BlueprintRows.objects.filter(blueprint=blueprint)
+    if unit_ids is not None:
+        chunks = chunks.filter(unit_id__in=[0, *unit_ids])
+    people, assignments = {}, []
+    for unit_id, rows in chunks.order_by("unit_id").values_list("unit_id", "rows"):
+        people.update(rows["people"])
+        assignments.extend([unit_id, *row] for row in rows["assignments"])
+    return {**blueprint.snapshot, "people": people, "assignments": assignments}
 
 
 def version_diff(*, before, after=None, unit_ids=None):
     """Changes from version `before` to version `after` (None: the live register now)."""
     organisation_id = before.organisation_id
-    old = blueprint_snapshot(before)
+    old = blueprint_snapshot(before, unit_ids)
     if after is None:
         new = snapshot_build(organisation_id=organisation_id, unit_ids=unit_ids)
     else:
-        new = blueprint_snapshot(after)
+        new = blueprint_snapshot(after, unit_ids)
     return snapshot_diff(old, new, unit_ids=None if unit_ids is None else set(unit_ids))
 
 

@@ -187,7 +187,7 @@ def _filtered(request, units, kind):
     query.pop("format", None)
     query["unit"] = unit.slug
     return {
-        **_version_header(request.user, units, unit.organisation_id, version),
+        **_version_header(request, units, unit, version),
         "units": units,
         "unit": unit,
         "filter": filterset,
@@ -333,7 +333,7 @@ def role_detail(request, code):
 def _responsibility_context(request, units, assignments, **extra):
     assignments = list(assignments)
     return {
-        **_version_header(request.user, units),
+        **_version_header(request, units),
         "units": units,
         "show_unit": len(units) > 1,
         "groups": queries.responsibilities_grouped(assignments),
@@ -361,7 +361,7 @@ def item_detail(request, pk):
         request,
         "registry/item_detail.html",
         {
-            **_version_header(user, units),
+            **_version_header(request, units),
             "item": item,
             # Organisation-wide assignments (unit None) first: they hold at every unit.
             "organisation_wide": by_unit.pop(None, []),
@@ -384,28 +384,31 @@ def _scope_unit_ids(user, units, organisation_id):
     return {unit.pk for unit in units if unit.organisation_id == organisation_id}
 
 
-def _version_header(user, units, organisation_id=None, data_version=None, known=None):
-    """The version in force and, when the live register differs, how many changes since.
+def _version_header(request, units, unit=None, data_version=None, known=None):
+    """The version in force and, when the live register differs at the unit in view, how much.
 
-    Cached with the data version, so a page pays the comparison once per
-    write (and per set of visible units), not per request. `known` is a
-    (version, changes since it to now) the caller has already worked out.
+    The unit in view is `unit`, else the one chosen last (session), else the
+    first the user sees. Its changes since the version (its own, the
+    organisation-wide ones and the catalogue's) are cached with the data
+    version: a page pays the comparison of one unit once per write, not per
+    request. `known` is a (version, changes since it at `unit` or more units)
+    the caller has already worked out.
     """
-    if organisation_id is None:
-        organisation_id = units[0].organisation_id
-    unit_ids = _scope_unit_ids(user, units, organisation_id)
+    if unit is None:
+        slug = request.session.get(SESSION_UNIT)
+        unit = next((u for u in units if u.slug == slug), units[0])
     if data_version is None:
         data_version = queries.data_version()
-    key = _cache_key("version-header", organisation_id, sorted(unit_ids or []), data_version)
+    key = _cache_key("version-header", unit.organisation_id, unit.pk, data_version)
     header = cache.get(key)
     if header is None:
-        blueprint = versions.blueprint_in_force(organisation_id)
+        blueprint = versions.blueprint_in_force(unit.organisation_id)
         count = 0
         if known is not None and blueprint is not None and known[0].pk == blueprint.pk:
-            count = len(known[1])
+            count = len(known[1].filter(unit_ids={unit.pk}))
         elif blueprint is not None and blueprint.published_at:
-            count = len(versions.version_diff(before=blueprint, unit_ids=unit_ids))
-        header = {"blueprint": blueprint, "changes_since": count}
+            count = len(versions.version_diff(before=blueprint, unit_ids={unit.pk}))
+        header = {"blueprint": blueprint, "changes_since": count, "changes_unit": unit}
         cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return header
 
@@ -437,7 +440,7 @@ def version_list(request):
         request,
         "registry/version_list.html",
         {
-            **_version_header(request.user, units),
+            **_version_header(request, units),
             "blueprints": blueprints,
             "can_publish": versions.can_publish(request.user),
         },
@@ -452,7 +455,7 @@ def version_detail(request, pk):
     blueprint = _visible_blueprint(request, pk, units)
     own_units = [unit for unit in units if unit.organisation_id == blueprint.organisation_id]
     unit = _chosen_unit(request, own_units)
-    snapshot = versions.blueprint_snapshot(blueprint)
+    snapshot = versions.blueprint_snapshot(blueprint, {unit.pk})
     matrix = None
     if snapshot:
         live_items = set(Item.objects.values_list("pk", flat=True))
@@ -462,7 +465,7 @@ def version_detail(request, pk):
         request,
         "registry/version_detail.html",
         {
-            **_version_header(request.user, units, blueprint.organisation_id),
+            **_version_header(request, units, unit),
             "version": blueprint,
             "units": own_units,
             "unit": unit,
@@ -501,8 +504,8 @@ def version_changes(request):
         unit_ids = {unit.pk}
     diff = versions.version_diff(before=before, after=after, unit_ids=unit_ids)
     choices = diff  # the filters offer what occurs, before narrowing
-    # Since a version until now, for every unit the user sees: the header's count.
-    known = (before, diff) if after is None and unit is None else None
+    # Since a version until now: the header's count is a part of it.
+    known = (before, diff) if after is None else None
     diff = diff.filter(
         unit_ids=unit_ids,
         area=request.GET.get("area") or None,
@@ -518,7 +521,7 @@ def version_changes(request):
         request,
         "registry/version_changes.html",
         {
-            **_version_header(request.user, units, before.organisation_id, known=known),
+            **_version_header(request, own_units, unit, known=known),
             "before": before,
             "after": after,
             "versions": list(candidates.filter(organisation_id=before.organisation_id)),

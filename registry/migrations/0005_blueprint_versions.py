@@ -77,5 +77,20 @@ class Migration(migrations.Migration):
             model_name='blueprint',
             constraint=models.UniqueConstraint(fields=('organisation', 'version'), name='blueprint_unique_version', violation_error_message='Huvudmannen har redan en version med det numret.'),
         ),
+        migrations.CreateModel(
+            name='BlueprintRows',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('unit_id', models.PositiveIntegerField(verbose_name='enhet')),
+                ('rows', models.JSONField(default=dict, verbose_name='ansvariga')),
+                ('blueprint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_rows', to='registry.blueprint', verbose_name='version')),
+            ],
+            options={
+                'verbose_name': 'enhetens ansvariga i en version',
+                'verbose_name_plural': 'enheternas ansvariga i en version',
+                'ordering': ['blueprint', 'unit_id'],
+                'constraints': [models.UniqueConstraint(fields=('blueprint', 'unit_id'), name='blueprintrows_one_per_unit')],
+            },
+        ),
         migrations.RunPython(labels_to_organisation, migrations.RunPython.noop),
     ]

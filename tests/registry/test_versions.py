@@ -74,8 +74,15 @@ def changes(blueprint, **kwargs):
 
 def test_snapshot_holds_the_catalogue_once_and_assignments_as_tuples(register):
     blueprint = publish(register["organisation"])
-    snapshot = Blueprint.objects.get(pk=blueprint.pk).snapshot
-    assert set(snapshot) >= {"areas", "columns", "items", "roles", "units", "assignments"}
+    stored = Blueprint.objects.get(pk=blueprint.pk)
+    # The catalogue once, on the version; assignments in one row per unit.
+    assert set(stored.snapshot) >= {"areas", "columns", "items", "roles", "units"}
+    assert "assignments" not in stored.snapshot
+    (school_rows,) = stored.unit_rows.filter(unit_id=register["school"].pk)
+    assert school_rows.rows["people"] == {
+        str(register["anna"].pk): {"initials": "A.A", "name": "Anna A"}
+    }
+    snapshot = versions.blueprint_snapshot(stored)
     assert snapshot["items"][str(register["wifi"].pk)]["name"] == "WiFi"
     school, wifi, its, anna = (register[k].pk for k in ("school", "wifi", "its", "anna"))
     assert [school, wifi, its, anna, "R", 0, 0] in snapshot["assignments"]
@@ -193,7 +200,7 @@ def test_seed_is_published_as_1_4_0_once(seed):
 
     blueprint = Blueprint.objects.get()
     assert (blueprint.version, blueprint.published) == ("1.4.0", date(2021, 10, 21))
-    assert len(blueprint.snapshot["assignments"]) == Assignment.objects.count()
+    assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == Assignment.objects.count()
     seed_load()
     assert Blueprint.objects.get().pk == blueprint.pk
     assert versions.changes_since_count(blueprint) == 0
@@ -230,7 +237,7 @@ def test_old_label_without_organisation_gets_the_seed_snapshot(db):
     seed_load()
     blueprint = Blueprint.objects.get()
     assert blueprint.organisation is not None
-    assert len(blueprint.snapshot["assignments"]) == Assignment.objects.count()
+    assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == Assignment.objects.count()
 
 
 # ---- who may publish ---------------------------------------------------------------
@@ -272,7 +279,7 @@ def test_administrator_publishes_in_admin(client, register, django_user_model):
     assert response.status_code == 302
     blueprint = Blueprint.objects.get()
     assert blueprint.published_by == user
-    assert len(blueprint.snapshot["assignments"]) == 2
+    assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == 2
     # The same number again is refused with a message, not an error page.
     response = client.post(
         reverse("admin:registry_blueprint_add"),
@@ -390,7 +397,7 @@ def test_query_counts_are_pinned(
         item = ItemFactory(column=register["infra"], name=f"Nytt {n}")
         AssignmentFactory(item=item, unit=register["school"], role=register["its"])
     client = reader_client(client, django_user_model, register["school"])
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         client.get(reverse("registry:version_changes"), {"from": blueprint.pk})
     with django_assert_max_num_queries(14):
         client.get(reverse("registry:version_detail", args=[blueprint.pk]))
@@ -403,12 +410,27 @@ def test_query_counts_are_pinned(
     assert "40 ändringar sedan 1.0.0" in response.content.decode()
 
 
+def stored_size(blueprint):
+    return len(json.dumps(blueprint.snapshot)) + sum(
+        len(json.dumps(rows)) for rows in blueprint.unit_rows.values_list("rows", flat=True)
+    )
+
+
+def test_one_unit_is_read_without_the_others(register, django_assert_num_queries):
+    other = UnitFactory(organisation=register["organisation"])
+    AssignmentFactory(item=register["wifi"], unit=other, role=register["its"])
+    blueprint = Blueprint.objects.defer("snapshot").get(pk=publish(register["organisation"]).pk)
+    with django_assert_num_queries(2):
+        snapshot = versions.blueprint_snapshot(blueprint, {other.pk})
+    assert {row[0] for row in snapshot["assignments"]} == {other.pk}
+
+
 def test_stored_size_is_compact(register):
     blueprint = publish(register["organisation"])
-    size = len(json.dumps(blueprint.snapshot))
+    size = stored_size(blueprint)
     for _n in range(100):
         AssignmentFactory(item=register["grading"], unit=register["school"], role=None,
                           person=PersonFactory(organisation=register["organisation"]))  # fmt: skip
-    bigger = len(json.dumps(publish(register["organisation"], "2").snapshot))
+    bigger = stored_size(publish(register["organisation"], "2"))
     # About 20 bytes of assignment tuple and 40 of person per extra row.
     assert (bigger - size) / 100 < 80
