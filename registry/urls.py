@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry import organisation_views, views
 
 app_name = "registry"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("versioner/", views.version_list, name="version_list"),
     path("versioner/andringar/", views.version_changes, name="version_changes"),
     path("versioner/<int:pk>/", views.version_detail, name="version_detail"),
+    # The organisation's pages that show the blueprint too, under /organisation/.
+    path("organisation/enhet/<slug:slug>/", organisation_views.unit_detail, name="unit_detail"),
+    path("organisation/vem-fragar-jag/", organisation_views.support_chain, name="support_chain"),
+    path("organisation/tackning/", organisation_views.coverage, name="coverage"),
+    path(
+        "organisation/tackning/export.xlsx",
+        organisation_views.coverage_export,
+        name="coverage_export",
+    ),
 ]

@@ -649,36 +649,27 @@ def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
     )
 
 
-def diff_dataset(diff):
-    """The changes as a table for xlsx/csv, every text cell escaped against formulas."""
-    import tablib
+def diff_headers():
+    return [
+        str(_("Område")),
+        str(_("Kolumn")),
+        str(_("Ansvarsområde")),
+        str(_("Enhet")),
+        str(_("Ändring")),
+        str(_("Före")),
+        str(_("Efter")),
+    ]
 
-    from registry.resources import escape_cell
 
-    dataset = tablib.Dataset(
-        headers=[
-            str(_("Område")),
-            str(_("Kolumn")),
-            str(_("Ansvarsområde")),
-            str(_("Enhet")),
-            str(_("Ändring")),
-            str(_("Före")),
-            str(_("Efter")),
-        ]
-    )
+def diff_rows(diff):
+    """The changes as rows for digiansvar.spreadsheets (which escapes formula-like text)."""
     for change in diff.changes:
-        dataset.append(
-            [
-                escape_cell(value)
-                for value in (
-                    change.area,
-                    change.column,
-                    change.item,
-                    change.unit_name,
-                    str(change.label),
-                    change.before,
-                    change.after,
-                )
-            ]
-        )
-    return dataset
+        yield [
+            change.area,
+            change.column,
+            change.item,
+            change.unit_name if not change.is_catalogue else str(_("Alla enheter")),
+            str(change.label),
+            change.before,
+            change.after,
+        ]

@@ -11,7 +11,7 @@ import json
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
@@ -19,18 +19,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from digiansvar.spreadsheets import spreadsheet_response
 from organisation.models import Person, ProblemKind, Unit
-from organisation.queries import MANAGE_UNIT, VIEW_UNIT, support_chain
+from organisation.queries import MANAGE_UNIT, VIEW_UNIT
 from registry import queries, versions
+from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
-from registry.resources import blueprint_dataset, dataset_to_bytes
+from registry.support import support_chain
 
 SESSION_UNIT = "registry_unit"
-EXPORT_FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+# The blueprint page offers these of digiansvar.spreadsheets' formats.
+EXPORT_FORMATS = ("xlsx", "csv")
 
 
 def _visible_units(request):
@@ -265,7 +265,7 @@ def blueprint_grid(request):
 
 
 def blueprint_export(request):
-    """The filtered blueprint of the chosen unit as xlsx or csv (format of registry.resources)."""
+    """The filtered blueprint of the chosen unit as xlsx or csv (registry.blueprint_file)."""
     file_format = request.GET.get("format", "xlsx")
     if file_format not in EXPORT_FORMATS:
         raise Http404(_("Okänt filformat."))
@@ -279,16 +279,16 @@ def blueprint_export(request):
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)
-    dataset = blueprint_dataset(units=[unit], items=filterset.items())
-    # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
-    response = HttpResponse(
-        dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
-    )
     blueprint = versions.blueprint_in_force(unit.organisation_id)
     version = blueprint.version if blueprint else ""
-    filename = "-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
+    return spreadsheet_response(
+        blueprint_rows(units=[unit], items=filterset.items()),
+        headers=HEADERS,
+        file_format=file_format,
+        filename="-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part),
+        title=SHEET_TITLE,
+    )
 
 
 def person_detail(request, initials):
@@ -551,14 +551,16 @@ def _pick_version(candidates, pk, default=True):
 
 
 def _changes_file(diff, before, after, unit, file_format):
+    """The changes through the site's one spreadsheet writer (formula escaping, streaming)."""
     if file_format not in EXPORT_FORMATS:
         raise Http404(_("Okänt filformat."))
-    dataset = versions.diff_dataset(diff)
-    response = HttpResponse(
-        dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
-    )
     parts = ["andringar", before.version, after.version if after else "nu"]
     if unit:
         parts.append(unit.slug)
-    response["Content-Disposition"] = f'attachment; filename="{"-".join(parts)}.{file_format}"'
-    return response
+    return spreadsheet_response(
+        versions.diff_rows(diff),
+        headers=versions.diff_headers(),
+        file_format=file_format,
+        filename="-".join(parts),
+        title=str(_("Ändringar")),
+    )

@@ -1,33 +1,27 @@
 """Admin for review rounds: opening one is adding it; the units' answers are read here only."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from organisation.admin_base import ReadOnlyScopedInline, ScopedHistoryAdmin
+from organisation.permissions import by_huvudman, by_unit
 from review import services
 from review.models import ReviewRound, UnitReview
 
 
-class UnitReviewInline(admin.TabularInline):
+class UnitReviewInline(ReadOnlyScopedInline):
     """The units' answers; given on the review pages by their rektorer, never here."""
 
     model = UnitReview
-    extra = 0
+    owner = by_unit()
     fields = ["unit", "status", "decided_by", "decided_at", "comment", "reminded_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit", "decided_by")
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(SimpleHistoryAdmin):
+class ReviewRoundAdmin(ScopedHistoryAdmin):
+    owner = by_huvudman()
     list_display = ["title", "organisation", "deadline", "opened_at"]
     list_filter = ["organisation"]
     list_select_related = ["organisation"]

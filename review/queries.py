@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
-from organisation.queries import MANAGE_UNIT, coverage_report
+from organisation.queries import MANAGE_UNIT
 from registry import versions
+from registry.coverage import coverage_report
 from review.models import UnitReview
 
 

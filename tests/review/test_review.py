@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from organisation.services import unit_grant
 from registry import versions
-from registry.services import unit_grant
 from review import services
 from review.models import ReviewRound, UnitReview
 from tests.factories import (
