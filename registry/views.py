@@ -2,27 +2,20 @@
 
 Every page reads only units the user may see (`Unit.objects.visible_to`). The
 filtered pages render the whole page, or with htmx (the HX-Request header) only
-the matrix partial; the server decides, never the client.
+the matrix partial; the server decides, never the client. Their parts are
+cached by registry/page_cache.py.
 """
 
-import hashlib
-import json
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from digiansvar.spreadsheets import spreadsheet_response
 from organisation.models import Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT, VIEW_UNIT
-from registry import queries, versions
+from registry import page_cache, queries, versions
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
@@ -78,111 +71,13 @@ def _filter(request, unit, reference):
     )
 
 
-# The blueprint and grid pages are cached in parts, keyed by the data version
-# (registry.queries.data_version: one query, changes with every write), so a
-# change shows on the next request and no entry is ever invalidated by hand;
-# the TTL only bounds how long an entry of an old version takes up memory (or
-# answers, should a write ever bypass the history). Who may see which unit is
-# checked on every request before any lookup, and the unit's id and slug are
-# in every key. Nothing cached holds a CSRF token or anything of one user:
-# the fragments are rendered without the request.
-
-
-def _cache_key(*parts):
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    return f"registry:{digest}"
-
-
-def _reference(unit, version, user):
-    """The filters' choices, the version label and the user's person, cached with the version.
-
-    Returns {"areas", "roles", "people"} and gives request.user
-    its person (or none), so the header's "Mina ansvarsområden" asks the
-    database nothing.
-    """
-    timeout = settings.DIGIANSVAR_PAGE_CACHE_SECONDS
-    reference_key = _cache_key("reference", unit.pk, unit.slug, version)
-    person_key = _cache_key("person", user.pk, version)
-    found = cache.get_many([reference_key, person_key])
-    reference = found.get(reference_key)
-    if reference is None:
-        reference = {
-            "areas": list(Area.objects.all()),
-            "roles": list(Role.objects.all()),
-            "people": list(queries.people_at(unit)),
-        }
-        cache.set(reference_key, reference, timeout)
-    if person_key in found:
-        person = found[person_key]
-    else:
-        person = Person.objects.filter(user=user).first()
-        cache.set(person_key, person, timeout)
-    get_user_model().person.related.set_cached_value(user, person)
-    return reference
-
-
-def _results(kind, unit, filterset, version):
-    """The count, whether a support matter matched, and the HTML of the poster or grid.
-
-    Cached per unit, normalised filters, language and data version; built
-    from the matrix (two queries) on a miss.
-    """
-    data = filterset.form.cleaned_data if filterset.is_valid() else None
-    if data is None:
-        # An invalid filter shows nothing; there is nothing worth caching.
-        return {"count": 0, "support": False, "html": ""}
-    filters = {
-        "area": sorted(data.get("area") or []),
-        "role": data.get("role") or "",
-        "person": data.get("person") or "",
-        # The search ignores case, so "WiFi" and "wifi" share an entry.
-        "q": (data.get("q") or "").strip().casefold(),
-    }
-    key = _cache_key("results", kind, unit.pk, unit.slug, filters, get_language(), version)
-    results = cache.get(key)
-    if results is None:
-        matrix = queries.blueprint_matrix(unit=unit, items=filterset.items())
-        context = {"matrix": matrix, "unit": unit}
-        if kind == "grid":
-            context["grid_areas"] = queries.grid_rows(matrix)
-        else:
-            _render_chips(matrix)
-        template = f"registry/_{'grid' if kind == 'grid' else 'blueprint'}_matrix.html"
-        results = {
-            "count": matrix.count,
-            "support": any(row.support for row in matrix.rows),
-            # No request: no CSRF token, no user, nothing per person in the fragment.
-            "html": render_to_string(template, context) if matrix.count else "",
-        }
-        cache.set(key, results, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
-    return results
-
-
-def _render_chips(matrix):
-    """Give each row its chips as HTML, rendering every distinct chip once.
-
-    A unit's ~300 chips are mostly the same few dozen people and roles
-    again; one template render per chip was most of a cold page's cost.
-    """
-    template = get_template("_partials/chip.html")
-    rendered = {}
-    for row in matrix.rows:
-        parts = []
-        for chip in row.chips:
-            key = (chip.url, chip.label, chip.description, chip.deputy, chip.colour)
-            if key not in rendered:
-                rendered[key] = template.render({"chip": chip})
-            parts.append(rendered[key])
-        row.chips_html = mark_safe("".join(parts))  # rendered by our own template
-
-
 def _filtered(request, units, kind):
     """The context of the blueprint or grid page: unit, filter form, results."""
     unit = _chosen_unit(request, units)
     version = queries.data_version()
-    reference = _reference(unit, version, request.user)
+    reference = page_cache.filter_reference(unit, version, request.user)
     filterset = _filter(request, unit, reference)
-    results = _results(kind, unit, filterset, version)
+    results = page_cache.matrix_results(kind, unit, filterset, version)
     query = request.GET.copy()
     query.pop("format", None)
     query["unit"] = unit.slug
@@ -208,35 +103,10 @@ def _support_steps(filterset, support_matched, unit):
     return support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY)
 
 
-def _controls_html(request, context):
-    """The unit picker and the filter form, cached like the results.
-
-    They depend on the units the user may see (their ids are in the key), the
-    chosen unit, the GET parameters as typed, the language and the data; they
-    are GET forms, so there is no CSRF token to keep out.
-    """
-    filters = {name: request.GET.getlist(name) for name in ("area", "role", "person", "q")}
-    key = _cache_key(
-        "controls",
-        context["view_name"],
-        [unit.pk for unit in context["units"]],
-        context["unit"].pk,
-        context["unit"].slug,
-        filters,
-        get_language(),
-        context["version"],
-    )
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("registry/_controls.html", context)
-        cache.set(key, html, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
-    return mark_safe(html)  # rendered by our own template
-
-
 def _render_filtered(request, template, partial, context):
     if _is_htmx(request):
         return render(request, partial, context)
-    context["controls_html"] = _controls_html(request, context)
+    context["controls_html"] = page_cache.controls_html(request, context)
     return render(request, template, context)
 
 
@@ -385,32 +255,17 @@ def _scope_unit_ids(user, units, organisation_id):
 
 
 def _version_header(request, units, unit=None, data_version=None, known=None):
-    """The version in force and, when the live register differs at the unit in view, how much.
+    """The version in force and how many changes since it at the unit in view (page_cache).
 
     The unit in view is `unit`, else the one chosen last (session), else the
-    first the user sees. Its changes since the version (its own, the
-    organisation-wide ones and the catalogue's) are cached with the data
-    version: a page pays the comparison of one unit once per write, not per
-    request. `known` is a (version, changes since it at `unit` or more units)
-    the caller has already worked out.
+    first the user sees.
     """
     if unit is None:
         slug = request.session.get(SESSION_UNIT)
         unit = next((u for u in units if u.slug == slug), units[0])
     if data_version is None:
         data_version = queries.data_version()
-    key = _cache_key("version-header", unit.organisation_id, unit.pk, data_version)
-    header = cache.get(key)
-    if header is None:
-        blueprint = versions.blueprint_in_force(unit.organisation_id)
-        count = 0
-        if known is not None and blueprint is not None and known[0].pk == blueprint.pk:
-            count = len(known[1].filter(unit_ids={unit.pk}))
-        elif blueprint is not None and blueprint.published_at:
-            count = len(versions.version_diff(before=blueprint, unit_ids={unit.pk}))
-        header = {"blueprint": blueprint, "changes_since": count, "changes_unit": unit}
-        cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
-    return header
+    return page_cache.version_header(unit, data_version, known=known)
 
 
 def _visible_blueprint(request, pk, units):
@@ -460,7 +315,7 @@ def version_detail(request, pk):
     if snapshot:
         live_items = set(Item.objects.values_list("pk", flat=True))
         matrix = versions.snapshot_matrix(snapshot, unit_id=unit.pk, live_item_ids=live_items)
-        _render_chips(matrix)
+        page_cache.render_chips(matrix)
     return render(
         request,
         "registry/version_detail.html",
