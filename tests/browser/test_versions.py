@@ -29,7 +29,7 @@ def test_header_leads_to_the_changes_since_1_4_0(logged_in_page, live_server):
     expect(link).to_be_visible()
     link.click()
     page.wait_for_url(re.compile(r"/versioner/andringar/\?from=\d+"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ändringar sedan 1.4.0")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ändringar sedan 1.4.0 – Årstaviken")
     expect(page.locator(".result-count")).to_have_text("2 ändringar")
     rename = page.locator("tr.change--item_renamed")
     expect(rename.locator("del")).to_have_text(re.compile("^WiFi"))
