@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organisation.models import Unit
@@ -122,7 +123,12 @@ def round_remind(request, pk):
     )
     messages.success(
         request,
-        _("Påminnelse skickad till %(count)s rektorer.") % {"count": sent}
+        ngettext(
+            "Påminnelse skickad till %(count)s rektor.",
+            "Påminnelse skickad till %(count)s rektorer.",
+            sent,
+        )
+        % {"count": sent}
         if sent
         else _("Ingen att påminna: alla enheter är godkända eller saknar rektor med e-post."),
     )

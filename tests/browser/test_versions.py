@@ -95,3 +95,36 @@ def test_rektor_signs_off_their_unit(page, live_server, seed, django_user_model)
     expect(page.locator(".review-summary strong")).to_have_text("Godkänd")
     review = UnitReview.objects.get(unit=unit)
     assert (review.status, review.comment) == ("signed", "Genomgånget med ledningsgruppen.")
+
+
+def test_it_strategist_sees_every_unit_and_reminds(page, live_server, seed, django_user_model):
+    from django.contrib.auth.models import Permission
+    from django.core import mail
+    from guardian.shortcuts import assign_perm
+
+    from organisation.models import Organisation, Unit
+    from review import services
+
+    unit = Unit.objects.get(slug="arstaviken")
+    rektor = django_user_model.objects.create_user("rektor", email="rektor@example.org")
+    assign_perm("organisation.manage_unit", rektor, unit)
+    strateg = django_user_model.objects.create_user("strateg", password=PASSWORD)
+    strateg.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_review_status", "view_unit"])
+    )
+    admin = django_user_model.objects.create_superuser("admin", "a@example.org", "pw-admin-1")
+    round = services.review_round_open(
+        organisation=Organisation.objects.get(), title="Läsår 2026/27",
+        deadline=date(2026, 10, 1), user=admin,
+    )  # fmt: skip
+
+    log_in(page, live_server, strateg, next_path=f"/granskning/{round.pk}/status/")
+    chart = page.get_by_role("figure")
+    expect(chart).to_contain_text("Enheter per status")
+    expect(chart).to_contain_text("Ej granskad: 1 (100 %)")
+    expect(chart).to_contain_text("Godkänd: 0 (0 %)")
+    expect(page.get_by_role("table")).to_contain_text(unit.name)
+    assert Axe().run(page).violations_count == 0
+    page.get_by_role("button", name=re.compile("Påminn rektorer")).click()
+    expect(page.get_by_role("status")).to_contain_text("Påminnelse skickad till 1 rektor.")
+    assert [message.to for message in mail.outbox] == [["rektor@example.org"]]
