@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "csp",
     "organisation",
     "registry",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -330,3 +332,42 @@ SESSION_ENGINE = (
 # Longest life of a cached page part. Writes show at once (the version is in
 # the key); this only bounds memory use and any write that bypasses history.
 DIGIANSVAR_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIANSVAR_PAGE_CACHE_SECONDS", "300"))
+
+# E-mail (issue 14: review reminders). In development (DEBUG) mail is printed
+# on the console unless DJANGO_EMAIL_HOST is set; in production it goes by
+# SMTP to DJANGO_EMAIL_HOST. Django 6.1 configures mail with MAILERS (the
+# EMAIL_* settings are deprecated there); 5.2 only knows EMAIL_*.
+_email_host = os.environ.get("DJANGO_EMAIL_HOST", "")
+_email_port = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+_email_backend = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _email_host or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_email_options = {
+    "host": _email_host,
+    "port": _email_port,
+    "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+    "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+    "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=_email_port == 587),
+    "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", default=_email_port == 465),
+    "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10")),
+}
+if django.VERSION >= (6, 1):
+    MAILERS = {
+        "default": {
+            "BACKEND": _email_backend,
+            "OPTIONS": _email_options if _email_backend.endswith(".smtp.EmailBackend") else {},
+        }
+    }
+else:
+    EMAIL_BACKEND = _email_backend
+    EMAIL_HOST = _email_options["host"]
+    EMAIL_PORT = _email_options["port"]
+    EMAIL_HOST_USER = _email_options["username"]
+    EMAIL_HOST_PASSWORD = _email_options["password"]
+    EMAIL_USE_TLS = _email_options["use_tls"]
+    EMAIL_USE_SSL = _email_options["use_ssl"]
+    EMAIL_TIMEOUT = _email_options["timeout"]
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "digiansvar@localhost")

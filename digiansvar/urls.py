@@ -31,5 +31,6 @@ urlpatterns = [
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("organisation/", include("organisation.urls")),
+    path("granskning/", include("review.urls")),
     path("", include("registry.urls")),
 ]

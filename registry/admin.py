@@ -31,9 +31,9 @@ from organisation.admin_base import (
     VisibleUnitFilter,
 )
 from organisation.models import Person, Unit
-from organisation.permissions import SHARED, by_unit
+from organisation.permissions import SHARED, by_huvudman, by_unit
 from organisation.queries import unit_scope
-from registry import admin_views
+from registry import admin_views, versions
 from registry.admin_import import BlueprintSpreadsheetMixin, OrganisationWideImportExportMixin
 from registry.forms import AssignmentForm, AssignmentInlineFormSet, InlineAssignmentForm
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
@@ -48,8 +48,34 @@ def visible_assignments(request):
 
 @admin.register(Blueprint)
 class BlueprintAdmin(ScopedAdmin):
-    owner = SHARED
-    list_display = ["title", "version", "published"]
+    """Publishing a version is adding one; a published version never changes."""
+
+    owner = by_huvudman()
+
+    list_display = ["version", "organisation", "published", "title", "note", "published_by"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "published_by"]
+    fields = ["organisation", "title", "version", "published", "note"]
+
+    def get_queryset(self, request):
+        # No admin page shows the catalogue snapshot; only the version pages read it.
+        return super().get_queryset(request).defer("snapshot")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        published = versions.blueprint_publish(
+            organisation=obj.organisation,
+            title=obj.title,
+            version=obj.version,
+            published=obj.published,
+            note=obj.note,
+            user=request.user,
+        )
+        obj.pk = published.pk
 
 
 class ColumnInline(ScopedInline):

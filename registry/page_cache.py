@@ -21,8 +21,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from organisation.models import Person
-from registry import queries
-from registry.models import Area, Blueprint, Role
+from registry import queries, versions
+from registry.models import Area, Role
 
 
 def cache_key(*parts):
@@ -31,11 +31,11 @@ def cache_key(*parts):
 
 
 def filter_reference(unit, version, user):
-    """The filters' choices, the version label and the user's person, cached with the version.
+    """The filters' choices and the user's person, cached with the version.
 
-    Returns {"areas", "roles", "people", "blueprint"} and gives request.user
-    its person (or none), so the header's "Mina ansvarsområden" asks the
-    database nothing.
+    Returns {"areas", "roles", "people"} and gives request.user its person
+    (or none), so the header's "Mina ansvarsområden" asks the database
+    nothing. The version label is `version_header`'s.
     """
     timeout = settings.DIGIANSVAR_PAGE_CACHE_SECONDS
     reference_key = cache_key("reference", unit.pk, unit.slug, version)
@@ -47,7 +47,6 @@ def filter_reference(unit, version, user):
             "areas": list(Area.objects.all()),
             "roles": list(Role.objects.all()),
             "people": list(queries.people_at(unit)),
-            "blueprint": Blueprint.objects.first(),
         }
         cache.set(reference_key, reference, timeout)
     if person_key in found:
@@ -57,6 +56,29 @@ def filter_reference(unit, version, user):
         cache.set(person_key, person, timeout)
     get_user_model().person.related.set_cached_value(user, person)
     return reference
+
+
+def version_header(unit, version, *, known=None):
+    """The version in force and, when the live register differs at `unit`, how much.
+
+    Returns {"blueprint", "changes_since", "changes_unit"}. The changes at
+    the unit (its own, the organisation-wide ones and the catalogue's) are
+    counted once per data version and unit, not per request. `known` is a
+    (version, changes since it at `unit` or more units) the caller has
+    already worked out.
+    """
+    key = cache_key("version-header", unit.organisation_id, unit.pk, version)
+    header = cache.get(key)
+    if header is None:
+        blueprint = versions.blueprint_in_force(unit.organisation_id)
+        count = 0
+        if known is not None and blueprint is not None and known[0].pk == blueprint.pk:
+            count = len(known[1].filter(unit_ids={unit.pk}))
+        elif blueprint is not None and blueprint.published_at:
+            count = len(versions.version_diff(before=blueprint, unit_ids={unit.pk}))
+        header = {"blueprint": blueprint, "changes_since": count, "changes_unit": unit}
+        cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return header
 
 
 def matrix_results(kind, unit, filterset, version):
@@ -84,7 +106,7 @@ def matrix_results(kind, unit, filterset, version):
         if kind == "grid":
             context["grid_areas"] = queries.grid_rows(matrix)
         else:
-            _render_chips(matrix)
+            render_chips(matrix)
         template = f"registry/_{'grid' if kind == 'grid' else 'blueprint'}_matrix.html"
         results = {
             "count": matrix.count,
@@ -96,7 +118,7 @@ def matrix_results(kind, unit, filterset, version):
     return results
 
 
-def _render_chips(matrix):
+def render_chips(matrix):
     """Give each row its chips as HTML, rendering every distinct chip once.
 
     A unit's ~300 chips are mostly the same few dozen people and roles

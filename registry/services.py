@@ -20,7 +20,8 @@ from organisation.models import (
 )
 from organisation.queries import unit_scope
 from registry.blueprint_file import blueprint_import
-from registry.models import Area, Assignment, Blueprint, Column, Role
+from registry.models import Area, Assignment, Column, Role
+from registry.versions import blueprint_publish_seed
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILE = SEED_DIR / "seed.json"
@@ -63,12 +64,6 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
         Organisation,
         slug=data["organisation"]["slug"],
         defaults={"name": data["organisation"]["name"]},
-    )
-    _update_or_create(
-        Blueprint,
-        title=data["blueprint"]["title"],
-        version=data["blueprint"]["version"],
-        defaults={"published": date.fromisoformat(data["blueprint"]["published"])},
     )
     units = {
         row["slug"]: _update_or_create(
@@ -145,6 +140,13 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
     result = blueprint_import(content=Path(blueprint_file), filename=Path(blueprint_file).name)
     if result.errors:
         raise ValidationError([str(problem) for problem in result.errors])
+    # The seed is a published version (1.4.0): the register as loaded, once.
+    blueprint_publish_seed(
+        organisation=organisation,
+        title=data["blueprint"]["title"],
+        version=data["blueprint"]["version"],
+        published=date.fromisoformat(data["blueprint"]["published"]),
+    )
     return {"items": result.items_created, "assignments": result.assignments_created}
 
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("ansvarsomrade/<int:pk>/", views.item_detail, name="item_detail"),
     path("person/<str:initials>/", views.person_detail, name="person_detail"),
     path("roll/<str:code>/", views.role_detail, name="role_detail"),
+    path("versioner/", views.version_list, name="version_list"),
+    path("versioner/andringar/", views.version_changes, name="version_changes"),
+    path("versioner/<int:pk>/", views.version_detail, name="version_detail"),
     # The organisation's pages that show the blueprint too, under /organisation/.
     path("organisation/enhet/<slug:slug>/", organisation_views.unit_detail, name="unit_detail"),
     path("organisation/vem-fragar-jag/", organisation_views.support_chain, name="support_chain"),

@@ -17,8 +17,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from digiansvar.spreadsheets import spreadsheet_response
 from organisation.models import Person, ProblemKind, Unit
-from organisation.queries import sees_all_units
-from registry import page_cache, queries
+from organisation.queries import MANAGE_UNIT, VIEW_UNIT, sees_all_units
+from registry import page_cache, queries, versions
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
@@ -70,6 +70,24 @@ class VisibleUnits:
 
     def key(self):
         return "all" if self.everything else [unit.pk for unit in self.listed or self.queryset]
+
+    def __iter__(self):
+        # The version pages walk every visible unit; beyond the listed ones
+        # that reads them all, in chunks.
+        if self.listed is not None:
+            return iter(self.listed)
+        return self.queryset.iterator(chunk_size=2000)
+
+
+class UnitList(list):
+    """A plain list of units with the lookups _chosen_unit uses."""
+
+    def get(self, slug):
+        return next((unit for unit in self if unit.slug == slug), None)
+
+    @property
+    def first(self):
+        return self[0] if self else None
 
 
 def _visible_units(request):
@@ -127,7 +145,7 @@ def _filtered(request, units, kind):
     query.pop("format", None)
     query["unit"] = unit.slug
     return {
-        "blueprint": reference["blueprint"],
+        **_version_header(request, units, unit, version),
         "units": units,
         "unit": unit,
         "filter": filterset,
@@ -229,7 +247,7 @@ def blueprint_export(request):
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)
-    blueprint = Blueprint.objects.first()
+    blueprint = versions.blueprint_in_force(unit.organisation_id)
     version = blueprint.version if blueprint else ""
     # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
     return spreadsheet_response(
@@ -293,7 +311,7 @@ def _unit_page(request, units, per_page):
 def _responsibility_context(request, units, assignments, **extra):
     assignments = list(assignments)
     return {
-        "blueprint": Blueprint.objects.first(),
+        **_version_header(request, units),
         "units": units,
         "show_unit": units.many or len(units.listed) > 1,
         "groups": queries.responsibilities_grouped(assignments),
@@ -303,6 +321,7 @@ def _responsibility_context(request, units, assignments, **extra):
 
 
 def item_detail(request, pk):
+    user = request.user
     units = _visible_units(request)
     if not units:
         return _no_units(request)
@@ -318,12 +337,11 @@ def item_detail(request, pk):
     by_unit = {}
     for assignment in assignments:
         by_unit.setdefault(assignment.unit_id, []).append(queries.Chip(assignment))
-    user = request.user
     return render(
         request,
         "registry/item_detail.html",
         {
-            "blueprint": Blueprint.objects.first(),
+            **_version_header(request, units),
             "item": item,
             # Organisation-wide assignments (unit None) first: they hold at every unit.
             "organisation_wide": by_unit.pop(None, []),
@@ -332,4 +350,183 @@ def item_detail(request, pk):
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
         },
+    )
+
+
+# Versions: the header, the list, each version's poster and what changed ------
+
+
+def _scope_unit_ids(user, units, organisation_id):
+    """The ids of the huvudman's units the user sees; None when the user sees every unit."""
+    # The permission checks read the user's permission cache, which listing
+    # the visible units has filled: no query here.
+    if user.is_superuser or user.has_perm(VIEW_UNIT) or user.has_perm(MANAGE_UNIT):
+        return None
+    return {unit.pk for unit in units if unit.organisation_id == organisation_id}
+
+
+def _version_header(request, units, unit=None, data_version=None, known=None):
+    """The version in force and how many changes since it at the unit in view (page_cache).
+
+    The unit in view is `unit`, else the one chosen last (session), else the
+    first the user sees.
+    """
+    if unit is None:
+        slug = request.session.get(SESSION_UNIT)
+        unit = units.get(slug) or units.first
+    if data_version is None:
+        data_version = queries.data_version()
+    return page_cache.version_header(unit, data_version, known=known)
+
+
+def _visible_blueprint(request, pk, units):
+    organisation_ids = {unit.organisation_id for unit in units}
+    blueprint = (
+        Blueprint.objects.filter(pk=pk, organisation_id__in=organisation_ids)
+        .select_related("organisation")
+        .first()
+    )
+    if blueprint is None:
+        raise Http404(_("Versionen finns inte."))
+    return blueprint
+
+
+def version_list(request):
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    organisation_ids = {unit.organisation_id for unit in units}
+    blueprints = list(
+        Blueprint.objects.filter(organisation_id__in=organisation_ids)
+        .defer("snapshot")
+        .select_related("organisation", "published_by")
+        .order_by("organisation__name", "-published", "-pk")
+    )
+    return render(
+        request,
+        "registry/version_list.html",
+        {
+            **_version_header(request, units),
+            "blueprints": blueprints,
+            "can_publish": versions.can_publish(request.user),
+        },
+    )
+
+
+def version_detail(request, pk):
+    """A version's poster at one unit as it was published; printable like the live one."""
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    blueprint = _visible_blueprint(request, pk, units)
+    own_units = UnitList(u for u in units if u.organisation_id == blueprint.organisation_id)
+    unit = _chosen_unit(request, own_units)
+    snapshot = versions.blueprint_snapshot(blueprint, {unit.pk})
+    matrix = None
+    if snapshot:
+        live_items = set(Item.objects.values_list("pk", flat=True))
+        matrix = versions.snapshot_matrix(snapshot, unit_id=unit.pk, live_item_ids=live_items)
+        page_cache.render_chips(matrix)
+    return render(
+        request,
+        "registry/version_detail.html",
+        {
+            **_version_header(request, units, unit),
+            "version": blueprint,
+            "units": own_units,
+            "unit": unit,
+            "matrix": matrix,
+        },
+    )
+
+
+def version_changes(request):
+    """What changed from one version to another or to now, as a changelog or a file.
+
+    ?from=<version> (default: the version in force), &to=<version> (default:
+    now), &unit=<slug> (default: every unit the user sees), &area=, &role=,
+    &person= to narrow it, &format=xlsx|csv to download it.
+    """
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    organisation_ids = {unit.organisation_id for unit in units}
+    candidates = Blueprint.objects.filter(
+        organisation_id__in=organisation_ids, published_at__isnull=False
+    ).defer("snapshot")
+    before = _pick_version(candidates, request.GET.get("from"))
+    if before is None:
+        raise Http404(_("Det finns ingen publicerad version att jämföra med."))
+    after = _pick_version(candidates, request.GET.get("to"), default=False)
+    if after is not None and after.organisation_id != before.organisation_id:
+        raise Http404(_("Versionerna hör till olika huvudmän."))
+    own_units = UnitList(u for u in units if u.organisation_id == before.organisation_id)
+    unit_ids = _scope_unit_ids(request.user, units, before.organisation_id)
+    unit = None
+    if request.GET.get("unit"):
+        unit = next((u for u in own_units if u.slug == request.GET["unit"]), None)
+        if unit is None:
+            raise Http404(_("Enheten finns inte."))
+        unit_ids = {unit.pk}
+    diff = versions.version_diff(before=before, after=after, unit_ids=unit_ids)
+    choices = diff  # the filters offer what occurs, before narrowing
+    # Since a version until now: the header's count is a part of it.
+    known = (before, diff) if after is None else None
+    diff = diff.filter(
+        unit_ids=unit_ids,
+        area=request.GET.get("area") or None,
+        role=request.GET.get("role") or None,
+        person=request.GET.get("person") or None,
+    )
+    file_format = request.GET.get("format")
+    if file_format:
+        return _changes_file(diff, before, after, unit, file_format)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "registry/version_changes.html",
+        {
+            **_version_header(request, own_units, unit, known=known),
+            "before": before,
+            "after": after,
+            "versions": list(candidates.filter(organisation_id=before.organisation_id)),
+            "units": own_units,
+            "unit": unit,
+            "diff": diff,
+            "groups": diff.by_area(),
+            "areas": choices.areas,
+            "roles": choices.roles,
+            "people": choices.people,
+            "selected": {name: request.GET.get(name, "") for name in ("area", "role", "person")},
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _pick_version(candidates, pk, default=True):
+    """The version with this id among the candidates; None for "now" (`default` False)."""
+    if not pk:
+        return candidates.order_by("-published", "-pk").first() if default else None
+    if not pk.isdigit():
+        raise Http404(_("Versionen finns inte."))
+    blueprint = candidates.filter(pk=pk).first()
+    if blueprint is None:
+        raise Http404(_("Versionen finns inte."))
+    return blueprint
+
+
+def _changes_file(diff, before, after, unit, file_format):
+    """The changes through the site's one spreadsheet writer (formula escaping, streaming)."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404(_("Okänt filformat."))
+    parts = ["andringar", before.version, after.version if after else "nu"]
+    if unit:
+        parts.append(unit.slug)
+    return spreadsheet_response(
+        versions.diff_rows(diff),
+        headers=versions.diff_headers(),
+        file_format=file_format,
+        filename="-".join(parts),
+        title=str(_("Ändringar")),
     )

@@ -11,18 +11,28 @@ from tests.factories import UnitFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_migration_creates_the_four_groups():
+def test_migrations_create_the_five_groups():
     perms = {
         group.name: set(group.permissions.values_list("codename", flat=True))
         for group in Group.objects.all()
     }
-    assert set(perms) == {"administratör", "rektor", "verksamhetsutvecklare", "läsare"}
+    assert set(perms) == {
+        "administratör",
+        "rektor",
+        "verksamhetsutvecklare",
+        "läsare",
+        "IT-strateg",  # review/migrations/0001_review_rounds.py
+    }
     assert {"manage_unit", "change_item", "delete_assignment"} <= perms["administratör"]
     assert {"change_assignment", "change_person", "view_item"} <= perms["rektor"]
     assert not {"change_item", "view_unit", "manage_unit"} & perms["rektor"]
     assert {"change_item", "change_role", "view_unit"} <= perms["verksamhetsutvecklare"]
     assert "change_assignment" not in perms["verksamhetsutvecklare"]
     assert all(codename.startswith("view_") for codename in perms["läsare"])
+    assert {"view_review_status", "view_unit"} <= perms["IT-strateg"]
+    assert all(codename.startswith("view_") for codename in perms["IT-strateg"])
+    assert "change_unitreview" in perms["rektor"]
+    assert "change_unitreview" not in perms["administratör"]
 
 
 def test_grant_unit_command(django_user_model):

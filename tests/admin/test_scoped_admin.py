@@ -4,6 +4,8 @@ The models are walked from admin.site._registry, so a new model admin that
 declares no owner, or a scoped model nobody wrote an owned row for, fails here.
 """
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin import AdminSite
@@ -22,7 +24,8 @@ from organisation.models import (
 )
 from organisation.permissions import Ownership
 from organisation.services import unit_grant
-from registry.models import Assignment
+from registry.models import Assignment, Blueprint
+from review.models import ReviewRound
 from tests.factories import AppointmentFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +74,13 @@ OWNED_ROWS = {
     Organisation: lambda w: w.unit_a.organisation,
     ServiceAgreement: lambda w: w.agreement,
     ITCouncil: lambda w: w.council,
+    # A version and a review round belong to a huvudman (issue 14).
+    Blueprint: lambda w: Blueprint.objects.create(
+        organisation=w.unit_a.organisation, title="T", version="1", published=date(2026, 8, 1)
+    ),
+    ReviewRound: lambda w: ReviewRound.objects.create(
+        organisation=w.unit_a.organisation, title="Läsår 2026/27", deadline=date(2026, 10, 1)
+    ),
 }
 
 
@@ -97,7 +107,6 @@ def test_only_the_catalogue_and_site_wide_records_are_shared():
         "axes.AccessLog",
         "axes.AccessFailureLog",
         "organisation.Position",
-        "registry.Blueprint",
         "registry.Area",
         "registry.Column",
         "registry.Role",

@@ -1,0 +1,129 @@
+"""Reads for the review: a unit's checklist, a round's status, who the rektorer are."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
+from organisation.queries import MANAGE_UNIT
+from registry import versions
+from registry.coverage import coverage_report
+from review.models import UnitReview
+
+
+def unit_reviews_visible_to(user, round):
+    """The round's unit reviews at the units the user may see, unit joined."""
+    return round.unit_reviews.filter(unit__in=Unit.objects.visible_to(user)).select_related(
+        "unit", "decided_by"
+    )
+
+
+@dataclass
+class Checklist:
+    """What a rektor goes through before signing: gaps, changes, people to check."""
+
+    findings: list
+    baseline: object  # the version the changes are counted from, or None
+    changes: object  # a registry.versions.VersionDiff, or None without a baseline
+    people_left: list
+    people_without_login: list
+
+    @property
+    def people_count(self):
+        return len(self.people_left) + len(self.people_without_login)
+
+
+def unit_checklist(review):
+    """The checklist of one unit review; a fixed number of queries whatever the register's size.
+
+    Changes count from the version in force when the unit was last signed
+    off, or, before its first sign-off, from the version in force now.
+    """
+    unit = review.unit
+    report = coverage_report(units=Unit.objects.filter(pk=unit.pk))
+    last = (
+        UnitReview.objects.filter(unit=unit, status=UnitReview.Status.SIGNED, version__isnull=False)
+        .exclude(pk=review.pk)
+        .select_related("version")
+        .order_by("-decided_at")
+        .first()
+    )
+    baseline = last.version if last else versions.blueprint_in_force(unit.organisation_id)
+    changes = None
+    if baseline is not None and baseline.published_at:
+        changes = versions.version_diff(before=baseline, unit_ids={unit.pk})
+    people = (
+        Person.objects.filter(Q(assignments__unit=unit) | Q(appointments__unit=unit))
+        .select_related("user")
+        .distinct()
+        .order_by("initials")
+    )
+    left, without_login = [], []
+    for person in people:
+        if person.user is None:
+            without_login.append(person)
+        elif not person.user.is_active:
+            left.append(person)
+    return Checklist(report.findings, baseline, changes, left, without_login)
+
+
+@dataclass
+class RoundStatus:
+    """Every unit's status in a round: counts for the chart and rows for the table."""
+
+    reviews: list
+    counts: dict  # status -> number
+
+    @property
+    def total(self):
+        return len(self.reviews)
+
+    def bars(self):
+        """[(status value, label, count, percent of all units)] in a fixed order."""
+        total = self.total or 1
+        order = (UnitReview.Status.SIGNED, UnitReview.Status.RETURNED, UnitReview.Status.PENDING)
+        return [
+            (status.value, status.label, count, round(100 * count / total))
+            for status, count in ((status, self.counts[status]) for status in order)
+        ]
+
+
+def round_status(round):
+    reviews = list(round.unit_reviews.select_related("unit", "decided_by").order_by("unit__name"))
+    counts = Counter(review.status for review in reviews)
+    return RoundStatus(reviews, {status: counts[status] for status in UnitReview.Status})
+
+
+def principals_of(unit_ids):
+    """{unit id: [active users granted manage_unit there, with an e-mail address]}.
+
+    The rektorer: per-unit grants to the user or to one of their groups
+    (django-guardian, direct foreign keys). People granted every unit
+    (administratörer) are not anyone's rektor.
+    """
+    app_label, codename = MANAGE_UNIT.split(".")
+    perm = Q(permission__codename=codename, permission__content_type__app_label=app_label)
+    users = defaultdict(set)
+    for unit_id, user_id in UnitUserObjectPermission.objects.filter(
+        perm, content_object_id__in=unit_ids
+    ).values_list("content_object_id", "user_id"):
+        users[unit_id].add(user_id)
+    User = get_user_model()
+    for unit_id, user_id in UnitGroupObjectPermission.objects.filter(
+        perm, content_object_id__in=unit_ids
+    ).values_list("content_object_id", "group__user"):
+        if user_id:
+            users[unit_id].add(user_id)
+    by_id = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in={pk for ids in users.values() for pk in ids}, is_active=True
+        )
+        .exclude(email="")
+        .order_by("pk")
+    }
+    return {
+        unit_id: [by_id[pk] for pk in sorted(ids) if pk in by_id] for unit_id, ids in users.items()
+    }

@@ -1,0 +1,135 @@
+"""The review pages: a user's rounds, a unit's checklist and decision, a round's status.
+
+Checks live in review.permissions; a unit the user may not see answers 404,
+a decision the user may not take 403.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from organisation.models import Unit
+from review import permissions, queries, services
+from review.forms import DecisionForm
+from review.models import ReviewRound, UnitReview
+
+
+def round_list(request):
+    """The open rounds of the huvudmän whose units the user sees, with those units' status."""
+    units = Unit.objects.visible_to(request.user)
+    status_view = permissions.can_view_status(request.user)
+    rounds = ReviewRound.objects.select_related("organisation").order_by("-deadline", "-pk")
+    if not status_view:
+        rounds = rounds.filter(organisation__in=units.values("organisation"))
+    rounds = list(rounds)
+    reviews = (
+        UnitReview.objects.filter(round__in=rounds, unit__in=units)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    by_round = {}
+    for review in reviews:
+        by_round.setdefault(review.round_id, []).append(review)
+    return render(
+        request,
+        "review/round_list.html",
+        {
+            "rounds": [(round, by_round.get(round.pk, [])) for round in rounds],
+            "can_view_status": status_view,
+            "can_open_round": permissions.can_open_round(request.user),
+        },
+    )
+
+
+def _unit_review(request, round_pk, unit_slug):
+    review = (
+        UnitReview.objects.filter(round_id=round_pk, unit__slug=unit_slug)
+        .select_related("round__organisation", "unit", "decided_by")
+        .first()
+    )
+    if review is None or not permissions.can_view_unit_review(request.user, review.unit):
+        raise Http404(_("Granskningen finns inte."))
+    return review
+
+
+def unit_review(request, round_pk, unit_slug):
+    """A unit's checklist; its rektor signs off or returns it with questions (POST)."""
+    review = _unit_review(request, round_pk, unit_slug)
+    can_decide = permissions.can_decide_unit_review(request.user, review.unit)
+    form = DecisionForm(request.POST or None, initial={"comment": review.comment})
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied(_("Du får bara granska dina egna enheter."))
+        status = {"sign": UnitReview.Status.SIGNED, "return": UnitReview.Status.RETURNED}.get(
+            request.POST.get("decision")
+        )
+        if form.is_valid() and status:
+            try:
+                services.unit_review_decide(
+                    review=review,
+                    user=request.user,
+                    status=status,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(unit)s är godkänd.") % {"unit": review.unit}
+                    if status == UnitReview.Status.SIGNED
+                    else _("%(unit)s är skickad tillbaka med dina frågor.") % {"unit": review.unit},
+                )
+                return redirect(review.get_absolute_url())
+        elif not status:
+            form.add_error(None, _("Välj att godkänna eller skicka tillbaka."))
+    return render(
+        request,
+        "review/unit_review.html",
+        {
+            "review": review,
+            "round": review.round,
+            "checklist": queries.unit_checklist(review),
+            "form": form,
+            "can_decide": can_decide,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def round_status(request, pk):
+    """Every unit's status in a round at a glance: a bar chart and a table (IT-strateg)."""
+    if not permissions.can_view_status(request.user):
+        raise PermissionDenied(_("Du får inte se alla enheters granskning."))
+    round = get_object_or_404(ReviewRound.objects.select_related("organisation"), pk=pk)
+    return render(
+        request,
+        "review/round_status.html",
+        {"round": round, "status": queries.round_status(round)},
+    )
+
+
+@require_POST
+def round_remind(request, pk):
+    if not permissions.can_view_status(request.user):
+        raise PermissionDenied(_("Du får inte skicka påminnelser."))
+    round = get_object_or_404(ReviewRound, pk=pk)
+    sent = services.review_round_remind(
+        round=round, user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    messages.success(
+        request,
+        ngettext(
+            "Påminnelse skickad till %(count)s rektor.",
+            "Påminnelse skickad till %(count)s rektorer.",
+            sent,
+        )
+        % {"count": sent}
+        if sent
+        else _("Ingen att påminna: alla enheter är godkända eller saknar rektor med e-post."),
+    )
+    return redirect(round.get_absolute_url())

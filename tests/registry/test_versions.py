@@ -1,0 +1,441 @@
+"""Published versions: snapshot, what changed, the pages, who may publish."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from organisation.models import Organisation
+from registry import versions
+from registry.models import Assignment, Blueprint, Item
+from registry.versions import ChangeKind
+from tests.factories import (
+    AssignmentFactory,
+    ColumnFactory,
+    ItemFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register():
+    """One school, two items in two columns of one area, an ITS with a person and a teacher role."""
+    organisation = OrganisationFactory()
+    school = UnitFactory(organisation=organisation, slug="norra", name="Norra skolan")
+    its = RoleFactory(code="ITS", name="IT-samordnare", order=0)
+    teacher = RoleFactory(code="LÄR", name="Lärare", order=4)
+    infra = ColumnFactory(name="Infrastruktur")
+    admin_column = ColumnFactory(area=infra.area, name="Administration")
+    wifi = ItemFactory(column=infra, name="WiFi")
+    grading = ItemFactory(column=admin_column, name="Betyg")
+    anna = PersonFactory(organisation=organisation, initials="A.A", name="Anna A")
+    bo = PersonFactory(organisation=organisation, initials="B.B", name="Bo B")
+    wifi_its = AssignmentFactory(item=wifi, unit=school, role=its, person=anna)
+    grading_teacher = AssignmentFactory(item=grading, unit=school, role=teacher)
+    return {
+        "organisation": organisation,
+        "school": school,
+        "its": its,
+        "teacher": teacher,
+        "infra": infra,
+        "admin_column": admin_column,
+        "wifi": wifi,
+        "grading": grading,
+        "anna": anna,
+        "bo": bo,
+        "wifi_its": wifi_its,
+        "grading_teacher": grading_teacher,
+    }
+
+
+def publish(organisation, version="1.0.0"):
+    return versions.blueprint_publish(
+        organisation=organisation, version=version, published=date(2026, 8, 1), title="Test"
+    )
+
+
+def changes(blueprint, **kwargs):
+    return [
+        (change.kind, change.item, change.before, change.after)
+        for change in versions.version_diff(before=blueprint, **kwargs).changes
+    ]
+
+
+def test_snapshot_holds_the_catalogue_once_and_assignments_as_tuples(register):
+    blueprint = publish(register["organisation"])
+    stored = Blueprint.objects.get(pk=blueprint.pk)
+    # The catalogue once, on the version; assignments in one row per unit.
+    assert set(stored.snapshot) >= {"areas", "columns", "items", "roles", "units"}
+    assert "assignments" not in stored.snapshot
+    (school_rows,) = stored.unit_rows.filter(unit_id=register["school"].pk)
+    assert school_rows.rows["people"] == {
+        str(register["anna"].pk): {"initials": "A.A", "name": "Anna A"}
+    }
+    snapshot = versions.blueprint_snapshot(stored)
+    assert snapshot["items"][str(register["wifi"].pk)]["name"] == "WiFi"
+    school, wifi, its, anna = (register[k].pk for k in ("school", "wifi", "its", "anna"))
+    assert [school, wifi, its, anna, "R", 0, 0] in snapshot["assignments"]
+    assert len(snapshot["assignments"]) == 2
+
+
+def test_no_edits_no_changes(register):
+    assert changes(publish(register["organisation"])) == []
+
+
+def test_item_added_with_its_responsible(register):
+    blueprint = publish(register["organisation"])
+    printer = ItemFactory(column=register["infra"], name="Skrivare")
+    AssignmentFactory(item=printer, unit=register["school"], role=register["its"])
+    assert changes(blueprint) == [
+        (ChangeKind.ITEM_ADDED, "Skrivare", "", "Infrastruktur"),
+        (ChangeKind.ADDED, "Skrivare", "", "ITS"),
+    ]
+
+
+def test_item_removed_is_one_change(register):
+    blueprint = publish(register["organisation"])
+    register["wifi"].delete()
+    assert changes(blueprint) == [(ChangeKind.ITEM_REMOVED, "WiFi", "Infrastruktur", "")]
+
+
+def test_item_renamed_and_moved(register):
+    blueprint = publish(register["organisation"])
+    wifi = register["wifi"]
+    wifi.name = "Trådlöst nätverk"
+    wifi.column = register["admin_column"]
+    wifi.save()
+    area = register["infra"].area.name
+    assert changes(blueprint) == [
+        (ChangeKind.ITEM_MOVED, "Trådlöst nätverk", f"{area} / Infrastruktur",
+         f"{area} / Administration"),
+        (ChangeKind.ITEM_RENAMED, "Trådlöst nätverk", "WiFi", "Trådlöst nätverk"),
+    ]  # fmt: skip
+
+
+def test_responsible_removed_and_changed(register):
+    blueprint = publish(register["organisation"])
+    register["grading_teacher"].delete()
+    row = register["wifi_its"]
+    row.person = register["bo"]
+    row.save()
+    assert changes(blueprint) == [
+        (ChangeKind.CHANGED, "WiFi", "A.A · ITS", "B.B · ITS"),
+        (ChangeKind.REMOVED, "Betyg", "LÄR", ""),
+    ]
+
+
+def test_role_change(register):
+    blueprint = publish(register["organisation"])
+    row = register["wifi_its"]
+    row.role = register["teacher"]
+    row.save()
+    assert changes(blueprint) == [(ChangeKind.ROLE_CHANGED, "WiFi", "A.A · ITS", "A.A · LÄR")]
+
+
+def test_deputy_change_both_ways(register):
+    blueprint = publish(register["organisation"])
+    Assignment.objects.filter(pk=register["wifi_its"].pk).update(
+        priority=Assignment.Priority.DEPUTY
+    )
+    assert changes(blueprint) == [
+        (ChangeKind.MADE_DEPUTY, "WiFi", "A.A · ITS", "A.A · ITS (ersättare)")
+    ]
+    deputy_version = publish(register["organisation"], "1.1.0")
+    Assignment.objects.filter(pk=register["wifi_its"].pk).update(
+        priority=Assignment.Priority.PRIMARY
+    )
+    assert [c[0] for c in changes(deputy_version)] == [ChangeKind.MADE_PRIMARY]
+
+
+def test_between_two_versions_and_filters(register):
+    first = publish(register["organisation"])
+    other = UnitFactory(organisation=register["organisation"], slug="sodra", name="Södra")
+    AssignmentFactory(
+        item=register["wifi"], unit=other, role=register["its"], person=register["bo"]
+    )
+    AssignmentFactory(
+        item=register["grading"], unit=register["school"], role=None, person=register["bo"]
+    )
+    second = publish(register["organisation"], "2.0.0")
+    # Later edits do not count between the two versions.
+    register["wifi_its"].delete()
+    diff = versions.version_diff(before=first, after=second)
+    assert [(c.kind, c.unit_name, c.after) for c in diff.changes] == [
+        (ChangeKind.ADDED, "Södra", "B.B · ITS"),
+        (ChangeKind.ADDED, "Norra skolan", "B.B"),
+    ]
+    assert len(diff.filter(unit_ids={other.pk})) == 1
+    assert len(diff.filter(person="B.B")) == 2
+    assert len(diff.filter(role="ITS")) == 1
+    assert len(diff.filter(area="nothing")) == 0
+    one_unit = versions.version_diff(before=first, after=second, unit_ids={other.pk})
+    assert [c.unit_name for c in one_unit.changes] == ["Södra"]
+
+
+def test_only_the_huvudmans_units_are_in_its_version(register):
+    elsewhere = Organisation.objects.create(name="Annan", slug="annan")
+    other_school = UnitFactory(organisation=elsewhere)
+    blueprint = publish(register["organisation"])
+    AssignmentFactory(item=register["wifi"], unit=other_school, role=register["its"])
+    assert str(other_school.pk) not in blueprint.snapshot["units"]
+    assert changes(blueprint) == []
+
+
+# ---- the seed, published as 1.4.0 --------------------------------------------------
+
+
+def test_seed_is_published_as_1_4_0_once(seed):
+    from registry.services import seed_load
+
+    blueprint = Blueprint.objects.get()
+    assert (blueprint.version, blueprint.published) == ("1.4.0", date(2021, 10, 21))
+    assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == Assignment.objects.count()
+    seed_load()
+    assert Blueprint.objects.get().pk == blueprint.pk
+    assert versions.changes_since_count(blueprint) == 0
+
+
+def test_seed_then_edited_shows_exactly_the_edits(seed):
+    blueprint = Blueprint.objects.get()
+    item = Item.objects.order_by("pk").first()
+    old_name = item.name
+    item.name = "Nytt namn"
+    item.save()
+    row = Assignment.objects.filter(person__isnull=False).order_by("pk").first()
+    Assignment.objects.filter(pk=row.pk).update(priority=Assignment.Priority.DEPUTY)
+    moved = Item.objects.exclude(column=item.column).order_by("-pk").first()
+    moved.column = item.column
+    moved.save()
+    diff = versions.version_diff(before=blueprint)
+    assert sorted((c.kind, c.item_id) for c in diff.changes) == sorted(
+        [
+            (ChangeKind.ITEM_RENAMED, item.pk),
+            (ChangeKind.MADE_DEPUTY, row.item_id),
+            (ChangeKind.ITEM_MOVED, moved.pk),
+        ]
+    )
+    renamed = next(c for c in diff.changes if c.kind == ChangeKind.ITEM_RENAMED)
+    assert (renamed.before, renamed.after) == (old_name, "Nytt namn")
+
+
+def test_old_label_without_organisation_gets_the_seed_snapshot(db):
+    from registry.services import seed_load
+
+    Blueprint.objects.create(title="Ansvarsfördelning digitalisering", version="1.4.0",
+                             published=date(2021, 10, 21))  # fmt: skip
+    seed_load()
+    blueprint = Blueprint.objects.get()
+    assert blueprint.organisation is not None
+    assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == Assignment.objects.count()
+
+
+# ---- who may publish ---------------------------------------------------------------
+
+
+def reader(django_user_model, unit):
+    user = django_user_model.objects.create_user("lasare", password="pw-lasare-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="läsare"))
+    assign_perm("organisation.view_unit", user, unit)
+    return user
+
+
+def test_reader_cannot_publish(client, register, django_user_model):
+    user = reader(django_user_model, register["school"])
+    with pytest.raises(PermissionDenied):
+        versions.blueprint_publish(
+            organisation=register["organisation"], version="9", published=date.today(),
+            title="x", user=user,
+        )  # fmt: skip
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:registry_blueprint_add"),
+        {"organisation": register["organisation"].pk, "title": "x", "version": "9",
+         "published": "2026-08-01"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert not Blueprint.objects.exists()
+
+
+def test_administrator_publishes_in_admin(client, register, django_user_model):
+    user = django_user_model.objects.create_user("admin2", password="pw-admin-2", is_staff=True)
+    user.groups.add(Group.objects.get(name="administratör"))
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:registry_blueprint_add"),
+        {"organisation": register["organisation"].pk, "title": "Ansvarsfördelning",
+         "version": "2.0.0", "published": "2026-08-01", "note": "Läsår 2026/27"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    blueprint = Blueprint.objects.get()
+    assert blueprint.published_by == user
+    assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == 2
+    # The same number again is refused with a message, not an error page.
+    response = client.post(
+        reverse("admin:registry_blueprint_add"),
+        {"organisation": register["organisation"].pk, "title": "x", "version": "2.0.0",
+         "published": "2026-08-02"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "redan en version med det numret" in response.content.decode()
+
+
+# ---- the pages ---------------------------------------------------------------------
+
+
+def reader_client(client, django_user_model, unit):
+    client.force_login(reader(django_user_model, unit))
+    return client
+
+
+def test_pages_need_login(client, register):
+    blueprint = publish(register["organisation"])
+    for url in (
+        reverse("registry:version_list"),
+        reverse("registry:version_detail", args=[blueprint.pk]),
+        reverse("registry:version_changes"),
+    ):
+        assert client.get(url).status_code == 302
+
+
+def test_header_counts_changes_and_links_to_them(client, register, django_user_model):
+    blueprint = publish(register["organisation"])
+    client = reader_client(client, django_user_model, register["school"])
+    page = client.get(reverse("registry:blueprint")).content.decode()
+    assert "version 1.0.0" in page
+    assert "ändringar sedan" not in page
+    register["grading_teacher"].delete()
+    AssignmentFactory(item=register["wifi"], unit=register["school"], person=register["bo"])
+    page = client.get(reverse("registry:blueprint")).content.decode()
+    assert "2 ändringar sedan 1.0.0" in page
+    assert f"{reverse('registry:version_changes')}?from={blueprint.pk}" in page
+
+
+def test_header_counts_only_the_units_the_reader_sees(client, register, django_user_model):
+    publish(register["organisation"])
+    other = UnitFactory(organisation=register["organisation"])
+    AssignmentFactory(item=register["wifi"], unit=other, role=register["its"])
+    client = reader_client(client, django_user_model, register["school"])
+    page = client.get(reverse("registry:blueprint")).content.decode()
+    assert "ändring" not in page.split("</header>")[0].split("version 1.0.0")[1]
+
+
+def test_changes_page_grouped_filtered_and_exported(client, register, django_user_model):
+    blueprint = publish(register["organisation"])
+    register["grading_teacher"].delete()
+    client = reader_client(client, django_user_model, register["school"])
+    url = reverse("registry:version_changes")
+    page = client.get(url, {"from": blueprint.pk}).content.decode()
+    assert "Ändringar sedan 1.0.0" in page
+    assert register["infra"].area.name in page
+    assert "Ansvarig borttagen" in page and "<del>LÄR</del>" in page
+    page = client.get(url, {"from": blueprint.pk, "role": "ITS"}).content.decode()
+    assert "Inga ändringar." in page
+    response = client.get(url, {"from": blueprint.pk, "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:5] == ["Område", "Kolumn", "Ansvarsområde", "Enhet", "Ändring"]
+    assert rows[1][2:] == ["Betyg", "Norra skolan", "Ansvarig borttagen", "LÄR", ""]
+    response = client.get(url, {"from": blueprint.pk, "format": "xlsx"})
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_exported_changes_are_escaped_against_formulas(client, register, django_user_model):
+    blueprint = publish(register["organisation"])
+    ItemFactory(column=register["infra"], name="=HYPERLINK(1)")
+    client = reader_client(client, django_user_model, register["school"])
+    response = client.get(reverse("registry:version_changes"), {"from": blueprint.pk,
+                                                                "format": "csv"})  # fmt: skip
+    assert "'=HYPERLINK(1)" in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_reader_cannot_see_other_units_or_other_huvudmans_versions(
+    client, register, django_user_model
+):
+    blueprint = publish(register["organisation"])
+    other = UnitFactory(organisation=register["organisation"], slug="annan-skola")
+    AssignmentFactory(item=register["wifi"], unit=other, role=register["its"])
+    elsewhere = Organisation.objects.create(name="Annan", slug="annan")
+    UnitFactory(organisation=elsewhere)
+    foreign = publish(elsewhere)
+    client = reader_client(client, django_user_model, register["school"])
+    url = reverse("registry:version_changes")
+    assert client.get(url, {"from": blueprint.pk, "unit": "annan-skola"}).status_code == 404
+    assert client.get(url, {"from": foreign.pk}).status_code == 404
+    assert client.get(reverse("registry:version_detail", args=[foreign.pk])).status_code == 404
+    # All units, for this reader, means the units they see.
+    page = client.get(url, {"from": blueprint.pk}).content.decode()
+    assert "Inga ändringar." in page
+
+
+def test_version_poster_shows_the_register_as_it_was(client, register, django_user_model):
+    blueprint = publish(register["organisation"])
+    register["wifi"].name = "Omdöpt"
+    register["wifi"].save()
+    register["wifi_its"].delete()
+    client = reader_client(client, django_user_model, register["school"])
+    page = client.get(reverse("registry:version_detail", args=[blueprint.pk])).content.decode()
+    assert "WiFi" in page and "Omdöpt" not in page.split("<main")[1]
+    assert "A.A · ITS" in page
+    assert "data-print" in page
+
+
+def test_query_counts_are_pinned(
+    client, register, django_assert_max_num_queries, django_user_model
+):
+    blueprint = publish(register["organisation"])
+    for n in range(20):
+        item = ItemFactory(column=register["infra"], name=f"Nytt {n}")
+        AssignmentFactory(item=item, unit=register["school"], role=register["its"])
+    client = reader_client(client, django_user_model, register["school"])
+    with django_assert_max_num_queries(23):
+        client.get(reverse("registry:version_changes"), {"from": blueprint.pk})
+    with django_assert_max_num_queries(14):
+        client.get(reverse("registry:version_detail", args=[blueprint.pk]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("registry:version_list"))
+    client.get(reverse("registry:blueprint"))
+    # Warm: the header's count comes from the cache, no comparison is run.
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("registry:blueprint"))
+    assert "40 ändringar sedan 1.0.0" in response.content.decode()
+
+
+def stored_size(blueprint):
+    def size(value):
+        return len(json.dumps(value, separators=(",", ":")))
+
+    return size(blueprint.snapshot) + sum(
+        size(rows) for rows in blueprint.unit_rows.values_list("rows", flat=True)
+    )
+
+
+def test_one_unit_is_read_without_the_others(register, django_assert_num_queries):
+    other = UnitFactory(organisation=register["organisation"])
+    AssignmentFactory(item=register["wifi"], unit=other, role=register["its"])
+    blueprint = Blueprint.objects.defer("snapshot").get(pk=publish(register["organisation"]).pk)
+    with django_assert_num_queries(2):
+        snapshot = versions.blueprint_snapshot(blueprint, {other.pk})
+    assert {row[0] for row in snapshot["assignments"]} == {other.pk}
+
+
+def test_stored_size_is_compact(register):
+    blueprint = publish(register["organisation"])
+    size = stored_size(blueprint)
+    for _n in range(100):
+        AssignmentFactory(item=register["grading"], unit=register["school"], role=None,
+                          person=PersonFactory(organisation=register["organisation"]))  # fmt: skip
+    bigger = stored_size(publish(register["organisation"], "2"))
+    # A tuple of ~20 bytes and the person's initials and name (~50): no
+    # copy of anything per row.
+    assert (bigger - size) / 100 < 90
