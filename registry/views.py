@@ -25,6 +25,7 @@ from registry import queries
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
 from registry.resources import blueprint_dataset, dataset_to_bytes
+from registry.search import item_search, item_suggestions
 
 SESSION_UNIT = "registry_unit"
 EXPORT_FORMATS = {
@@ -369,5 +370,53 @@ def item_detail(request, pk):
             "per_unit": [(unit, by_unit.get(unit, [])) for unit in units],
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
+        },
+    )
+
+
+SEARCH_MAX_LENGTH = 200
+
+
+def search(request):
+    """ "Vem ansvarar för …?": the best items for the question, with who is responsible at the unit.
+
+    The unit is the one chosen on the blueprint pages (or ?unit=), else the
+    user's first. A support matter among the answers, or no answer at all,
+    also gives the unit's support chain; no answer suggests the closest items.
+    """
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    unit = _chosen_unit(request, units)
+    text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    hits = item_search(text) if text else []
+    chips = queries.chips_by_item(
+        queries.assignments_at([unit])
+        .filter(item__in=[hit.item.pk for hit in hits])
+        .select_related("role", "person")
+        .order_by("item_id", "order", "pk")
+    )
+    answers = [
+        {
+            "item": hit.item,
+            "chips": chips.get(hit.item.pk, []),
+            "support": queries.is_support_matter(hit.item),
+        }
+        for hit in hits
+    ]
+    suggestions = [] if hits or not text else [hit.item for hit in item_suggestions(text)]
+    show_chain = bool(text) and (not hits or any(answer["support"] for answer in answers))
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "units": units,
+            "unit": unit,
+            "q": text,
+            "answers": answers,
+            "suggestions": suggestions,
+            "support_steps": (
+                support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY) if show_chain else None
+            ),
         },
     )

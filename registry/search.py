@@ -1,0 +1,209 @@
+""" "Vem ansvarar för …?": the one search of the blueprint items, ranked by relevance.
+
+`item_search(text)` answers the header box and the blueprint page's `q`
+filter alike. A question is cut into meaningful terms (registry/text.py:
+stop words dropped, definite endings cut), each term is looked for as a
+Swedish stem in the item's name, keywords, group and description, and
+weighed by where it was found (name > keyword > group > description); a term
+found nowhere can still find an item by trigram similarity (typing errors:
+"skrviare"). Items far below the best answer are cut away.
+
+PostgreSQL does it in one query with full-text search in the 'swedish'
+configuration (ts_rank over a weighted tsvector) and pg_trgm's
+word_similarity. SQLite has neither a Swedish stemmer nor trigrams, so
+there the stems are kept in a column (Item.search_stems, written on save)
+and one narrow read of it is scored here in Python by the same rules.
+docs/search.md says why and what each database gives.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Greatest, Length
+
+from registry.models import Item
+from registry.text import MIN_PREFIX, query_terms, similarity, stem, words
+
+CONFIG = "swedish"
+# Weight of a term found in the name, keywords, group, description (ts_rank's A, B, C, D).
+WEIGHTS = {"name": 1.0, "keywords": 0.7, "group": 0.4, "description": 0.2}
+FIELDS = tuple(WEIGHTS)
+# A typing error: a term this similar (pg_trgm trigrams, pg_trgm's default
+# threshold) to a word of the name or the keywords finds the item; it adds
+# the similarity (times the keyword weight for keywords) times FUZZY_WEIGHT.
+FUZZY_THRESHOLD = 0.3
+FUZZY_WEIGHT = 0.6
+# "Menade du …?": when nothing matched, items at least this similar are suggested.
+SUGGEST_THRESHOLD = 0.2
+# The answer is the best items, not half the poster: at most ANSWER_LIMIT, and
+# none scoring below RELATIVE_CUT of the best.
+ANSWER_LIMIT = 6
+RELATIVE_CUT = 0.35
+
+
+@dataclass
+class Hit:
+    item: Item
+    score: float
+
+
+def item_search(text, *, items=None, limit=ANSWER_LIMIT):
+    """The items answering the question `text`, best first, as [Hit(item, score), …].
+
+    `items` narrows the search (a queryset, e.g. filtered by area); `limit`
+    None keeps every item above the relevance cut (the blueprint filter).
+    One query on either database.
+    """
+    terms = query_terms(text)
+    if not terms:
+        return []
+    items = Item.objects.all() if items is None else items
+    if connection.vendor == "postgresql":
+        hits = _postgresql(items, terms)
+    else:
+        hits = _python(items, terms)
+    return _cut(hits, limit)
+
+
+def item_suggestions(text, *, items=None, limit=3):
+    """ "Menade du …?": the items whose name or keywords come closest to the question's words."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    items = Item.objects.all() if items is None else items
+    if connection.vendor == "postgresql":
+        hits = _postgresql(items, terms, fuzzy_only=True, threshold=SUGGEST_THRESHOLD)
+    else:
+        hits = _python(items, terms, fuzzy_only=True, threshold=SUGGEST_THRESHOLD)
+    return hits[:limit]
+
+
+def _cut(hits, limit):
+    if not hits:
+        return []
+    floor = hits[0].score * RELATIVE_CUT
+    kept = [hit for hit in hits if hit.score >= floor]
+    return kept if limit is None else kept[:limit]
+
+
+def _leaves(terms):
+    """The stems each term is looked for as: exact, and as a prefix when long enough.
+
+    [(stem, is_prefix), …]; an exact match counts twice (both leaves match).
+    """
+    leaves = []
+    for term in terms:
+        stemmed = stem(term)
+        leaves.append((stemmed, False))
+        if len(stemmed) >= MIN_PREFIX:
+            leaves.append((stemmed, True))
+    return leaves
+
+
+def _order(hits):
+    return sorted(
+        hits, key=lambda hit: (-hit.score, len(hit.item.name), hit.item.name, hit.item.pk)
+    )
+
+
+# --- PostgreSQL: full-text search and pg_trgm -----------------------------------
+
+
+def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
+    from django.contrib.postgres.search import (
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+        TrigramWordSimilarity,
+    )
+
+    def best(field, factor=1.0):
+        return Greatest(
+            Value(0.0),
+            *(TrigramWordSimilarity(term, field) * Value(factor) for term in terms),
+            output_field=FloatField(),
+        )
+
+    items = items.annotate(
+        name_similarity=best("name"),
+        keyword_similarity=best("keywords"),
+        fuzzy=Greatest(F("name_similarity"), F("keyword_similarity") * Value(WEIGHTS["keywords"])),
+    )
+    close = Q(name_similarity__gte=threshold) | Q(keyword_similarity__gte=threshold)
+    if fuzzy_only:
+        matches = items.filter(close).annotate(score=F("fuzzy"))
+    else:
+        vector = (
+            SearchVector("name", weight="A", config=CONFIG)
+            + SearchVector("keywords", weight="B", config=CONFIG)
+            + SearchVector("group", weight="C", config=CONFIG)
+            + SearchVector("description", weight="D", config=CONFIG)
+        )
+        # Raw tsquery syntax: the terms are words only (registry.text.WORD).
+        query = SearchQuery(
+            " | ".join(f"{lexeme}:*" if prefix else lexeme for lexeme, prefix in _leaves(terms)),
+            search_type="raw",
+            config=CONFIG,
+        )
+        weights = [WEIGHTS[name] for name in ("description", "group", "keywords", "name")]
+        # ts_rank divides by the number of leaves; times it gives the sum over leaves.
+        rank = SearchRank(vector, query, weights=weights) * Value(float(len(_leaves(terms))))
+        matches = (
+            items.annotate(rank=rank)
+            .filter(Q(rank__gt=0) | close)
+            .annotate(score=F("rank") + F("fuzzy") * Value(FUZZY_WEIGHT))
+        )
+    # Of equal scores the shorter name first: the term is more of what it is about.
+    found = matches.select_related("column__area").order_by("-score", Length("name"), "name", "pk")
+    return [Hit(item, item.score) for item in found]
+
+
+# --- SQLite: the stemmed column, scored in Python -----------------------------------
+
+
+def _python(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
+    leaves = _leaves(terms)
+    hits = []
+    for item in items.select_related("column__area"):
+        lines = _lines(item.search_stems)
+        fields = {name: line.split() for name, line in zip(FIELDS, lines, strict=False)}
+        name_similarity = _similarity(terms, item.name)
+        keyword_similarity = _similarity(terms, item.keywords)
+        fuzzy = max(name_similarity, keyword_similarity * WEIGHTS["keywords"])
+        close = max(name_similarity, keyword_similarity) >= threshold
+        if fuzzy_only:
+            if close:
+                hits.append(Hit(item, fuzzy))
+            continue
+        rank = sum(_leaf_weight(leaf, fields) for leaf in leaves)
+        if rank > 0 or close:
+            hits.append(Hit(item, rank + fuzzy * FUZZY_WEIGHT))
+    return _order(hits)
+
+
+def _lines(search_stems):
+    lines = search_stems.split("\n")
+    return lines + [""] * (len(FIELDS) - len(lines))
+
+
+def _leaf_weight(leaf, fields):
+    lexeme, prefix = leaf
+    for name in FIELDS:  # in order of weight: the first field that has it counts
+        if any(s.startswith(lexeme) if prefix else s == lexeme for s in fields[name]):
+            return WEIGHTS[name]
+    return 0.0
+
+
+def _similarity(terms, text):
+    """Like pg_trgm's word_similarity(term, text), the best of the terms.
+
+    word_similarity compares the term with the closest stretch of the text;
+    here that is a word of it, or the start of a word as long as the term
+    (the first part of a compound).
+    """
+    best = 0.0
+    for word in words(text):
+        for term in terms:
+            best = max(best, similarity(term, word), similarity(term, word[: len(term) + 1]))
+    return best
