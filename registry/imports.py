@@ -46,6 +46,8 @@ from registry.resources import (
     DESCRIPTION,
     HEADERS,
     ITEM,
+    KEYWORDS,
+    OPTIONAL_HEADERS,
     RESPONSIBLE,
     UNIT,
     responsible_of,
@@ -166,7 +168,16 @@ def read_table(content, filename):
     check_header(header_number, header)
     if not rows:
         raise FileProblems([Problem(_("Filen har rubrikrad men inga rader."))])
-    return [(number, (row + [""] * len(HEADERS))[: len(HEADERS)]) for number, row in rows]
+    # An optional column the file does not have is None in every row ("leave as it is").
+    width = header_width(header)
+    missing = [None] * (len(HEADERS) - width)
+    return [(number, (row + [""] * width)[:width] + missing) for number, row in rows]
+
+
+def header_width(header):
+    """How many of HEADERS the header line has (the optional ones may be left out)."""
+    named = [position for position, name in enumerate(header) if name]
+    return min(len(HEADERS), named[-1] + 1 if named else 0)
 
 
 def cell_text(value):
@@ -179,7 +190,10 @@ def cell_text(value):
 
 def check_header(number, header):
     problems = []
+    given = header_width(header)
     for position, expected in enumerate(HEADERS):
+        if position >= given and expected in OPTIONAL_HEADERS:
+            break
         found = header[position] if position < len(header) else ""
         if found.lstrip("\ufeff") != expected:
             problems.append(
@@ -493,6 +507,7 @@ class Plan:
         self.assignments_to_create = []
         self.assignments_to_update = []
         self.assignments_to_delete = []
+        self.keywords = {}  # item key → (row number, keywords), when the file has Sökord
 
     def error(self, number, column, value, message):
         self.result.errors.append(Problem(message, row=number, column=column, value=value))
@@ -556,8 +571,8 @@ class Plan:
         updated_ids = set()
         next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         for number, row in self.rows:
-            slug, area_name, column_name, item_name, responsible, description = (
-                unescape_cell(cell) for cell in row
+            slug, area_name, column_name, item_name, responsible, description, keywords = (
+                None if cell is None else unescape_cell(cell) for cell in row
             )
             errors_before = len(self.result.errors)
             unit = self.check_unit(number, slug)
@@ -597,10 +612,24 @@ class Plan:
                 )
                 continue
             descriptions[item_key] = (number, description)
+            if keywords is not None:
+                if item_key in self.keywords and self.keywords[item_key][1] != keywords:
+                    self.error(
+                        number,
+                        KEYWORDS,
+                        keywords,
+                        _("Sökorden skiljer sig från rad %(other)s för samma ansvarsområde.")
+                        % {"other": self.keywords[item_key][0]},
+                    )
+                    continue
+                self.keywords[item_key] = (number, keywords)
 
             item = self.items.get(item_key)
+            keywords_changed = (
+                keywords is not None and item is not None and (item.keywords != keywords)
+            )
             if not self.may_edit_catalogue and (
-                item is None or (item.pk and item.description != description)
+                item is None or (item.pk and item.description != description) or keywords_changed
             ):
                 # Items are shared by every unit: only catalogue editors add or describe them.
                 if item is None:
@@ -610,6 +639,14 @@ class Plan:
                         item_name,
                         _("Okänt ansvarsområde i kolumnen %(column)s; du får inte lägga till nya.")
                         % {"column": column_name},
+                    )
+                elif keywords_changed:
+                    self.error(
+                        number,
+                        KEYWORDS,
+                        keywords,
+                        _("Du får inte ändra ansvarsområdets sökord (nu ”%(old)s”).")
+                        % {"old": shorten(item.keywords)},
                     )
                 else:
                     self.error(
@@ -621,20 +658,28 @@ class Plan:
                     )
                 continue
             if item is None:
-                item = Item(column=column, name=item_name, description=description)
+                item = Item(
+                    column=column, name=item_name, description=description, keywords=keywords or ""
+                )
                 item.group = group_of(item_name)
                 item.order = next_order
                 next_order += 1
                 self.items[item_key] = item
                 self.items_to_create.append(item)
-            elif item.pk and item.description != description and item.pk not in updated_ids:
+            elif (
+                item.pk
+                and (item.description != description or keywords_changed)
+                and item.pk not in updated_ids
+            ):
                 updated_ids.add(item.pk)
                 self.items_to_update.append(item)
             unit_id = unit.pk if unit else None
             touched.add((item_key, unit_id))
             status, before, after = self.compute_row(item, item_key, unit, entries)
             description_before = item.description if item.pk else ""
-            if status == UNCHANGED and description_before != description:
+            if status == UNCHANGED and (
+                description_before != description or (item.pk and keywords_changed)
+            ):
                 status = CHANGED
             if status != UNCHANGED and unit is None and not self.organisation_wide_allowed:
                 self.error(
@@ -660,6 +705,8 @@ class Plan:
             )
         for item in self.items_to_update:
             item.description = descriptions[(item.column_id, item.name)][1]
+            if (item.column_id, item.name) in self.keywords:
+                item.keywords = self.keywords[(item.column_id, item.name)][1]
         if self.replace and not self.result.errors:
             self.compute_removals(touched)
         self.result.items_created = len(self.items_to_create)
@@ -874,7 +921,7 @@ class Plan:
             bulk_update_with_history(
                 self.items_to_update,
                 Item,
-                ["description"],
+                ["description", "keywords"],
                 batch_size=1000,
                 default_user=user,
                 default_change_reason=reason,

@@ -3,7 +3,7 @@
 The blueprint table has one row per item and unit, all the item's responsible
 at that unit in one cell in the poster's notation (README, "Spreadsheets"):
 
-    Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning
+    Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning | Sökord
 
 Rows are keyed by natural keys (unit slug, area name, column name, item name),
 never by database ids, so an exported file re-imports as "no changes".
@@ -30,7 +30,11 @@ COLUMN = "Kolumn"
 ITEM = "Ansvarsområde"
 RESPONSIBLE = "Ansvariga"
 DESCRIPTION = "Beskrivning"
-HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION]
+KEYWORDS = "Sökord"
+HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION, KEYWORDS]
+# Files written before the search (issue 12) have no Sökord: they still import,
+# and leave the items' keywords as they are.
+OPTIONAL_HEADERS = [KEYWORDS]
 
 EXPORT_FORMATS = ["csv", "xlsx", "ods", "json"]
 CONTENT_TYPES = {
@@ -126,6 +130,7 @@ def blueprint_dataset(*, units, items, organisation_wide=True):
                     escape_cell(item.name),
                     escape_cell(format_responsible(entries or [])),
                     escape_cell(item.description),
+                    escape_cell(item.keywords),
                 ]
             )
     return dataset

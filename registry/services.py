@@ -28,11 +28,10 @@ from registry.notation import parse_responsible
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILE = SEED_DIR / "seed.json"
 SEED_BLUEPRINT = SEED_DIR / "blueprint-arstaviken.csv"
-SEED_KEYWORDS = SEED_DIR / "keywords.csv"
 
 
 @transaction.atomic
-def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT, keywords_file=SEED_KEYWORDS):
+def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
     """Load the organisation and the blueprint; running it again changes nothing.
 
     Existing rows are updated to the seed's values; assignments the seed lists
@@ -126,7 +125,12 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT, keywords_fi
         item, item_created = Item.objects.update_or_create(
             column=columns[row["Område"], row["Kolumn"]],
             name=row["Ansvarsområde"],
-            defaults={"description": row["Beskrivning"], "order": order},
+            # Sökord: the curated keywords of the search (docs/search.md).
+            defaults={
+                "description": row["Beskrivning"],
+                "keywords": row.get("Sökord", ""),
+                "order": order,
+            },
         )
         created["items"] += item_created
         unit = units[row["Enhet"]]
@@ -145,38 +149,7 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT, keywords_fi
                 },
             )
             created["assignments"] += assignment_created
-    if keywords_file:
-        item_keywords_load(keywords_file=keywords_file)
     return created
-
-
-def item_keywords_load(*, keywords_file=SEED_KEYWORDS):
-    """Give the items the curated keywords of the file (Område;Kolumn;Ansvarsområde;Sökord).
-
-    Only items whose keywords differ are saved, so loading again changes
-    nothing; an item the file names that does not exist is an error.
-    Returns the number of items changed.
-    """
-    with open(keywords_file, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    items = {
-        (item.column.area.name, item.column.name, item.name): item
-        for item in Item.objects.select_related("column__area")
-    }
-    changed = 0
-    for number, row in enumerate(rows, start=2):
-        key = (row["Område"], row["Kolumn"], row["Ansvarsområde"])
-        item = items.get(key)
-        if item is None:
-            raise ValidationError(
-                _("Rad %(row)s: ansvarsområdet ”%(item)s” finns inte.")
-                % {"row": number, "item": " / ".join(key)}
-            )
-        if item.keywords != row["Sökord"]:
-            item.keywords = row["Sökord"]
-            item.save(update_fields=["keywords"])
-            changed += 1
-    return changed
 
 
 # The groups of registry/migrations/0002_groups.py that are granted per unit,
