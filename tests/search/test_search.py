@@ -1,4 +1,4 @@
-"""The search function itself: Swedish words, ranking, the relevance cut, suggestions, the column."""
+"""The search function: Swedish words, ranking, the relevance cut, suggestions, the column."""
 
 import pytest
 
