@@ -10,7 +10,7 @@ found nowhere can still find an item by trigram similarity (typing errors:
 
 PostgreSQL does it in one query with full-text search in the 'swedish'
 configuration (ts_rank over a weighted tsvector) and pg_trgm's
-word_similarity. SQLite has neither a Swedish stemmer nor trigrams, so
+strict_word_similarity. SQLite has neither a Swedish stemmer nor trigrams, so
 there the stems are kept in a column (Item.search_stems, written on save)
 and one narrow read of it is scored here in Python by the same rules.
 docs/search.md says why and what each database gives.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Greatest, Length
+from django.db.models.functions import Greatest, Least, Length
 
 from registry.models import Item
 from registry.text import MIN_PREFIX, query_terms, similarity, stem, words
@@ -41,6 +41,8 @@ SUGGEST_THRESHOLD = 0.2
 # none scoring below RELATIVE_CUT of the best.
 ANSWER_LIMIT = 6
 RELATIVE_CUT = 0.35
+# ts_rank's weight of one position is the weight divided by this (pi²/6).
+TS_RANK_SCALE = 1.64493406685
 
 
 @dataclass
@@ -88,18 +90,20 @@ def _cut(hits, limit):
     return kept if limit is None else kept[:limit]
 
 
-def _leaves(terms):
+def _leaves_by_term(terms):
     """The stems each term is looked for as: exact, and as a prefix when long enough.
 
-    [(stem, is_prefix), …]; an exact match counts twice (both leaves match).
+    [(term, [(stem, is_prefix), …]), …]; an exact match counts twice (both
+    leaves match), a prefix match once.
     """
-    leaves = []
+    found = []
     for term in terms:
         stemmed = stem(term)
-        leaves.append((stemmed, False))
+        leaves = [(stemmed, False)]
         if len(stemmed) >= MIN_PREFIX:
             leaves.append((stemmed, True))
-    return leaves
+        found.append((term, leaves))
+    return found
 
 
 def _order(hits):
@@ -116,13 +120,13 @@ def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
         SearchQuery,
         SearchRank,
         SearchVector,
-        TrigramWordSimilarity,
+        TrigramStrictWordSimilarity,
     )
 
     def best(field, factor=1.0):
         return Greatest(
             Value(0.0),
-            *(TrigramWordSimilarity(term, field) * Value(factor) for term in terms),
+            *(TrigramStrictWordSimilarity(term, field) * Value(factor) for term in terms),
             output_field=FloatField(),
         )
 
@@ -141,15 +145,24 @@ def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
             + SearchVector("group", weight="C", config=CONFIG)
             + SearchVector("description", weight="D", config=CONFIG)
         )
-        # Raw tsquery syntax: the terms are words only (registry.text.WORD).
-        query = SearchQuery(
-            " | ".join(f"{lexeme}:*" if prefix else lexeme for lexeme, prefix in _leaves(terms)),
-            search_type="raw",
-            config=CONFIG,
-        )
         weights = [WEIGHTS[name] for name in ("description", "group", "keywords", "name")]
-        # ts_rank divides by the number of leaves; times it gives the sum over leaves.
-        rank = SearchRank(vector, query, weights=weights) * Value(float(len(_leaves(terms))))
+        # One ts_rank per term, so that a term found many times (or as the
+        # prefix of many words) counts once, like a term found once: an item
+        # matching more of the question's terms ranks higher. ts_rank divides
+        # by pi²/6 and by the number of the query's leaves; undone here.
+        rank = Value(0.0)
+        for term, leaves in _leaves_by_term(terms):
+            # Raw tsquery syntax: the terms are words only (registry.text.WORD);
+            # PostgreSQL stems them with its own Swedish Snowball stemmer.
+            query = SearchQuery(
+                " | ".join(f"{term}:*" if prefix else term for _stem, prefix in leaves),
+                search_type="raw",
+                config=CONFIG,
+            )
+            term_rank = SearchRank(vector, query, weights=weights) * Value(
+                TS_RANK_SCALE * len(leaves)
+            )
+            rank = rank + Least(term_rank, Value(WEIGHTS["name"] * len(leaves)))
         matches = (
             items.annotate(rank=rank)
             .filter(Q(rank__gt=0) | close)
@@ -164,7 +177,7 @@ def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
 
 
 def _python(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
-    leaves = _leaves(terms)
+    leaves = _leaves_by_term(terms)
     hits = []
     for item in items.select_related("column__area"):
         lines = _lines(item.search_stems)
@@ -177,7 +190,9 @@ def _python(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
             if close:
                 hits.append(Hit(item, fuzzy))
             continue
-        rank = sum(_leaf_weight(leaf, fields) for leaf in leaves)
+        rank = sum(
+            _leaf_weight(leaf, fields) for _term, term_leaves in leaves for leaf in term_leaves
+        )
         if rank > 0 or close:
             hits.append(Hit(item, rank + fuzzy * FUZZY_WEIGHT))
     return _order(hits)
@@ -197,14 +212,15 @@ def _leaf_weight(leaf, fields):
 
 
 def _similarity(terms, text):
-    """Like pg_trgm's word_similarity(term, text), the best of the terms.
+    """pg_trgm's strict_word_similarity(term, text), the best of the terms.
 
-    word_similarity compares the term with the closest stretch of the text;
-    here that is a word of it, or the start of a word as long as the term
-    (the first part of a compound).
+    strict_word_similarity compares the term with the closest run of whole
+    words of the text; a single word, as here, is nearly always the closest.
+    (The looser word_similarity also matches parts of words, which let
+    "kaffemaskin" answer "Frankeringsmaskin".)
     """
     best = 0.0
     for word in words(text):
         for term in terms:
-            best = max(best, similarity(term, word), similarity(term, word[: len(term) + 1]))
+            best = max(best, similarity(term, word))
     return best
