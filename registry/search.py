@@ -9,7 +9,8 @@ found nowhere can still find an item by trigram similarity (typing errors:
 "skrviare"). Items far below the best answer are cut away.
 
 PostgreSQL does it in one query with full-text search in the 'swedish'
-configuration (ts_rank over a weighted tsvector) and pg_trgm's
+configuration (ts_rank over a weighted tsvector, a generated column kept by
+PostgreSQL itself) and pg_trgm's
 strict_word_similarity. SQLite has neither a Swedish stemmer nor trigrams, so
 there the stems are kept in a column (Item.search_stems, written on save)
 and one narrow read of it is scored here in Python by the same rules.
@@ -19,8 +20,9 @@ docs/search.md says why and what each database gives.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Greatest, Least, Length
+from django.db.models import FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Least
 
 from registry.models import Item
 from registry.text import MIN_PREFIX, query_terms, similarity, stem, words
@@ -43,6 +45,8 @@ ANSWER_LIMIT = 6
 RELATIVE_CUT = 0.35
 # ts_rank's weight of one position is the weight divided by this (pi²/6).
 TS_RANK_SCALE = 1.64493406685
+# Below this a rank is floating-point noise (the rank is a difference of floats).
+RANK_EPSILON = 1e-6
 
 
 @dataclass
@@ -63,7 +67,7 @@ def item_search(text, *, items=None, limit=ANSWER_LIMIT):
         return []
     items = Item.objects.all() if items is None else items
     if connection.vendor == "postgresql":
-        hits = _postgresql(items, terms)
+        hits = _postgresql(items, terms, limit=limit)
     else:
         hits = _python(items, terms)
     return _cut(hits, limit)
@@ -76,7 +80,7 @@ def item_suggestions(text, *, items=None, limit=3):
         return []
     items = Item.objects.all() if items is None else items
     if connection.vendor == "postgresql":
-        hits = _postgresql(items, terms, fuzzy_only=True, threshold=SUGGEST_THRESHOLD)
+        hits = _postgresql(items, terms, fuzzy_only=True, threshold=SUGGEST_THRESHOLD, limit=limit)
     else:
         hits = _python(items, terms, fuzzy_only=True, threshold=SUGGEST_THRESHOLD)
     return hits[:limit]
@@ -115,42 +119,35 @@ def _order(hits):
 # --- PostgreSQL: full-text search and pg_trgm -----------------------------------
 
 
-def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
+def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD, limit=None):
+    """Two queries: the rank and similarities of every item, then the best items themselves."""
     from django.contrib.postgres.search import (
         SearchQuery,
         SearchRank,
-        SearchVector,
+        SearchVectorField,
         TrigramStrictWordSimilarity,
     )
 
-    def best(field, factor=1.0):
+    def best(field):
         return Greatest(
             Value(0.0),
-            *(TrigramStrictWordSimilarity(term, field) * Value(factor) for term in terms),
+            *(TrigramStrictWordSimilarity(term, field) for term in terms),
             output_field=FloatField(),
         )
 
-    items = items.annotate(
-        name_similarity=best("name"),
-        keyword_similarity=best("keywords"),
-        fuzzy=Greatest(F("name_similarity"), F("keyword_similarity") * Value(WEIGHTS["keywords"])),
-    )
-    close = Q(name_similarity__gte=threshold) | Q(keyword_similarity__gte=threshold)
-    if fuzzy_only:
-        matches = items.filter(close).annotate(score=F("fuzzy"))
-    else:
-        vector = (
-            SearchVector("name", weight="A", config=CONFIG)
-            + SearchVector("keywords", weight="B", config=CONFIG)
-            + SearchVector("group", weight="C", config=CONFIG)
-            + SearchVector("description", weight="D", config=CONFIG)
+    rank = Value(0.0)
+    if not fuzzy_only:
+        # The weighted tsvector of name (A), keywords (B), group (C) and
+        # description (D): a generated column on PostgreSQL only, made by
+        # migration 0005 and kept up to date by PostgreSQL on every write.
+        vector = RawSQL(
+            f"{Item._meta.db_table}.search_vector", [], output_field=SearchVectorField()
         )
         weights = [WEIGHTS[name] for name in ("description", "group", "keywords", "name")]
         # One ts_rank per term, so that a term found many times (or as the
         # prefix of many words) counts once, like a term found once: an item
         # matching more of the question's terms ranks higher. ts_rank divides
         # by pi²/6 and by the number of the query's leaves; undone here.
-        rank = Value(0.0)
         for term, leaves in _leaves_by_term(terms):
             # Raw tsquery syntax: the terms are words only (registry.text.WORD);
             # PostgreSQL stems them with its own Swedish Snowball stemmer.
@@ -163,14 +160,20 @@ def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD):
                 TS_RANK_SCALE * len(leaves)
             )
             rank = rank + Least(term_rank, Value(WEIGHTS["name"] * len(leaves)))
-        matches = (
-            items.annotate(rank=rank)
-            .filter(Q(rank__gt=0) | close)
-            .annotate(score=F("rank") + F("fuzzy") * Value(FUZZY_WEIGHT))
-        )
-    # Of equal scores the shorter name first: the term is more of what it is about.
-    found = matches.select_related("column__area").order_by("-score", Length("name"), "name", "pk")
-    return [Hit(item, item.score) for item in found]
+    # Each expression is selected once and the matches are picked out here:
+    # Django repeats an annotation's SQL wherever it is used, and pg_trgm's
+    # strict_word_similarity is the costly part of the query.
+    rows = items.order_by().values_list("pk", "name", best("name"), best("keywords"), rank)
+    scores = {}
+    for pk, name, name_similarity, keyword_similarity, item_rank in rows:
+        close = max(name_similarity, keyword_similarity) >= threshold
+        fuzzy = max(name_similarity, keyword_similarity * WEIGHTS["keywords"])
+        if close or item_rank > RANK_EPSILON:
+            score = fuzzy if fuzzy_only else item_rank + fuzzy * FUZZY_WEIGHT
+            scores[pk] = (-score, len(name), name, pk)
+    chosen = sorted(scores.values())[:limit]
+    found = items.select_related("column__area").in_bulk([key[-1] for key in chosen])
+    return [Hit(found[key[-1]], -key[0]) for key in chosen]
 
 
 # --- SQLite: the stemmed column, scored in Python -----------------------------------

@@ -1,8 +1,10 @@
-"""Item.keywords and the stemmed search column; on PostgreSQL pg_trgm and GIN indexes.
+"""Item.keywords and the stemmed search column; on PostgreSQL pg_trgm, a tsvector, GIN indexes.
 
 The PostgreSQL parts no-op on SQLite: TrigramExtension checks the database
-itself, the indexes are created by search_indexes only on PostgreSQL (they
-are not in the model's Meta, which SQLite would try to build too).
+itself; create_search_indexes runs only on PostgreSQL. The weighted tsvector
+is a generated column PostgreSQL keeps up to date itself
+(registry_item.search_vector, read by registry/search.py); it and the indexes
+are not in the model, which SQLite would try to build too.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
@@ -10,7 +12,7 @@ from django.db import migrations, models
 
 from registry.text import search_stems_of
 
-# The weighted tsvector registry/search.py builds, so the index matches it.
+# The weighted tsvector registry/search.py ranks with (name A, keywords B, group C, description D).
 VECTOR = (
     "setweight(to_tsvector('swedish'::regconfig, COALESCE(name, '')), 'A')"
     " || setweight(to_tsvector('swedish'::regconfig, COALESCE(keywords, '')), 'B')"
@@ -18,7 +20,7 @@ VECTOR = (
     " || setweight(to_tsvector('swedish'::regconfig, COALESCE(description, '')), 'D')"
 )
 INDEXES = {
-    "registry_item_search_vector": f"USING gin (({VECTOR}))",
+    "registry_item_search_vector": "USING gin (search_vector)",
     "registry_item_name_trgm": "USING gin (name gin_trgm_ops)",
     "registry_item_keywords_trgm": "USING gin (keywords gin_trgm_ops)",
 }
@@ -35,6 +37,10 @@ def fill_search_stems(apps, schema_editor):
 def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute(
+        f"ALTER TABLE registry_item ADD COLUMN search_vector tsvector"
+        f" GENERATED ALWAYS AS ({VECTOR}) STORED"
+    )
     for name, definition in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON registry_item {definition}")
 
@@ -44,6 +50,7 @@ def drop_search_indexes(apps, schema_editor):
         return
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute("ALTER TABLE registry_item DROP COLUMN IF EXISTS search_vector")
 
 
 class Migration(migrations.Migration):
