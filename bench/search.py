@@ -41,7 +41,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from organisation.models import Unit  # noqa: E402
-from organisation.services import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
+from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
 from registry.models import Item  # noqa: E402
 from registry.search import item_search  # noqa: E402
 from tests.search.questions import QUESTIONS  # noqa: E402
@@ -108,7 +108,8 @@ def main():
             search_times.append(timed(lambda q=question: item_search(q)))
             page_times.append(timed(lambda q=question: page(q)))
     print(
-        f"\n| {len(QUESTIONS)} questions × {options.repeat} | median ms | p90 ms | max ms | queries |"
+        f"\n| {len(QUESTIONS)} questions × {options.repeat} "
+        "| median ms | p90 ms | max ms | queries |"
     )
     print("|---|---|---|---|---|")
     summary("item_search()", search_times, 1)

@@ -53,7 +53,7 @@ def test_other_units_answer_404(reader_client):
 
 
 def test_question_box_is_in_the_header_of_every_page(reader_client):
-    for url in (reverse("registry:blueprint"), reverse("organisation:support_chain"), SEARCH):
+    for url in (reverse("registry:blueprint"), reverse("registry:support_chain"), SEARCH):
         html = page(reader_client.get(url))
         assert 'action="/fraga/"' in html and 'id="ask-q"' in html, url
 
@@ -121,7 +121,7 @@ def test_blueprint_filter_uses_the_same_search(reader_client):
 def test_search_at_200_units_answers_in_fixed_queries(
     client, seed, django_user_model, django_assert_max_num_queries
 ):
-    from organisation.services import demo_organisation_generate
+    from registry.demo import demo_organisation_generate
 
     demo_organisation_generate(units=200, seed=1)
     user = django_user_model.objects.create_user("huvudman", password="x")
