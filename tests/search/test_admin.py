@@ -23,3 +23,22 @@ def test_catalogue_editor_adds_a_keyword_and_the_search_finds_it(client, seed, s
     # The admin list's search box finds it by keyword too.
     listing = client.get(reverse("admin:registry_item_changelist"), {"q": "kuvert"})
     assert "Frankeringsmaskin" in listing.content.decode()
+
+
+def test_rektor_sees_keywords_but_cannot_change_them(client, seed, django_user_model):
+    from organisation.models import Unit
+    from organisation.services import unit_grant
+
+    rektor = django_user_model.objects.create_user("rektor", password="x")
+    unit_grant(user=rektor, unit=Unit.objects.get(slug="arstaviken"), role="rektor")
+    client.force_login(rektor)
+    item = Item.objects.get(name="AD-Konton")
+    url = reverse("admin:registry_item_change", args=[item.pk])
+    html = client.get(url).content.decode()
+    assert "lösenord, inloggning" in html  # shown
+    assert 'name="keywords"' not in html  # but not as a field
+    data = page_post_data(client.get(url))
+    data["keywords"] = "något annat"
+    client.post(url, data)
+    item.refresh_from_db()
+    assert item.keywords.startswith("lösenord, inloggning")
