@@ -8,17 +8,23 @@ weighed by where it was found (name > keyword > group > description); a term
 found nowhere can still find an item by trigram similarity (typing errors:
 "skrviare"). Items far below the best answer are cut away.
 
-PostgreSQL does it in one query with full-text search in the 'swedish'
+PostgreSQL does the matching in SQL with full-text search in the 'swedish'
 configuration (ts_rank over a weighted tsvector, a generated column kept by
-PostgreSQL itself) and pg_trgm's
-strict_word_similarity. SQLite has neither a Swedish stemmer nor trigrams, so
-there the stems are kept in a column (Item.search_stems, written on save)
-and one narrow read of it is scored here in Python by the same rules.
+PostgreSQL itself) and pg_trgm's strict_word_similarity. SQLite has neither
+a Swedish stemmer nor trigrams, so there the stems are kept in a column
+(Item.search_stems, written on save and in bulk writes) and one narrow read
+of it is scored here in Python by the same rules.
 docs/search.md says why and what each database gives.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramStrictWordSimilarity,
+)
 from django.db import connection
 from django.db.models import FloatField, Value
 from django.db.models.expressions import RawSQL
@@ -60,7 +66,7 @@ def item_search(text, *, items=None, limit=ANSWER_LIMIT):
 
     `items` narrows the search (a queryset, e.g. filtered by area); `limit`
     None keeps every item above the relevance cut (the blueprint filter).
-    One query on either database.
+    One query on SQLite, two on PostgreSQL, whatever the number of items.
     """
     terms = query_terms(text)
     if not terms:
@@ -121,12 +127,6 @@ def _order(hits):
 
 def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD, limit=None):
     """Two queries: the rank and similarities of every item, then the best items themselves."""
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVectorField,
-        TrigramStrictWordSimilarity,
-    )
 
     def best(field):
         return Greatest(
