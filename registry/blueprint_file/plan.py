@@ -64,6 +64,8 @@ class RowResult:
     after: str = ""
     description_before: str = ""
     description_after: str = ""
+    keywords_before: str = ""
+    keywords_after: str = ""
 
     @property
     def status_label(self):
@@ -72,6 +74,10 @@ class RowResult:
     @property
     def description_changed(self):
         return self.description_before != self.description_after
+
+    @property
+    def keywords_changed(self):
+        return self.keywords_before != self.keywords_after
 
 
 @dataclass
@@ -328,6 +334,8 @@ class Plan:
                     after=after,
                     description_before=description_before,
                     description_after=description,
+                    keywords_before=item.keywords if item.pk else "",
+                    keywords_after=item.keywords if keywords is None else keywords,
                 )
             )
         for item in self.items_to_update:

@@ -359,6 +359,10 @@ def test_keywords_column_sets_keywords_and_a_file_without_it_leaves_them(seed):
     assert result.applied
     item.refresh_from_db()
     assert item.keywords == old
+    preview = run(csv_with([*WIFI, "wifi, eduroam, accesspunkt"]), dry_run=True)
+    (row,) = preview.rows
+    assert row.status == "changed" and row.keywords_changed
+    assert (row.keywords_before, row.keywords_after) == (old, "wifi, eduroam, accesspunkt")
     result = run(csv_with([*WIFI, "wifi, eduroam, accesspunkt"]))
     assert result.applied and result.items_updated == 1
     item.refresh_from_db()
