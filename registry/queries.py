@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from organisation.models import Appointment, Person, Unit
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
-from registry.search import item_search
+from registry.search import item_search_ids
 
 # Chip colours in the stylesheet (.chip--c0 … .chip--c11). A role keeps its
 # colour on every page because it is derived from the role's own order.
@@ -74,14 +74,14 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
 
     A role and a person together mean one assignment with both ("A.W as ITS"),
     looked for at the unit (or organisation-wide). The text is a question for
-    the search (registry.search.item_search): every item above its relevance
+    the search (registry.search.item_search_ids): every item above its relevance
     cut is kept.
     """
     items = Item.objects.select_related("column__area")
     if areas:
         items = items.filter(column__area__in=areas)
     if text:
-        items = items.filter(pk__in=[hit.item.pk for hit in item_search(text, limit=None)])
+        items = items.filter(pk__in=item_search_ids(text))
     if role is not None or person is not None:
         matching = assignments_at([unit])
         if role is not None:

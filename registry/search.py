@@ -79,6 +79,25 @@ def item_search(text, *, items=None, limit=ANSWER_LIMIT):
     return _cut(hits, limit)
 
 
+def item_search_ids(text, *, items=None):
+    """The primary keys of every item above the relevance cut, best first: the blueprint filter.
+
+    One query on either database (the items themselves are not read).
+    """
+    terms = query_terms(text)
+    if not terms:
+        return []
+    items = Item.objects.all() if items is None else items
+    if connection.vendor == "postgresql":
+        ranked = _postgresql_scores(items, terms)
+    else:
+        ranked = [(hit.item.pk, hit.score) for hit in _python(items, terms)]
+    if not ranked:
+        return []
+    floor = ranked[0][1] * RELATIVE_CUT
+    return [pk for pk, score in ranked if score >= floor]
+
+
 def item_suggestions(text, *, items=None, limit=3):
     """ "Menade du …?": the items whose name or keywords come closest to the question's words."""
     terms = query_terms(text)
@@ -127,6 +146,15 @@ def _order(hits):
 
 def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD, limit=None):
     """Two queries: the rank and similarities of every item, then the best items themselves."""
+    ranked = _postgresql_scores(
+        items, terms, fuzzy_only=fuzzy_only, threshold=threshold, limit=limit
+    )
+    found = items.select_related("column__area").in_bulk([pk for pk, _score in ranked])
+    return [Hit(found[pk], score) for pk, score in ranked]
+
+
+def _postgresql_scores(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD, limit=None):
+    """[(pk, score), …] of the matching items, best first, from one query."""
 
     def best(field):
         return Greatest(
@@ -171,9 +199,7 @@ def _postgresql(items, terms, *, fuzzy_only=False, threshold=FUZZY_THRESHOLD, li
         if close or item_rank > RANK_EPSILON:
             score = fuzzy if fuzzy_only else item_rank + fuzzy * FUZZY_WEIGHT
             scores[pk] = (-score, len(name), name, pk)
-    chosen = sorted(scores.values())[:limit]
-    found = items.select_related("column__area").in_bulk([key[-1] for key in chosen])
-    return [Hit(found[key[-1]], -key[0]) for key in chosen]
+    return [(pk, -score) for score, _length, _name, pk in sorted(scores.values())[:limit]]
 
 
 # --- SQLite: the stemmed column, scored in Python -----------------------------------

@@ -103,3 +103,15 @@ def test_search_reads_the_items_once_whatever_their_number(django_assert_max_num
     # SQLite: one read of the search column; PostgreSQL: the scores, then the best items.
     with django_assert_max_num_queries(2):
         assert len(item_search("skrivaren")) == ANSWER_LIMIT
+
+
+def test_blueprint_filter_ids_are_the_search_above_the_cut(django_assert_max_num_queries):
+    from registry.search import item_search_ids
+
+    for number in range(ANSWER_LIMIT + 2):
+        ItemFactory(name=f"Schema {number}")
+    ItemFactory(name="Budget", description="Även schema nämns här.")
+    with django_assert_max_num_queries(1):
+        ids = item_search_ids("schemat")
+    assert ids == [hit.item.pk for hit in item_search("schemat", limit=None)]
+    assert len(ids) == ANSWER_LIMIT + 2  # the passing mention is below the cut
