@@ -283,7 +283,10 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
                 item=OuterRef("pk"),
             )
             queryset = queryset.filter(
-                Q(name__icontains=word) | Q(group__icontains=word) | Exists(matching)
+                Q(name__icontains=word)
+                | Q(group__icontains=word)
+                | Q(keywords__icontains=word)
+                | Exists(matching)
             )
         return queryset, False
 
@@ -323,7 +326,7 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if can_edit_catalogue(request.user):
             return ["group"]
-        return ["column", "name", "group", "description", "order"]
+        return ["column", "name", "group", "description", "keywords", "order"]
 
     def save_model(self, request, obj, form, change):
         if can_edit_catalogue(request.user):

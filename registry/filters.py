@@ -30,7 +30,8 @@ class BlueprintFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("Personen ”%(value)s” har inget ansvar på enheten.")},
     )
     q = django_filters.CharFilter(
-        label=_("Vem ansvarar för …?"),
+        # "Vem ansvarar för …?" is the header's question box, the same search.
+        label=_("Sök bland ansvarsområdena"),
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("t.ex. wifi")}),
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisation.models import Organisation, Person, Position, Unit
+from registry.text import search_stems_of
 
 GROUP_SEPARATOR = " | "
 
@@ -185,6 +186,24 @@ class Role(models.Model):
         return reverse("registry:role_detail", args=[self.code])
 
 
+class ItemQuerySet(models.QuerySet):
+    """Bulk writes (the spreadsheet import) keep the search column up to date like save()."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for item in objs:
+            item.search_stems = search_stems_of(item)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if {"name", "keywords", "description"} & set(fields):
+            for item in objs:
+                item.search_stems = search_stems_of(item)
+            fields = [*fields, "search_stems"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Item(models.Model):
     """An ansvarsområde; the same name in another column is another item."""
 
@@ -200,9 +219,21 @@ class Item(models.Model):
         help_text=_("Det som står före första ” | ” i namnet, till exempel Skolplattform."),
     )
     description = models.TextField(verbose_name=_("beskrivning"), blank=True)
+    keywords = models.TextField(
+        verbose_name=_("sökord"),
+        blank=True,
+        help_text=_(
+            "Ord som personalen söker med, åtskilda med komma, till exempel "
+            "”lösenord, inloggning, konto”. Engelska ord går också bra."
+        ),
+    )
+    # The Swedish stems of name, keywords, group and description, for the
+    # search on SQLite (registry/search.py); PostgreSQL stems by itself.
+    search_stems = models.TextField(verbose_name=_("sökindex"), blank=True, editable=False)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
-    history = HistoricalRecords()
+    objects = ItemQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_stems"])
 
     class Meta:
         ordering = ["column__area__order", "column__order", "order", "name"]
@@ -219,6 +250,10 @@ class Item(models.Model):
         # The group is part of the name ("Skolplattform | Bedömning"), so it is
         # derived here and can never disagree with it.
         self.group = group_of(self.name)
+        self.search_stems = search_stems_of(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "keywords", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "group", "search_stems"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from organisation.models import Appointment, Person, Unit
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
+from registry.search import item_search_ids
 
 # Chip colours in the stylesheet (.chip--c0 … .chip--c11). A role keeps its
 # colour on every page because it is derived from the role's own order.
@@ -80,14 +81,15 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     """Items of the blueprint that match the filters, in the poster's order.
 
     A role and a person together mean one assignment with both ("A.W as ITS"),
-    looked for at the unit (or organisation-wide). The text is searched in the
-    item's name, group and description.
+    looked for at the unit (or organisation-wide). The text is a question for
+    the search (registry.search.item_search_ids): every item above its relevance
+    cut is kept.
     """
     items = Item.objects.select_related("column__area")
     if areas:
         items = items.filter(column__area__in=areas)
     if text:
-        items = items.filter(pk__in=items_containing(items, text))
+        items = items.filter(pk__in=item_search_ids(text))
     if role is not None or person is not None:
         matching = assignments_at([unit])
         if role is not None:
@@ -96,22 +98,6 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
             matching = matching.filter(person=person)
         items = items.filter(pk__in=matching.values("item"))
     return items
-
-
-def items_containing(items, text):
-    """Primary keys of the items whose name, group or description contains the text, any case.
-
-    Matched in Python: SQLite's LIKE ignores case only for ASCII, so
-    "årstaviken" would miss "Årstaviken" there. The blueprint has a few
-    hundred items, so one narrow read of them costs less than a
-    lower-cased copy of every text in the database.
-    """
-    needle = text.casefold()
-    return [
-        pk
-        for pk, *texts in items.order_by().values_list("pk", "name", "group", "description")
-        if any(needle in value.casefold() for value in texts)
-    ]
 
 
 def is_support_matter(item):

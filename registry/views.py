@@ -22,6 +22,7 @@ from registry import page_cache, queries, versions
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
+from registry.search import item_search, item_suggestions
 from registry.support import support_chain
 
 SESSION_UNIT = "registry_unit"
@@ -529,4 +530,52 @@ def _changes_file(diff, before, after, unit, file_format):
         file_format=file_format,
         filename="-".join(parts),
         title=str(_("Ändringar")),
+    )
+
+
+SEARCH_MAX_LENGTH = 200
+
+
+def search(request):
+    """ "Vem ansvarar för …?": the best items for the question, with who is responsible at the unit.
+
+    The unit is the one chosen on the blueprint pages (or ?unit=), else the
+    user's first. A support matter among the answers, or no answer at all,
+    also gives the unit's support chain; no answer suggests the closest items.
+    """
+    units = _visible_units(request)
+    if not units:
+        return _no_units(request)
+    unit = _chosen_unit(request, units)
+    text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    hits = item_search(text) if text else []
+    chips = queries.chips_by_item(
+        queries.assignments_at([unit])
+        .filter(item__in=[hit.item.pk for hit in hits])
+        .select_related("role", "person")
+        .order_by("item_id", "order", "pk")
+    )
+    answers = [
+        {
+            "item": hit.item,
+            "chips": chips.get(hit.item.pk, []),
+            "support": queries.is_support_matter(hit.item),
+        }
+        for hit in hits
+    ]
+    suggestions = [] if hits or not text else [hit.item for hit in item_suggestions(text)]
+    show_chain = bool(text) and (not hits or any(answer["support"] for answer in answers))
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "units": units,
+            "unit": unit,
+            "q": text,
+            "answers": answers,
+            "suggestions": suggestions,
+            "support_steps": (
+                support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY) if show_chain else None
+            ),
+        },
     )

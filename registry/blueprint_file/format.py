@@ -4,7 +4,7 @@ The blueprint table has one row per item and unit, all the item's responsible
 at that unit in one cell in the poster's notation (registry/notation.py;
 docs/spreadsheets.md):
 
-    Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning
+    Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning | Sökord
 
 Rows are keyed by natural keys (unit slug, area name, column name, item name),
 never by database ids, so an exported file re-imports as "no changes".
@@ -26,7 +26,11 @@ COLUMN = "Kolumn"
 ITEM = "Ansvarsområde"
 RESPONSIBLE = "Ansvariga"
 DESCRIPTION = "Beskrivning"
-HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION]
+KEYWORDS = "Sökord"
+HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION, KEYWORDS]
+# Files written before the search (issue 12) have no Sökord: they still import,
+# and leave the items' keywords as they are.
+OPTIONAL_HEADERS = [KEYWORDS]
 SHEET_TITLE = "Ansvarsfördelning"
 
 # Units whose assignments are read with one query: memory follows this, not the export.
@@ -44,7 +48,7 @@ def responsible_of(assignment):
 
 
 def blueprint_rows(*, units, items, organisation_wide=True):
-    """The blueprint's rows (lists of six texts) in the documented format, lazily.
+    """The blueprint's rows (lists of seven texts) in the documented format, lazily.
 
     `units` (queryset or list) are the units to export, in their order; `items`
     is an Item queryset, already filtered. Every item gets one row per unit,
@@ -111,25 +115,38 @@ def blueprint_rows(*, units, items, organisation_wide=True):
                     item.name,
                     format_responsible(entries or []),
                     item.description,
+                    item.keywords,
                 ]
 
 
 def read_blueprint(source, filename=None):
-    """The file's blueprint rows as (row number, six texts), or raise FileProblems.
+    """The file's blueprint rows as (row number, seven texts), or raise FileProblems.
 
-    The header must be HEADERS in order; completely empty rows are left out,
-    short rows are padded with empty cells.
+    The header must be HEADERS in order, the optional ones (Sökord) may be
+    left out: their cells are then None ("leave as it is"). Completely empty
+    rows are left out, short rows are padded with empty cells.
     """
     (header_number, header), *rows = read_table(source, filename)
     check_header(header_number, header)
     if not rows:
         raise FileProblems([Problem(_("Filen har rubrikrad men inga rader."))])
-    return [(number, (row + [""] * len(HEADERS))[: len(HEADERS)]) for number, row in rows]
+    width = header_width(header)
+    missing = [None] * (len(HEADERS) - width)
+    return [(number, (row + [""] * width)[:width] + missing) for number, row in rows]
+
+
+def header_width(header):
+    """How many of HEADERS the header line has (the optional ones may be left out)."""
+    named = [position for position, name in enumerate(header) if name]
+    return min(len(HEADERS), named[-1] + 1 if named else 0)
 
 
 def check_header(number, header):
     problems = []
+    given = header_width(header)
     for position, expected in enumerate(HEADERS):
+        if position >= given and expected in OPTIONAL_HEADERS:
+            break
         found = header[position] if position < len(header) else ""
         if found.lstrip("\ufeff") != expected:
             problems.append(

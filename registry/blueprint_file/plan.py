@@ -22,6 +22,7 @@ from registry.blueprint_file.format import (
     COLUMN,
     DESCRIPTION,
     ITEM,
+    KEYWORDS,
     RESPONSIBLE,
     UNIT,
     responsible_of,
@@ -63,6 +64,8 @@ class RowResult:
     after: str = ""
     description_before: str = ""
     description_after: str = ""
+    keywords_before: str = ""
+    keywords_after: str = ""
 
     @property
     def status_label(self):
@@ -71,6 +74,10 @@ class RowResult:
     @property
     def description_changed(self):
         return self.description_before != self.description_after
+
+    @property
+    def keywords_changed(self):
+        return self.keywords_before != self.keywords_after
 
 
 @dataclass
@@ -135,6 +142,7 @@ class Plan:
         self.assignments_to_create = []
         self.assignments_to_update = []
         self.assignments_to_delete = []
+        self.keywords = {}  # item key → (row number, keywords), when the file has Sökord
 
     def error(self, number, column, value, message):
         self.result.errors.append(Problem(message, row=number, column=column, value=value))
@@ -198,7 +206,7 @@ class Plan:
         updated_ids = set()
         next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         for number, row in self.rows:
-            slug, area_name, column_name, item_name, responsible, description = row
+            slug, area_name, column_name, item_name, responsible, description, keywords = row
             errors_before = len(self.result.errors)
             unit = self.check_unit(number, slug)
             column = self.check_column(number, area_name, column_name)
@@ -237,10 +245,24 @@ class Plan:
                 )
                 continue
             descriptions[item_key] = (number, description)
+            if keywords is not None:
+                if item_key in self.keywords and self.keywords[item_key][1] != keywords:
+                    self.error(
+                        number,
+                        KEYWORDS,
+                        keywords,
+                        _("Sökorden skiljer sig från rad %(other)s för samma ansvarsområde.")
+                        % {"other": self.keywords[item_key][0]},
+                    )
+                    continue
+                self.keywords[item_key] = (number, keywords)
 
             item = self.items.get(item_key)
+            keywords_changed = (
+                keywords is not None and item is not None and item.keywords != keywords
+            )
             if not self.may_edit_catalogue and (
-                item is None or (item.pk and item.description != description)
+                item is None or (item.pk and item.description != description) or keywords_changed
             ):
                 # Items are shared by every unit: only catalogue editors add or describe them.
                 if item is None:
@@ -250,6 +272,14 @@ class Plan:
                         item_name,
                         _("Okänt ansvarsområde i kolumnen %(column)s; du får inte lägga till nya.")
                         % {"column": column_name},
+                    )
+                elif keywords_changed:
+                    self.error(
+                        number,
+                        KEYWORDS,
+                        keywords,
+                        _("Du får inte ändra ansvarsområdets sökord (nu ”%(old)s”).")
+                        % {"old": shorten(item.keywords)},
                     )
                 else:
                     self.error(
@@ -261,20 +291,28 @@ class Plan:
                     )
                 continue
             if item is None:
-                item = Item(column=column, name=item_name, description=description)
+                item = Item(
+                    column=column, name=item_name, description=description, keywords=keywords or ""
+                )
                 item.group = group_of(item_name)
                 item.order = next_order
                 next_order += 1
                 self.items[item_key] = item
                 self.items_to_create.append(item)
-            elif item.pk and item.description != description and item.pk not in updated_ids:
+            elif (
+                item.pk
+                and (item.description != description or keywords_changed)
+                and item.pk not in updated_ids
+            ):
                 updated_ids.add(item.pk)
                 self.items_to_update.append(item)
             unit_id = unit.pk if unit else None
             touched.add((item_key, unit_id))
             status, before, after = self.compute_row(item, item_key, unit, entries)
             description_before = item.description if item.pk else ""
-            if status == UNCHANGED and description_before != description:
+            if status == UNCHANGED and (
+                description_before != description or (item.pk and keywords_changed)
+            ):
                 status = CHANGED
             if status != UNCHANGED and unit is None and not self.organisation_wide_allowed:
                 self.error(
@@ -296,10 +334,14 @@ class Plan:
                     after=after,
                     description_before=description_before,
                     description_after=description,
+                    keywords_before=item.keywords if item.pk else "",
+                    keywords_after=item.keywords if keywords is None else keywords,
                 )
             )
         for item in self.items_to_update:
             item.description = descriptions[(item.column_id, item.name)][1]
+            if (item.column_id, item.name) in self.keywords:
+                item.keywords = self.keywords[(item.column_id, item.name)][1]
         if self.replace and not self.result.errors:
             self.compute_removals(touched)
         self.result.items_created = len(self.items_to_create)

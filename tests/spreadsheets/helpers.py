@@ -15,9 +15,15 @@ def seed_text():
 
 
 def csv_with(*rows, header=None):
-    """The seed csv's header and the given rows (lists of six cells), `;`-separated."""
+    """The seed csv's header and the given rows, `;`-separated.
+
+    Rows of six cells make a file without the optional Sökord column (as
+    written before issue 12), rows of seven one with it.
+    """
     stream = io.StringIO()
-    stream.write((header or seed_text().partition("\n")[0]) + "\n")
+    if header is None:
+        header = ";".join(seed_text().partition("\n")[0].split(";")[: len(rows[0]) if rows else 7])
+    stream.write(header + "\n")
     csv.writer(stream, delimiter=";", lineterminator="\n").writerows(rows)
     return stream.getvalue().encode("utf-8")
 

@@ -41,6 +41,7 @@ def test_row_holds_all_responsible_at_the_unit_in_poster_notation(seed):
             "Ansvarsområde": "Budget",
             "Ansvariga": "V.G ADM; K.E REK",
             "Beskrivning": "",
+            "Sökord": "budget, pengar, ekonomi, kostnad, budgetering",
         }
     ]
 

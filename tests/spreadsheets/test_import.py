@@ -339,13 +339,53 @@ HEADER = "Enhet;Område;Kolumn;Ansvarsområde;Ansvariga;Beskrivning"
         ),
         (
             HEADER + ";Kommentar",
-            "Rad 1, kolumn ”kolumn 7”, värde ”Kommentar”: Okänd kolumn",
+            "Rad 1, kolumn ”kolumn 7”, värde ”Kommentar”: Rubriken ska vara ”Sökord”",
+        ),
+        (
+            HEADER + ";Sökord;Kommentar",
+            "Rad 1, kolumn ”kolumn 8”, värde ”Kommentar”: Okänd kolumn",
         ),
     ],
-    ids=["renamed", "missing", "extra"],
+    ids=["renamed", "missing", "not-keywords", "extra"],
 )
 def test_missing_or_renamed_headers_are_rejected(seed, header, expected):
     assert_rejected(csv_with(WIFI, header=header), "blueprint.csv", expected)
+
+
+def test_keywords_column_sets_keywords_and_a_file_without_it_leaves_them(seed):
+    item = Item.objects.get(name="WiFi / Nätverk")
+    old = item.keywords
+    result = run(csv_with(WIFI))  # six columns: no Sökord
+    assert result.applied
+    item.refresh_from_db()
+    assert item.keywords == old
+    preview = run(csv_with([*WIFI, "wifi, eduroam, accesspunkt"]), dry_run=True)
+    (row,) = preview.rows
+    assert row.status == "changed" and row.keywords_changed
+    assert (row.keywords_before, row.keywords_after) == (old, "wifi, eduroam, accesspunkt")
+    result = run(csv_with([*WIFI, "wifi, eduroam, accesspunkt"]))
+    assert result.applied and result.items_updated == 1
+    item.refresh_from_db()
+    assert item.keywords == "wifi, eduroam, accesspunkt"
+    # The search column followed the bulk update.
+    from registry.search import item_search
+
+    assert item_search("accesspunkten")[0].item == item
+
+
+def test_rektor_may_not_change_keywords(seed, django_user_model):
+    from guardian.shortcuts import assign_perm
+
+    from organisation.models import Unit
+
+    user = django_user_model.objects.create_user("rektor-sok", password="x")
+    assign_perm("organisation.manage_unit", user, Unit.objects.get(slug="arstaviken"))
+    assert_rejected(
+        csv_with([*WIFI, "annat"]),
+        "blueprint.csv",
+        "Du får inte ändra ansvarsområdets sökord",
+        user=user,
+    )
 
 
 def test_empty_file_is_rejected(seed):

@@ -1,0 +1,126 @@
+""" "Vem ansvarar för …?" benchmark: the search and its page for one unit, at 200 units.
+
+Run by bench/run.py against the database with the large demo; by hand:
+
+    DATABASE_URL=... python bench/search.py [--units 200] [--seed 1] [--repeat 5]
+
+Builds the demo with `generate_demo` if the database has none (an existing
+demo is reused as it is), then asks every question of the question set
+(tests/search/questions.py) --repeat times and prints, for item_search()
+alone and for the answer page of one unit (/fraga/?q=…&unit=…, through
+Django's test client: middleware, session, templates, support chain), the
+median and the 90th percentile over all questions, the number of SQL
+queries per page, and how many questions have their expected item in the
+first three answers.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Replace this script's folder on the path by the project root: bench/ holds
+# scripts named like packages (import_export.py) that would shadow them.
+sys.path[0] = str(ROOT)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from organisation.models import Unit  # noqa: E402
+from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
+from registry.models import Item  # noqa: E402
+from registry.search import item_search  # noqa: E402
+from tests.search.questions import QUESTIONS  # noqa: E402
+
+BENCH_USER = "bench-superuser"
+
+
+def timed(action):
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def summary(label, times, queries="–"):
+    times = sorted(times)
+    p90 = times[int(len(times) * 0.9) - 1]
+    print(
+        f"| {label} | {statistics.median(times):.1f} | {p90:.1f} | {max(times):.1f} | {queries} |"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args()
+
+    result = demo_organisation_generate(units=options.units, seed=options.seed)
+    if result["created"]:
+        print(f"Built the demo in {result['seconds']} s.")
+    counts = demo_counts(slug=DEMO_SLUG)
+    print(
+        f"Demo: {counts['units']} units, {counts['people']} people, "
+        f"{counts['assignments']} assignments, {Item.objects.count()} items; "
+        f"database {connection.vendor}."
+    )
+    unit = Unit.objects.filter(organisation__slug=DEMO_SLUG).order_by("name").first()
+    user, _ = get_user_model().objects.get_or_create(
+        username=BENCH_USER, defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    url = reverse("registry:search")
+
+    def page(question):
+        response = client.get(url, {"q": question, "unit": unit.slug})
+        assert response.status_code == 200
+
+    passed = 0
+    for question, expected in QUESTIONS:
+        top = [hit.item.name for hit in item_search(question)[:3]]
+        passed += bool(set(expected) & set(top))
+        page(question)  # warm: templates, translations, the session's unit
+
+    def count_queries(action):
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+        ):
+            action()
+        return len(queries)
+
+    search_queries = count_queries(lambda: item_search(QUESTIONS[0][0]))
+    page_queries = count_queries(lambda: page(QUESTIONS[0][0]))
+    print(f"Question set: {passed}/{len(QUESTIONS)} with an expected item in the first three.")
+    search_times, page_times = [], []
+    for _ in range(options.repeat):
+        for question, _expected in QUESTIONS:
+            search_times.append(timed(lambda q=question: item_search(q)))
+            page_times.append(timed(lambda q=question: page(q)))
+    print(
+        f"\n| {len(QUESTIONS)} questions × {options.repeat} "
+        "| median ms | p90 ms | max ms | queries |"
+    )
+    print("|---|---|---|---|---|")
+    summary("item_search()", search_times, search_queries)
+    summary(f"answer page, one unit ({unit.name})", page_times, page_queries)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The "Vem ansvarar för …?" page: access, the unit's responsible, support chain, suggestions."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from guardian.shortcuts import assign_perm
+
+from organisation.models import Appointment, Position, Unit
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("registry:search")
+
+
+def page(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def reader(seed, django_user_model):
+    """A rektor who may read Årstaviken only."""
+    user = django_user_model.objects.create_user("rektor", password="x")
+    assign_perm("organisation.view_unit", user, Unit.objects.get(slug="arstaviken"))
+    return user
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    client.force_login(reader)
+    return client
+
+
+def test_anonymous_is_sent_to_login(client, seed):
+    response = client.get(SEARCH, {"q": "skrivare"})
+    assert response.status_code == 302
+    assert "/konto/login/" in response["Location"]
+
+
+def test_user_without_units_gets_no_answer(client, seed, django_user_model):
+    client.force_login(django_user_model.objects.create_user("ingen", password="x"))
+    response = client.get(SEARCH, {"q": "skrivare"})
+    assert response.status_code == 403
+    assert "A.W" not in page(response)
+
+
+def test_other_units_answer_404(reader_client):
+    from tests.factories import UnitFactory
+
+    hidden = UnitFactory(slug="hemlig")
+    response = reader_client.get(SEARCH, {"q": "skrivare", "unit": hidden.slug})
+    assert response.status_code == 404
+
+
+def test_question_box_is_in_the_header_of_every_page(reader_client):
+    for url in (reverse("registry:blueprint"), reverse("registry:support_chain"), SEARCH):
+        html = page(reader_client.get(url))
+        assert 'action="/fraga/"' in html and 'id="ask-q"' in html, url
+
+
+def test_answer_names_the_responsible_at_the_unit_best_first(reader_client):
+    html = page(reader_client.get(SEARCH, {"q": "skrivaren fungerar inte"}))
+    assert "Vem ansvarar för ”skrivaren fungerar inte”?" in html
+    answers = html[html.index('class="search-answers"') :]
+    first = answers[: answers.index("</li>")]
+    assert ">Skrivare</a>" in first
+    assert "Ansvarig på Årstaviken" in first and "A.W · ITS" in first
+
+
+def test_support_matter_gives_the_support_chain(reader_client):
+    unit = Unit.objects.get(slug="arstaviken")
+    helper = PersonFactory(organisation=unit.organisation, initials="H.H", name="Hedda Hjälp")
+    Appointment.objects.create(
+        person=helper,
+        position=Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT),
+        unit=unit,
+    )
+    html = page(reader_client.get(SEARCH, {"q": "wifi"}))
+    chain = html[html.index('class="support-chain"') :]
+    assert "Hedda Hjälp" in chain and 'href="/person/H.H/"' in chain
+    # Budget is no support matter: no chain.
+    assert 'class="support-chain"' not in page(reader_client.get(SEARCH, {"q": "budget"}))
+
+
+def test_no_answer_suggests_closest_items_and_the_support_chain(reader_client):
+    html = page(reader_client.get(SEARCH, {"q": "kaffemaskin"}))
+    assert "Inget ansvarsområde matchar ”kaffemaskin”." in html
+    assert "Menade du …?" in html
+    suggestions = html[html.index('class="suggestions"') :]
+    assert "Frankeringsmaskin" in suggestions[: suggestions.index("</ul>")]
+    assert 'class="support-chain"' in html
+
+
+def test_empty_question_explains_the_box(reader_client):
+    html = page(reader_client.get(SEARCH))
+    assert "Skriv med egna ord" in html
+    assert 'class="search-answers"' not in html
+
+
+def test_english_ui_searches_the_same_items(reader_client):
+    reader_client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        heading = translation.gettext("Vem ansvarar för …?")
+    assert heading != "Vem ansvarar för …?", "the English catalogue lacks the string"
+    html = page(reader_client.get(SEARCH, {"q": "printer"}))
+    assert heading in html
+    assert ">Skrivare</a>" in html and "A.W · ITS" in html
+
+
+def test_blueprint_filter_uses_the_same_search(reader_client):
+    from registry.search import item_search
+
+    html = page(reader_client.get(reverse("registry:blueprint"), {"q": "skrviare"}))
+    found = item_search("skrviare", limit=None)
+    assert found[0].item.name == "Skrivare"
+    assert f'<p class="result-count">{len(found)} ansvarsområde' in html
+    for hit in found:
+        assert f">{hit.item.name}<" in html
+
+
+def test_search_at_200_units_answers_in_fixed_queries(
+    client, seed, django_user_model, django_assert_max_num_queries
+):
+    from registry.demo import demo_organisation_generate
+
+    demo_organisation_generate(units=200, seed=1)
+    user = django_user_model.objects.create_user("huvudman", password="x")
+    assign_perm("organisation.view_unit", user)  # every unit
+    client.force_login(user)
+    client.get(SEARCH, {"q": "lösenord"})  # the session and the login settle first
+    # Session, user, two permission reads, units, the search (two on PostgreSQL),
+    # the assignments at the unit, the support chain (agreement, appointments),
+    # the header's person.
+    for question in ("skrivaren fungerar inte", "betygen", "kaffemaskin"):
+        with django_assert_max_num_queries(11):
+            response = client.get(SEARCH, {"q": question})
+        assert response.status_code == 200
