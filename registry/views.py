@@ -236,6 +236,7 @@ def _controls_html(request, context):
 
 def _render_filtered(request, template, partial, context):
     if _is_htmx(request):
+        context["htmx"] = True
         return render(request, partial, context)
     context["controls_html"] = _controls_html(request, context)
     return render(request, template, context)
