@@ -48,7 +48,7 @@ class BlueprintFilter(django_filters.FilterSet):
         self.roles = {role.code: role for role in roles}
         self.people = {person.initials: person for person in people}
         self.filters["area"].extra["choices"] = [(a.slug, a.name) for a in areas]
-        self.filters["role"].extra["choices"] = [(r.code, f"{r.code} – {r.name}") for r in roles]
+        self.filters["role"].extra["choices"] = [(r.code, f"{r.code} – {r.label}") for r in roles]
         self.filters["person"].extra["choices"] = [
             (p.initials, f"{p.initials} – {p.name}" if p.name else p.initials) for p in people
         ]
