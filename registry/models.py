@@ -134,13 +134,13 @@ class Role(models.Model):
     def __str__(self):
         return f"{self.code} – {self.label}"
 
+    def get_absolute_url(self):
+        return reverse("registry:role_detail", args=[self.code])
+
     @property
     def label(self):
         """The name in the user's language while it is one of the seed's; else as typed."""
         return str(ROLE_NAMES.get(self.name, self.name))
-
-    def get_absolute_url(self):
-        return reverse("registry:role_detail", args=[self.code])
 
 
 class Item(models.Model):
