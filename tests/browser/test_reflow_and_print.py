@@ -26,7 +26,8 @@ OFFSCREEN_JS = """(selector) => {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || scrolls(el)) continue;
     if (r.left < -0.5 || r.right > window.innerWidth + 0.5) {
-      out.push(`${el.textContent.trim().slice(0, 40)} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+      const text = el.textContent.trim().slice(0, 40);
+      out.push(`${text} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
     }
   }
   return {
@@ -110,7 +111,8 @@ def test_the_seeds_blueprint_prints_on_one_a3_landscape_sheet(
     assert page.locator(".filters").is_hidden()
     smallest = page.evaluate(
         """() => Math.min(...[...document.querySelectorAll('body *')]
-            .filter(e => e.offsetWidth && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+            .filter(e => e.offsetWidth && [...e.childNodes].some(
+                n => n.nodeType === 3 && n.textContent.trim()))
             .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
     )
     assert smallest >= 8, f"text of {smallest}px is under 6 pt"  # 6 pt = 8 CSS px
