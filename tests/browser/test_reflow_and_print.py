@@ -141,3 +141,21 @@ def test_the_printed_grid_repeats_its_header_row_on_every_sheet(
 def count_pages(pdf: bytes) -> int:
     """The number of page objects in a PDF (Chromium writes them uncompressed)."""
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_assignment_list_shows_all_its_columns_without_sideways_scrolling(
+    page, live_server, admin_with_person, width
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/admin/registry/assignment/")
+    results = page.evaluate(
+        "(() => { const r = document.querySelector('.results');"
+        " return [r.scrollWidth, r.clientWidth]; })()"
+    )
+    assert results[0] <= results[1], results  # the table does not scroll inside its box
+    for column in ["item", "unit", "role", "person", "kind", "priority"]:
+        box = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, column
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
