@@ -43,10 +43,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from digiansvar.spreadsheets import spreadsheet_bytes  # noqa: E402
 from organisation.models import Unit  # noqa: E402
-from registry.imports import blueprint_import  # noqa: E402
+from registry.blueprint_file import blueprint_import  # noqa: E402
+from registry.blueprint_file.format import HEADERS, blueprint_rows  # noqa: E402
 from registry.models import Assignment, Item  # noqa: E402
-from registry.resources import blueprint_dataset, dataset_to_bytes  # noqa: E402
 from registry.services import seed_load  # noqa: E402
 
 SEED_UNIT = "arstaviken"
@@ -64,18 +65,15 @@ def timed(function):
 
 def build_file(units, file_format):
     """The seed unit's blueprint copied to every bench unit: units × 150 rows."""
-    dataset = blueprint_dataset(
-        units=Unit.objects.filter(slug=SEED_UNIT),
-        items=Item.objects.all(),
-        organisation_wide=False,
+    rows = list(
+        blueprint_rows(
+            units=Unit.objects.filter(slug=SEED_UNIT),
+            items=Item.objects.all(),
+            organisation_wide=False,
+        )
     )
-    rows = [row for row in dataset]
-    dataset.wipe()
-    dataset.headers = ["Enhet", "Område", "Kolumn", "Ansvarsområde", "Ansvariga", "Beskrivning"]
-    for unit in units:
-        for row in rows:
-            dataset.append([unit.slug, *row[1:]])
-    return dataset_to_bytes(dataset, file_format)
+    copies = ([unit.slug, *row[1:]] for unit in units for row in rows)
+    return spreadsheet_bytes(copies, headers=HEADERS, file_format=file_format, bom=False)
 
 
 def line(label, rows, seconds, extra=""):
@@ -158,16 +156,20 @@ def run(options):
 
     with CaptureQueriesContext(connection) as queries:
         dataset, seconds = timed(
-            lambda: blueprint_dataset(
-                units=Unit.objects.filter(slug__startswith="bench-"),
-                items=Item.objects.all(),
-                organisation_wide=False,
+            lambda: list(
+                blueprint_rows(
+                    units=Unit.objects.filter(slug__startswith="bench-"),
+                    items=Item.objects.all(),
+                    organisation_wide=False,
+                )
             )
         )
     line("export: build the table", len(dataset), seconds, f"{len(queries)} queries")
     for file_format in ("csv", "xlsx", "ods"):
         content, seconds = timed(
-            lambda file_format=file_format: dataset_to_bytes(dataset, file_format)
+            lambda file_format=file_format: spreadsheet_bytes(
+                dataset, headers=HEADERS, file_format=file_format
+            )
         )
         line(f"export: write {file_format}", len(dataset), seconds, f"{len(content) / 1e6:.1f} MB")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +75,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "digiansvar.urls"
+
+# A unit's and a person's pages show the blueprint, so they belong to the
+# register; the organisation app, below it, cannot name them.
+ABSOLUTE_URL_OVERRIDES = {
+    "organisation.unit": lambda unit: reverse("registry:unit_detail", args=[unit.slug]),
+    "organisation.person": lambda person: reverse("registry:person_detail", args=[person.initials]),
+}
 
 TEMPLATES = [
     {

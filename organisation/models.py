@@ -90,9 +90,6 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("organisation:unit_detail", args=[self.slug])
-
 
 class UnitUserObjectPermission(UserObjectPermissionBase):
     """A user's permission on one unit (guardian, direct foreign key)."""
@@ -144,9 +141,6 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.initials} ({self.name})" if self.name else self.initials
-
-    def get_absolute_url(self):
-        return reverse("registry:person_detail", args=[self.initials])
 
     @property
     def display_name(self):

@@ -1,11 +1,8 @@
 """Permission checks on units; views and admin call these, templates read the flags."""
 
-from organisation.queries import (
-    MANAGE_UNIT,
-    VIEW_UNIT,
-    people_editable_by,
-    unit_scope,
-)
+from dataclasses import dataclass
+
+from organisation.queries import MANAGE_UNIT, VIEW_UNIT, unit_scope
 
 
 def can_view_unit(user, unit):
@@ -26,23 +23,107 @@ def can_edit_unit(user, unit):
     return user.is_superuser or user.has_perm(MANAGE_UNIT) or user.has_perm(MANAGE_UNIT, unit)
 
 
-def can_edit_at(user, unit):
-    """May the user change rows (assignments, appointments) placed at `unit`?
-
-    `unit` None means organisation-wide rows: only organisation-wide managers.
-    """
-    return unit_scope(user).can_edit(unit.pk if unit else None)
-
-
-def can_edit_person(user, person):
-    return people_editable_by(user).filter(pk=person.pk).exists()
-
-
-def can_edit_catalogue(user):
-    """The shared catalogue (areas, columns, items, roles): verksamhetsutvecklare, administratör."""
-    return user.has_perm("registry.change_item")
-
-
 def can_grant_units(user):
     """Granting units to users is for administratörer (model-level change on units)."""
     return user.has_perm("organisation.change_unit")
+
+
+# --- Who owns a model's rows ------------------------------------------------
+#
+# Model permissions (groups) say what a user may do with a kind of row; the
+# owner of a row says where: at a unit, at a huvudman, or shared by everyone.
+# Every admin declares its model's Ownership (organisation/admin.py,
+# ScopedAdmin); a model that declares none is refused to all but superusers.
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """How a model's rows are owned, and so which of them a user may see and change.
+
+    kind: UNIT (rows placed at a unit; an empty unit means organisation-wide),
+    HUVUDMAN (rows of one huvudman: people, IT-råd, service agreements) or
+    SHARED (the catalogue and site-wide records: model permissions alone).
+    path: the lookup from the model to its Unit or Organisation ("unit",
+    "council__organisation"; "pk" for the unit or huvudman itself).
+    """
+
+    kind: str
+    path: str = ""
+
+    UNIT = "unit"
+    HUVUDMAN = "huvudman"
+    SHARED = "shared"
+    NOBODY = "nobody"
+
+    def owner_id(self, obj):
+        """The id of the row's unit or huvudman, read from the object (no query for "unit")."""
+        *through, last = self.path.split("__")
+        for name in through:
+            obj = getattr(obj, name)
+            if obj is None:
+                return None
+        return obj.pk if last == "pk" else getattr(obj, f"{last}_id")
+
+    def visible(self, user, queryset):
+        """The rows of `queryset` the user may see."""
+        if self.kind == self.SHARED:
+            return queryset
+        if self.kind == self.NOBODY or not user.is_active:
+            return queryset if user.is_active and user.is_superuser else queryset.none()
+        scope = unit_scope(user)
+        if self.kind == self.UNIT:
+            return queryset.filter(scope.visible_q(self.path))
+        if scope.all_visible:
+            return queryset
+        return queryset.filter(**{f"{self.path}__in": scope.visible_organisation_ids})
+
+    def editable(self, user, queryset):
+        """The rows of `queryset` the user may change (model permissions aside)."""
+        if self.kind == self.SHARED:
+            return queryset
+        if self.kind == self.NOBODY or not user.is_active:
+            return queryset if user.is_active and user.is_superuser else queryset.none()
+        scope = unit_scope(user)
+        if self.kind == self.UNIT:
+            return queryset.filter(scope.editable_q(self.path))
+        if scope.all_editable:
+            return queryset
+        return queryset.filter(**{f"{self.path}__in": scope.editable_organisation_ids})
+
+    def can_view(self, user, obj=None):
+        """May the user see `obj` (None: any row at all, e.g. the list)?"""
+        if self.kind == self.NOBODY:
+            return user.is_active and user.is_superuser
+        if obj is None or self.kind == self.SHARED:
+            return True
+        scope = unit_scope(user)
+        owner_id = self.owner_id(obj)
+        if self.kind == self.UNIT:
+            return scope.can_view(owner_id)
+        return scope.all_visible or owner_id in scope.visible_organisation_ids
+
+    def can_edit(self, user, obj=None):
+        """May the user change `obj` (None: add rows, or change some row)?"""
+        if self.kind == self.NOBODY:
+            return user.is_active and user.is_superuser
+        if self.kind == self.SHARED:
+            return True
+        scope = unit_scope(user)
+        if obj is None:
+            return scope.edits_anything
+        owner_id = self.owner_id(obj)
+        if self.kind == self.UNIT:
+            return scope.can_edit(owner_id)
+        return scope.all_editable or owner_id in scope.editable_organisation_ids
+
+
+def by_unit(path="unit"):
+    return Ownership(Ownership.UNIT, path)
+
+
+def by_huvudman(path="organisation"):
+    return Ownership(Ownership.HUVUDMAN, path)
+
+
+SHARED = Ownership(Ownership.SHARED)
+NOBODY = Ownership(Ownership.NOBODY)

@@ -9,8 +9,9 @@ Between preview and confirm the upload waits in import-export's MediaStorage
 worker); the session remembers which stored file belongs to which user.
 
 People and roles are plain one-row-one-object tables: they use
-django-import-export's own admin (ImportExportMixin with the resources in
-registry/resources.py), with import limited to organisation-wide managers.
+django-import-export's own admin (the resources in registry/resources.py,
+files written and read by digiansvar.spreadsheets), with import limited to
+organisation-wide managers.
 """
 
 import uuid
@@ -18,31 +19,25 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
 from import_export.tmp_storages import MediaStorage
 
-from organisation.models import Unit
-from registry.imports import (
-    UNCHANGED,
+from digiansvar.spreadsheets import (
+    WRITE_FORMATS,
     FileProblems,
-    blueprint_import,
+    SpreadsheetImportExportMixin,
     max_bytes,
-    may_edit_organisation_wide,
+    spreadsheet_response,
 )
+from organisation.models import Unit
+from registry.blueprint_file import blueprint_import
+from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
+from registry.blueprint_file.plan import UNCHANGED, may_edit_organisation_wide
 from registry.models import Item
-from registry.resources import (
-    CONTENT_TYPES,
-    EXPORT_FORMATS,
-    SPREADSHEET_FORMATS,
-    blueprint_dataset,
-    dataset_to_bytes,
-)
 
 SESSION_KEY = "blueprint_imports"
 PREVIEW_LIMIT = 1000  # rows listed in the preview; the counts cover all
@@ -69,7 +64,7 @@ class ExportForm(forms.Form):
         to_field_name="slug",
     )
     file_format = forms.ChoiceField(
-        label=gettext_lazy("Format"), choices=[(f, f) for f in EXPORT_FORMATS], initial="xlsx"
+        label=gettext_lazy("Format"), choices=[(f, f) for f in WRITE_FORMATS], initial="xlsx"
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -162,15 +157,14 @@ class BlueprintSpreadsheetMixin:
         unit = form.cleaned_data["unit"]
         file_format = form.cleaned_data["file_format"]
         units = [unit] if unit else Unit.objects.visible_to(request.user)
-        dataset = blueprint_dataset(
-            units=units, items=Item.objects.all(), organisation_wide=unit is None
+        rows = blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=unit is None)
+        return spreadsheet_response(
+            rows,
+            headers=HEADERS,
+            file_format=file_format,
+            filename=f"ansvarsfordelning-{unit.slug if unit else 'alla'}",
+            title=SHEET_TITLE,
         )
-        # Excel needs the byte-order mark to read UTF-8 csv.
-        content = dataset_to_bytes(dataset, file_format, bom=True)
-        name = f"ansvarsfordelning-{unit.slug if unit else 'alla'}.{file_format}"
-        response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
     def blueprint_import_view(self, request):
         if not may_import_blueprint(request.user):
@@ -257,16 +251,20 @@ class BlueprintSpreadsheetMixin:
         return result, [str(problem) for problem in result.errors]
 
 
-class OrganisationWideImportExportMixin(ImportExportMixin):
+class OrganisationWideImportExportMixin(SpreadsheetImportExportMixin):
     """django-import-export's admin, importing only for organisation-wide managers.
 
     People and roles belong to the whole huvudman; a rektor (scoped to units)
-    exports what the admin list shows them but does not import.
+    exports what the admin list shows them but does not import. Files are
+    written and read by digiansvar.spreadsheets (SpreadsheetImportExportMixin).
     """
-
-    formats = SPREADSHEET_FORMATS
 
     def has_import_permission(self, request):
         return super().has_import_permission(request) and (
             request.user.is_superuser or may_edit_organisation_wide(request.user)
         )
+
+    def has_export_permission(self, request):
+        # The scoped admin's view permission (organisation/admin_base.py);
+        # the rows come from its scoped get_queryset.
+        return super().has_export_permission(request) and self.has_view_permission(request)

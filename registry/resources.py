@@ -1,169 +1,18 @@
-"""Spreadsheet formats: the blueprint table and the people/roles resources for admin.
+"""Import-export resources for people and roles in admin (one row, one object).
 
-The blueprint table has one row per item and unit, all the item's responsible
-at that unit in one cell in the poster's notation (README, "Spreadsheets"):
-
-    Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning
-
-Rows are keyed by natural keys (unit slug, area name, column name, item name),
-never by database ids, so an exported file re-imports as "no changes".
-Organisation-wide assignments (no unit) get their own row with an empty Enhet.
+Files are written and read by digiansvar.spreadsheets (the admin formats in
+SPREADSHEET_FORMATS), which escapes formula-like cells and reads them back;
+the blueprint table, whose rows are many assignments each, is
+registry.blueprint_file.
 """
 
-import csv
-import io
-
-import tablib
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.formats import base_formats
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
-from registry.models import Assignment, Role
-from registry.notation import Responsible, format_responsible
-
-UNIT = "Enhet"
-AREA = "Område"
-COLUMN = "Kolumn"
-ITEM = "Ansvarsområde"
-RESPONSIBLE = "Ansvariga"
-DESCRIPTION = "Beskrivning"
-HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION]
-
-EXPORT_FORMATS = ["csv", "xlsx", "ods", "json"]
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "json": "application/json",
-}
-
-# A spreadsheet program runs a cell that starts with one of these as a formula
-# (OWASP "CSV injection"). Exports prefix such cells with an apostrophe, which
-# makes them text; imports remove exactly that apostrophe again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TEXT_MARK = "'"
-
-
-def escape_cell(value):
-    """The cell text a spreadsheet program shows as text, never runs as a formula."""
-    value = "" if value is None else str(value)
-    if value.startswith(FORMULA_STARTS):
-        return TEXT_MARK + value
-    return value
-
-
-def unescape_cell(value):
-    """Undo escape_cell: "'=SUM(A1)" → "=SUM(A1)"; everything else is kept as written."""
-    if value.startswith(TEXT_MARK) and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def responsible_of(assignment):
-    return Responsible(
-        initials=assignment.person.initials if assignment.person_id else "",
-        role_code=assignment.role.code if assignment.role_id else "",
-        deputy=assignment.priority == Assignment.Priority.DEPUTY,
-    )
-
-
-def blueprint_dataset(*, units, items, organisation_wide=True):
-    """The blueprint as a tablib.Dataset in the documented format, with three queries.
-
-    `units` (queryset or list) are the units to export, in their order; `items`
-    is an Item queryset, already filtered. Every item gets one row per unit,
-    also when nobody is responsible there yet, so the file is a complete form
-    for the unit. With `organisation_wide`, items that have organisation-wide
-    assignments (unit empty) get one more row each, with an empty Enhet,
-    before the units' rows; people of other huvudmän than the units' are left
-    out of them. Rows run unit by unit, each in poster order.
-    Only kind R (ansvarig) is in the notation; A/C/I assignments are left out.
-    """
-    units = list(units)
-    # Poster order whatever order the caller's queryset has.
-    items = sorted(
-        items.select_related("column__area"),
-        key=lambda i: (i.column.area.order, i.column.order, i.order, i.name),
-    )
-    unit_ids = [unit.pk for unit in units]
-    by_item_unit = {}
-    if items:
-        assignments = Assignment.objects.filter(
-            item__in=[item.pk for item in items], kind=Assignment.Kind.RESPONSIBLE
-        ).select_related("person", "role")
-        if organisation_wide and units:
-            # An organisation-wide row naming a person of another huvudman
-            # than the exported units' must not reveal that person.
-            organisation_ids = {unit.organisation_id for unit in units}
-            assignments = assignments.filter(
-                Q(unit_id__in=unit_ids)
-                | Q(unit__isnull=True, person__isnull=True)
-                | Q(unit__isnull=True, person__organisation_id__in=organisation_ids)
-            )
-        else:
-            assignments = assignments.filter(unit_id__in=unit_ids)
-        for assignment in assignments.order_by("order", "pk"):
-            by_item_unit.setdefault((assignment.item_id, assignment.unit_id), []).append(
-                responsible_of(assignment)
-            )
-
-    dataset = tablib.Dataset(headers=HEADERS, title="Ansvarsfördelning")
-    blocks = [("", None)] if organisation_wide else []
-    blocks += [(unit.slug, unit.pk) for unit in units]
-    for slug, unit_id in blocks:
-        for item in items:
-            entries = by_item_unit.get((item.pk, unit_id))
-            if unit_id is None and not entries:
-                continue
-            dataset.append(
-                [
-                    escape_cell(slug),
-                    escape_cell(item.column.area.name),
-                    escape_cell(item.column.name),
-                    escape_cell(item.name),
-                    escape_cell(format_responsible(entries or [])),
-                    escape_cell(item.description),
-                ]
-            )
-    return dataset
-
-
-def dataset_to_bytes(dataset, file_format, *, bom=False):
-    """The dataset as a file: csv is `;`-separated UTF-8 (Excel in Swedish locale).
-
-    `bom` puts a byte-order mark first, which Excel needs to read UTF-8; the
-    command leaves it out so the seed exports byte for byte as its file.
-    """
-    if file_format == "csv":
-        stream = io.StringIO()
-        writer = csv.writer(stream, delimiter=";", lineterminator="\n")
-        writer.writerow(dataset.headers)
-        writer.writerows(dataset)
-        return ("\ufeff" if bom else "").encode() + stream.getvalue().encode("utf-8")
-    if file_format in ("xlsx", "ods"):
-        return dataset.export(file_format)
-    if file_format == "json":
-        return dataset.export("json").encode("utf-8")
-    raise ValueError(f"unknown format {file_format!r}")
-
-
-# --- People and roles, through django-import-export in admin ----------------
-
-
-class SpreadsheetResource(resources.ModelResource):
-    """A ModelResource whose formula-like cells are escaped on export, text on import."""
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        return escape_cell(value) if isinstance(value, str) else value
-
-    def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            if isinstance(value, str):
-                row[key] = unescape_cell(value.strip())
+from organisation.queries import unit_scope
+from registry.models import Role
 
 
 def split_positions(value):
@@ -176,7 +25,7 @@ def split_positions(value):
     return pairs
 
 
-class PersonResource(SpreadsheetResource):
+class PersonResource(resources.ModelResource):
     """People by huvudman and initials, with their positions as "rektor@arstaviken, ekonom".
 
     Positions in the file are added when missing (a position at a unit is
@@ -204,18 +53,29 @@ class PersonResource(SpreadsheetResource):
         # full_clean() per row: constraint errors come back in Swedish, per field.
         clean_model_instances = True
 
+    def __init__(self, *, user=None, **kwargs):
+        # The admin passes the user (get_resource_kwargs): positions are read
+        # through their unit scope. Without a user no position is shown.
+        super().__init__(**kwargs)
+        self.user = user
+
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("organisation")
-            .prefetch_related("appointments__position", "appointments__unit")
+        return super().get_queryset().select_related("organisation")
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("organisation").prefetch_related(
+            "appointments__position", "appointments__unit"
         )
 
     def positions_of(self, person):
+        """Positions as "rektor@arstaviken, ekonom", only at units the user may see."""
+        if self.user is None:
+            return ""
+        scope = unit_scope(self.user)
         return ", ".join(
             f"{a.position.code}@{a.unit.slug}" if a.unit_id else a.position.code
             for a in person.appointments.all()
+            if scope.can_view(a.unit_id)
         )
 
     def before_import_row(self, row, **kwargs):
@@ -254,7 +114,7 @@ class PersonResource(SpreadsheetResource):
             )
 
 
-class RoleResource(SpreadsheetResource):
+class RoleResource(resources.ModelResource):
     """Roles by code, with the position they stand for (by position code)."""
 
     code = fields.Field(attribute="code", column_name="Kod")
@@ -279,30 +139,3 @@ class RoleResource(SpreadsheetResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("position")
-
-
-class SpreadsheetCSV(base_formats.CSV):
-    """import-export's CSV as Excel in Swedish locale writes it: `;` or `,`, BOM or not.
-
-    Exports are `;`-separated with a byte-order mark, so Excel opens them
-    right; imports take either separator (read from the header line).
-    """
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        in_stream = in_stream.removeprefix("\ufeff")
-        first_line = in_stream.partition("\n")[0]
-        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-        return tablib.import_set(in_stream, format="csv", delimiter=delimiter, **kwargs)
-
-    def export_data(self, dataset, **kwargs):
-        return "\ufeff" + dataset.export("csv", delimiter=";", **kwargs)
-
-
-SPREADSHEET_FORMATS = [
-    SpreadsheetCSV,
-    base_formats.XLSX,
-    base_formats.ODS,
-    base_formats.JSON,
-]

@@ -1,17 +1,14 @@
 """Writes to the register that span models."""
 
-import csv
 import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from organisation.models import (
     Appointment,
@@ -21,43 +18,69 @@ from organisation.models import (
     Position,
     Unit,
 )
-from organisation.queries import MANAGE_UNIT, VIEW_UNIT, unit_scope
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role
-from registry.notation import parse_responsible
+from organisation.queries import unit_scope
+from registry.blueprint_file import blueprint_import
+from registry.models import Area, Assignment, Blueprint, Column, Role
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILE = SEED_DIR / "seed.json"
 SEED_BLUEPRINT = SEED_DIR / "blueprint-arstaviken.csv"
 
 
+def _update_or_create(model, *, defaults, **lookup):
+    """Like QuerySet.update_or_create, but saves (and writes history) only what differs."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        return model.objects.create(**lookup, **defaults), True
+    changed = []
+    for name, value in defaults.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            current, wanted = getattr(instance, field.attname), value.pk if value else None
+        else:
+            current, wanted = getattr(instance, name), value
+        if current != wanted:
+            setattr(instance, name, value)
+            changed.append(name)
+    if changed:
+        instance.save(update_fields=changed)
+    return instance, False
+
+
 @transaction.atomic
 def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
     """Load the organisation and the blueprint; running it again changes nothing.
 
-    Existing rows are updated to the seed's values; assignments the seed lists
-    are added when missing, and assignments added later by users are kept.
-    Returns a dict of counts of rows created.
+    Existing rows are updated to the seed's values (saved, with history, only
+    when a value differs); the blueprint file goes through the same import as
+    import_blueprint (registry.blueprint_file), in its default mode: the
+    seed's assignments are added when missing, and assignments added later
+    by users are kept. Returns a dict of counts of rows created.
     """
     data = json.loads(Path(seed_file).read_text(encoding="utf-8"))
-    created = {"items": 0, "assignments": 0}
 
-    organisation, _ = Organisation.objects.update_or_create(
-        slug=data["organisation"]["slug"], defaults={"name": data["organisation"]["name"]}
+    organisation, _ = _update_or_create(
+        Organisation,
+        slug=data["organisation"]["slug"],
+        defaults={"name": data["organisation"]["name"]},
     )
-    Blueprint.objects.update_or_create(
+    _update_or_create(
+        Blueprint,
         title=data["blueprint"]["title"],
         version=data["blueprint"]["version"],
         defaults={"published": date.fromisoformat(data["blueprint"]["published"])},
     )
     units = {
-        row["slug"]: Unit.objects.update_or_create(
+        row["slug"]: _update_or_create(
+            Unit,
             slug=row["slug"],
             defaults={"organisation": organisation, "name": row["name"], "kind": row["kind"]},
         )[0]
         for row in data["units"]
     }
     positions = {
-        row["code"]: Position.objects.update_or_create(
+        row["code"]: _update_or_create(
+            Position,
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -68,20 +91,19 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
         )[0]
         for order, row in enumerate(data["positions"])
     }
-    roles = {
-        row["code"]: Role.objects.update_or_create(
+    for order, row in enumerate(data["roles"]):
+        _update_or_create(
+            Role,
             code=row["code"],
             defaults={
                 "name": row["name"],
                 "position": positions.get(row.get("position")),
                 "order": order,
             },
-        )[0]
-        for order, row in enumerate(data["roles"])
-    }
-    columns = {}
+        )
     for area_order, area_row in enumerate(data["areas"]):
-        area, _ = Area.objects.update_or_create(
+        area, _ = _update_or_create(
+            Area,
             slug=area_row["slug"],
             defaults={
                 "name": area_row["name"],
@@ -90,14 +112,15 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
             },
         )
         for column_order, column_row in enumerate(area_row["columns"]):
-            column, _ = Column.objects.update_or_create(
+            _update_or_create(
+                Column,
                 area=area,
                 slug=column_row["slug"],
                 defaults={"name": column_row["name"], "order": column_order},
             )
-            columns[area.name, column.name] = column
     people = {
-        row["initials"]: Person.objects.update_or_create(
+        row["initials"]: _update_or_create(
+            Person,
             organisation=organisation,
             initials=row["initials"],
             defaults={"name": row.get("name", "")},
@@ -112,86 +135,17 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
             focus=row.get("focus", ""),
         )
     for row in data["it_councils"]:
-        ITCouncil.objects.update_or_create(
+        _update_or_create(
+            ITCouncil,
             organisation=organisation,
             school_form=row["school_form"],
             defaults={"name": row["name"]},
         )
 
-    with open(blueprint_file, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    role_codes = set(roles)
-    for order, row in enumerate(rows):
-        item, item_created = Item.objects.update_or_create(
-            column=columns[row["Område"], row["Kolumn"]],
-            name=row["Ansvarsområde"],
-            defaults={"description": row["Beskrivning"], "order": order},
-        )
-        created["items"] += item_created
-        unit = units[row["Enhet"]]
-        for position, entry in enumerate(parse_responsible(row["Ansvariga"], role_codes)):
-            _, assignment_created = Assignment.objects.get_or_create(
-                item=item,
-                unit=unit,
-                role=roles[entry.role_code] if entry.role_code else None,
-                person=people[entry.initials] if entry.initials else None,
-                kind=Assignment.Kind.RESPONSIBLE,
-                defaults={
-                    "priority": (
-                        Assignment.Priority.DEPUTY if entry.deputy else Assignment.Priority.PRIMARY
-                    ),
-                    "order": position,
-                },
-            )
-            created["assignments"] += assignment_created
-    return created
-
-
-# The groups of registry/migrations/0002_groups.py that are granted per unit,
-# and the unit permission each grant gives.
-GRANT_ROLES = {
-    "rektor": MANAGE_UNIT,
-    "läsare": VIEW_UNIT,
-}
-
-
-@transaction.atomic
-def unit_grant(*, user, unit, role):
-    """Let `user` act as `role` ("rektor" or "läsare") at `unit`; unit None = every unit.
-
-    Adds the user to the role's group (model permissions: what), gives the
-    unit permission with django-guardian (object permission: where) and makes
-    the user staff so that admin opens for them. Granting twice changes nothing.
-    """
-    if role not in GRANT_ROLES:
-        raise ValidationError(
-            _("Okänd roll ”%(role)s”: välj rektor eller läsare.") % {"role": role}
-        )
-    user.groups.add(Group.objects.get(name=role))
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    perm = GRANT_ROLES[role]
-    if unit is None:
-        app_label, codename = perm.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    else:
-        assign_perm(perm, user, unit)
-
-
-@transaction.atomic
-def unit_revoke(*, user, unit, role):
-    """Take back what unit_grant gave for this unit (the group membership stays)."""
-    perm = GRANT_ROLES[role]
-    if unit is None:
-        app_label, codename = perm.split(".")
-        user.user_permissions.remove(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    else:
-        remove_perm(perm, user, unit)
+    result = blueprint_import(content=Path(blueprint_file), filename=Path(blueprint_file).name)
+    if result.errors:
+        raise ValidationError([str(problem) for problem in result.errors])
+    return {"items": result.items_created, "assignments": result.assignments_created}
 
 
 @dataclass

@@ -11,7 +11,7 @@ import json
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
@@ -19,18 +19,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from digiansvar.spreadsheets import spreadsheet_response
 from organisation.models import Person, ProblemKind, Unit
-from organisation.queries import support_chain
 from registry import queries
+from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
-from registry.resources import blueprint_dataset, dataset_to_bytes
+from registry.support import support_chain
 
 SESSION_UNIT = "registry_unit"
-EXPORT_FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+# The blueprint page offers these of digiansvar.spreadsheets' formats.
+EXPORT_FORMATS = ("xlsx", "csv")
 
 
 def _visible_units(request):
@@ -267,7 +266,7 @@ def blueprint_grid(request):
 
 
 def blueprint_export(request):
-    """The filtered blueprint of the chosen unit as xlsx or csv (format of registry.resources)."""
+    """The filtered blueprint of the chosen unit as xlsx or csv (registry.blueprint_file)."""
     file_format = request.GET.get("format", "xlsx")
     if file_format not in EXPORT_FORMATS:
         raise Http404(_("Okänt filformat."))
@@ -281,16 +280,16 @@ def blueprint_export(request):
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)
-    dataset = blueprint_dataset(units=[unit], items=filterset.items())
-    # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
-    response = HttpResponse(
-        dataset_to_bytes(dataset, file_format, bom=True), content_type=EXPORT_FORMATS[file_format]
-    )
     blueprint = Blueprint.objects.first()
     version = blueprint.version if blueprint else ""
-    filename = "-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
+    return spreadsheet_response(
+        blueprint_rows(units=[unit], items=filterset.items()),
+        headers=HEADERS,
+        file_format=file_format,
+        filename="-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part),
+        title=SHEET_TITLE,
+    )
 
 
 def person_detail(request, initials):

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import Group
 
-from registry.services import unit_grant
+from organisation.models import ITCouncil, ServiceAgreement
+from organisation.services import unit_grant
 from tests.factories import (
     AppointmentFactory,
     AssignmentFactory,
@@ -42,7 +43,12 @@ def world(db, django_user_model):
     w.add("unit_a", UnitFactory(slug="a", name="Skola A", organisation=org))
     w.add("unit_b", UnitFactory(slug="b", name="Skola B", organisation=org))
     w.add("unit_x", UnitFactory(slug="x", name="Skola X", organisation=other_org))
-    principal = PositionFactory()
+    w.add("org", org)
+    w.add("other_org", other_org)
+    w.add("agreement", ServiceAgreement.objects.create(organisation=org))
+    w.add("agreement_x", ServiceAgreement.objects.create(organisation=other_org))
+    w.add("council", ITCouncil.objects.create(organisation=org, school_form="skola", name="IT"))
+    principal = w.add("principal", PositionFactory())
     w.add("person_a", PersonFactory(initials="A.A", name="", organisation=org))
     w.add("person_b", PersonFactory(initials="B.B", name="", organisation=org))
     w.add("person_x", PersonFactory(initials="X.X", name="", organisation=other_org))

@@ -7,7 +7,8 @@ the object in the user's scope (it redirects to the index).
 """
 
 import pytest
-from django.urls import reverse
+from django.contrib import admin
+from django.urls import resolve, reverse
 
 from tests.admin.conftest import USERS
 
@@ -404,6 +405,76 @@ CASES = [
     ),
 ]
 
+# The organisation's huvudman-owned and shared models, and the catalogue.
+CASES += [
+    (
+        "serviceagreement-changelist",
+        lambda w: url("organisation_serviceagreement_changelist"),
+        changelist_rows,
+        {
+            "läsare": (200, {"agreement", "agreement_x"}),
+            "rektor_a": (200, {"agreement"}),
+            "rektor_b": (200, {"agreement"}),
+            "verksamhetsutvecklare": (200, {"agreement", "agreement_x"}),
+            "administratör": (200, {"agreement", "agreement_x"}),
+        },
+    ),
+    (
+        "serviceagreement-change-other-huvudman",
+        lambda w: url("organisation_serviceagreement_change", w.agreement_x.pk),
+        editable,
+        {
+            "läsare": (200, "ro"),
+            "verksamhetsutvecklare": (200, "ro"),
+            "administratör": (200, "rw"),
+        },
+    ),
+    (
+        "itcouncil-changelist",
+        lambda w: url("organisation_itcouncil_changelist"),
+        changelist_rows,
+        {
+            "läsare": 403,
+            "rektor_a": 403,
+            "rektor_b": 403,
+            "verksamhetsutvecklare": 403,
+            "administratör": (200, {"council"}),
+        },
+    ),
+    (
+        "organisation-changelist",
+        lambda w: url("organisation_organisation_changelist"),
+        changelist_rows,
+        {
+            "läsare": 403,
+            "rektor_a": 403,
+            "rektor_b": 403,
+            "verksamhetsutvecklare": 403,
+            "administratör": (200, {"org", "other_org"}),
+        },
+    ),
+    *(
+        (
+            f"{name}-changelist",
+            lambda w, name=name: url(f"{name}_changelist"),
+            None,
+            {
+                "läsare": 200,
+                "rektor_a": 200,
+                "rektor_b": 200,
+                "verksamhetsutvecklare": 200,
+                "administratör": 200,
+            },
+        )
+        for name in (
+            "organisation_position",
+            "registry_area",
+            "registry_column",
+            "registry_blueprint",
+        )
+    ),
+]
+
 GRID = [
     pytest.param(build, extract, user, expected.get(user, 302), id=f"{case}-{user}")
     for case, build, extract, expected in CASES
@@ -420,3 +491,17 @@ def test_admin_permission_grid(world, as_user, build, extract, user, expected):
         assert "/login/" in response["Location"]
     if what is not None:
         assert extract(world, response) == what
+
+
+def test_the_grid_covers_every_model_of_both_apps(world):
+    covered = {resolve(build(world).partition("?")[0]).url_name for _c, build, _e, _x in CASES}
+    missing = [
+        model._meta.label
+        for model in admin.site._registry
+        if model._meta.app_label in ("organisation", "registry")
+        and not any(
+            name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_")
+            for name in covered
+        )
+    ]
+    assert missing == []

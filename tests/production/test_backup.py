@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
+from registry.blueprint_file.format import blueprint_rows
 from registry.models import Assignment, Item, Role
-from registry.resources import blueprint_dataset
 
 # flush and loaddata run their own transactions: test them as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def snapshot():
     """What a user would notice: the exported blueprint, the grants, the history."""
-    export = blueprint_dataset(units=Unit.objects.order_by("slug"), items=Item.objects.all())
+    export = blueprint_rows(units=Unit.objects.order_by("slug"), items=Item.objects.all())
     return {
-        "export": export.export("csv"),
+        "export": list(export),
         "assignments": sorted(
             Assignment.objects.values_list(
                 "item__name", "unit__slug", "role__code", "person__initials", "kind", "priority"
@@ -70,7 +70,7 @@ def test_backup_wipe_restore_gives_the_same_export_grants_and_history(filled, tm
 
     assert snapshot() == before
     assert len(before["user_grants"]) == 1 and len(before["group_grants"]) == 1
-    assert before["export"].count("\n") > 150
+    assert len(before["export"]) >= 150
 
 
 def test_restore_refuses_a_database_that_holds_data(filled, tmp_path):

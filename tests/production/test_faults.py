@@ -24,10 +24,10 @@ UNITS = 40  # 40 units x 150 items = 6,000 rows: long enough to be caught mid-wr
 
 SETUP = """
 import sys
-import tablib
+from digiansvar.spreadsheets import spreadsheet_bytes
 from organisation.models import Organisation, Unit
+from registry.blueprint_file.format import HEADERS, RESPONSIBLE, blueprint_rows
 from registry.models import Item
-from registry.resources import RESPONSIBLE, blueprint_dataset, dataset_to_bytes
 from registry.services import seed_load
 
 seed_load()
@@ -38,12 +38,11 @@ Unit.objects.bulk_create(
 )
 units = Unit.objects.filter(slug__startswith="skola-").order_by("slug")
 for role, name in [("ITS", "its.csv"), ("LÄR", "lar.csv")]:
-    dataset = blueprint_dataset(units=units, items=Item.objects.all(), organisation_wide=False)
-    column = dataset.headers.index(RESPONSIBLE)
-    changed = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        changed.append(row[:column] + (role,) + row[column + 1 :])
-    open(sys.argv[1] + "/" + name, "wb").write(dataset_to_bytes(changed, "csv"))
+    rows = blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=False)
+    column = HEADERS.index(RESPONSIBLE)
+    changed = [row[:column] + [role] + row[column + 1 :] for row in rows]
+    content = spreadsheet_bytes(changed, headers=HEADERS, file_format="csv", bom=False)
+    open(sys.argv[1] + "/" + name, "wb").write(content)
 """
 
 STATE = """

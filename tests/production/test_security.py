@@ -118,7 +118,7 @@ class TestContentSecurityPolicy:
             for url in [
                 "/",
                 reverse("registry:blueprint_grid"),
-                reverse("organisation:coverage"),
+                reverse("registry:coverage"),
                 reverse("admin:index"),
                 reverse("admin:registry_assignment_changelist"),
                 reverse("admin:registry_item_add"),

@@ -6,7 +6,7 @@ from django.utils import translation
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Person, Unit
-from registry.imports import blueprint_import
+from registry.blueprint_file import blueprint_import
 from registry.models import Assignment, Column, Item, Role
 from registry.services import assignment_reassign
 from tests.factories import AssignmentFactory, ItemFactory, PersonFactory, UnitFactory

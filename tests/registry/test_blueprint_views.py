@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(response):
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 # ---- a small organisation with two schools ------------------------------------------
@@ -328,7 +328,7 @@ def test_export_is_the_filtered_view_as_csv_and_xlsx(seeded_client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="ansvarsfordelning-arstaviken-1.4.0.csv"' in response["Content-Disposition"]
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     names = {row[3] for row in rows[1:]}
     assert "WiFi / Nätverk" in names and "Webbservrar" not in names  # R.A ITP
@@ -336,7 +336,7 @@ def test_export_is_the_filtered_view_as_csv_and_xlsx(seeded_client):
     xlsx = seeded_client.get(url + "&format=xlsx")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert xlsx.content[:2] == b"PK"
+    assert xlsx.getvalue()[:2] == b"PK"
     assert seeded_client.get(url + "&format=exe").status_code == 404
 
 

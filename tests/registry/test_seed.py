@@ -28,6 +28,37 @@ def test_seed_loads_twice_without_duplicates(seed):
     assert counts == (150, 164, 9)
 
 
+def history_counts():
+    """Rows in every history table (simple_history's registered models)."""
+    from simple_history.models import registered_models
+
+    return {
+        model._meta.label: model.history.count()
+        for model in registered_models.values()
+        if hasattr(model, "history")
+    }
+
+
+def test_seed_loaded_again_on_an_unchanged_database_writes_no_history(seed):
+    before = history_counts()
+    assert before["registry.Item"] == 150 and before["registry.Assignment"] == 164
+    call_command("load_seed", verbosity=0)
+    assert history_counts() == before
+
+
+def test_seed_goes_through_the_blueprint_import(db):
+    """The seed's items and assignments carry the import's history reason."""
+    call_command("load_seed", verbosity=0)
+    reasons = set(Item.history.values_list("history_change_reason", flat=True))
+    assert reasons == {"Import från blueprint-arstaviken.csv"}
+    budget = Item.objects.get(name="Budget")
+    budget.description = "Ändrad"
+    budget.save()
+    call_command("load_seed", verbosity=0)
+    budget.refresh_from_db()
+    assert budget.description == ""  # the seed's value wins, through the import
+
+
 def test_seed_has_the_posters_areas_in_order_with_item_counts(seed):
     areas = [
         (

@@ -3,9 +3,10 @@
 import csv
 import io
 
+from digiansvar.spreadsheets import spreadsheet_bytes
 from organisation.models import Unit
+from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
-from registry.resources import blueprint_dataset, dataset_to_bytes
 from registry.services import SEED_BLUEPRINT
 
 
@@ -23,8 +24,10 @@ def csv_with(*rows, header=None):
 
 def database_state():
     """Everything an import may change: the full export, counts and history rows."""
-    export = dataset_to_bytes(
-        blueprint_dataset(units=Unit.objects.all(), items=Item.objects.all()), "csv"
+    export = spreadsheet_bytes(
+        blueprint_rows(units=Unit.objects.all(), items=Item.objects.all()),
+        headers=HEADERS,
+        file_format="csv",
     )
     return (
         export,

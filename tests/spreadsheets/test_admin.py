@@ -165,7 +165,7 @@ def test_export_gives_the_visible_units_rows(client, rektor, other_rektor):
     response = client.get(reverse(EXPORT_URL), {"unit": "annan", "file_format": "csv"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == ('attachment; filename="ansvarsfordelning-annan.csv"')
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert len(lines) == 151 and {line.split(";")[0] for line in lines[1:]} == {"annan"}
     # A unit the user may not see is not a choice.
     refused = client.get(reverse(EXPORT_URL), {"unit": "arstaviken", "file_format": "csv"})

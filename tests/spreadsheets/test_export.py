@@ -1,8 +1,12 @@
+import csv
+import io
+
 import pytest
 
+from digiansvar.spreadsheets import spreadsheet_bytes
 from organisation.models import Unit
+from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
-from registry.resources import HEADERS, blueprint_dataset, dataset_to_bytes, escape_cell
 from registry.services import SEED_BLUEPRINT
 from tests.factories import (
     AssignmentFactory,
@@ -16,17 +20,20 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def as_dicts(rows):
+    return [dict(zip(HEADERS, row, strict=True)) for row in rows]
+
+
 def test_seed_exports_exactly_as_its_file(seed):
-    dataset = blueprint_dataset(units=Unit.objects.all(), items=Item.objects.all())
-    assert dataset.headers == HEADERS
-    assert dataset_to_bytes(dataset, "csv") == SEED_BLUEPRINT.read_bytes()
+    rows = blueprint_rows(units=Unit.objects.all(), items=Item.objects.all())
+    content = spreadsheet_bytes(rows, headers=HEADERS, file_format="csv", bom=False)
+    assert content == SEED_BLUEPRINT.read_bytes()
 
 
 def test_row_holds_all_responsible_at_the_unit_in_poster_notation(seed):
     unit = Unit.objects.get(slug="arstaviken")
     items = Item.objects.filter(name="Budget")
-    dataset = blueprint_dataset(units=[unit], items=items)
-    assert dataset.dict == [
+    assert as_dicts(blueprint_rows(units=[unit], items=items)) == [
         {
             "Enhet": "arstaviken",
             "Område": "ADMINISTRATION",
@@ -56,34 +63,36 @@ def test_deputy_and_organisation_wide_rows():
     AssignmentFactory(item=item, unit=unit, role=its, kind=Assignment.Kind.ACCOUNTABLE)
     other = UnitFactory(slug="syd")
 
-    dataset = blueprint_dataset(units=[unit, other], items=Item.objects.all())
-    assert [(row[0], row[4]) for row in dataset] == [
+    rows = blueprint_rows(units=[unit, other], items=Item.objects.all())
+    assert [(row[0], row[4]) for row in rows] == [
         ("", "Resp chef"),
         ("norr", "ITS; R.A (ersättare)"),
         ("syd", ""),
     ]
-    without = blueprint_dataset(units=[unit], items=Item.objects.all(), organisation_wide=False)
+    without = blueprint_rows(units=[unit], items=Item.objects.all(), organisation_wide=False)
     assert [row[0] for row in without] == ["norr"]
 
 
 def test_only_the_given_units_and_items_are_exported(seed):
     other = UnitFactory(slug="annan", organisation=Unit.objects.get().organisation)
     AssignmentFactory(item=Item.objects.get(name="Budget"), unit=other, role=RoleFactory())
-    dataset = blueprint_dataset(
-        units=Unit.objects.filter(slug="arstaviken"), items=Item.objects.filter(group="BER")
+    rows = list(
+        blueprint_rows(
+            units=Unit.objects.filter(slug="arstaviken"), items=Item.objects.filter(group="BER")
+        )
     )
-    assert {row[0] for row in dataset} == {"arstaviken"}
-    assert {row[3].partition(" | ")[0] for row in dataset} == {"BER"}
+    assert {row[0] for row in rows} == {"arstaviken"}
+    assert {row[3].partition(" | ")[0] for row in rows} == {"BER"}
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+46 8 123", "-x", "@SUM(A1)", "\t=1"])
 def test_cells_that_look_like_formulas_are_exported_as_text(text):
     item = ItemFactory(name=text, description=text)
     unit = UnitFactory()
-    row = blueprint_dataset(units=[unit], items=Item.objects.filter(pk=item.pk))[0]
-    assert row[3] == "'" + text
-    assert row[5] == "'" + text
-    assert escape_cell("Budget") == "Budget"
+    rows = blueprint_rows(units=[unit], items=Item.objects.filter(pk=item.pk))
+    content = spreadsheet_bytes(rows, headers=HEADERS, file_format="csv").decode()
+    [row] = csv.reader(io.StringIO(content.splitlines()[1]), delimiter=";")
+    assert row[3] == row[5] == "'" + text
 
 
 def test_export_uses_a_constant_number_of_queries(django_assert_num_queries):
@@ -94,9 +103,9 @@ def test_export_uses_a_constant_number_of_queries(django_assert_num_queries):
         for unit in units:
             AssignmentFactory(item=item, unit=unit, role=role)
     with django_assert_num_queries(3):
-        small = blueprint_dataset(units=Unit.objects.all()[:1], items=Item.objects.all()[:1])
+        small = list(blueprint_rows(units=Unit.objects.all()[:1], items=Item.objects.all()[:1]))
     with django_assert_num_queries(3):
-        large = blueprint_dataset(units=Unit.objects.all(), items=Item.objects.all())
+        large = list(blueprint_rows(units=Unit.objects.all(), items=Item.objects.all()))
     assert (len(small), len(large)) == (1, 90)
 
 
@@ -108,6 +117,24 @@ def test_organisation_wide_rows_leave_out_people_of_other_huvudman():
     AssignmentFactory(item=item, unit=None, role=RoleFactory(code="LÄR"))
     colleague = PersonFactory(initials="K.O", organisation=unit.organisation)
     AssignmentFactory(item=item, unit=None, role=None, person=colleague)
-    dataset = blueprint_dataset(units=[unit], items=Item.objects.all())
-    assert [(row[0], row[4]) for row in dataset] == [("", "LÄR; K.O"), ("norr", "")]
-    assert blueprint_dataset(units=[], items=Item.objects.all()).dict == []
+    rows = blueprint_rows(units=[unit], items=Item.objects.all())
+    assert [(row[0], row[4]) for row in rows] == [("", "LÄR; K.O"), ("norr", "")]
+    assert list(blueprint_rows(units=[], items=Item.objects.all())) == []
+
+
+def test_rows_come_batch_by_batch_of_units(monkeypatch, django_assert_num_queries):
+    import registry.blueprint_file.format
+
+    monkeypatch.setattr(registry.blueprint_file.format, "UNITS_PER_QUERY", 2)
+    units = [UnitFactory() for _ in range(5)]
+    item = ItemFactory()
+    for unit in units:
+        AssignmentFactory(item=item, unit=unit, role=RoleFactory())
+    rows = blueprint_rows(units=Unit.objects.all(), items=Item.objects.all())
+    # units, items, and the first batch's assignments: later batches are not read yet.
+    with django_assert_num_queries(3):
+        first = next(rows)
+    with django_assert_num_queries(2):
+        rest = list(rows)
+    assert [first[0], *(row[0] for row in rest)] == [u.slug for u in Unit.objects.all()]
+    assert all(row[4] for row in [first, *rest])

@@ -5,10 +5,11 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Permission
 
+from digiansvar.spreadsheets import FileProblems, spreadsheet_bytes
 from organisation.models import Unit
-from registry.imports import FileProblems, blueprint_import
+from registry.blueprint_file import blueprint_import
+from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
-from registry.resources import blueprint_dataset, dataset_to_bytes
 from registry.services import SEED_BLUEPRINT
 from tests.factories import UnitFactory
 from tests.spreadsheets.helpers import csv_with, database_state, seed_text
@@ -20,8 +21,8 @@ BUDGET = ["arstaviken", "ADMINISTRATION", "Administration", "Budget", "V.G ADM; 
 
 
 def seed_export(file_format):
-    dataset = blueprint_dataset(units=Unit.objects.all(), items=Item.objects.all())
-    return dataset_to_bytes(dataset, file_format)
+    rows = blueprint_rows(units=Unit.objects.all(), items=Item.objects.all())
+    return spreadsheet_bytes(rows, headers=HEADERS, file_format=file_format, bom=False)
 
 
 def run(content, filename="blueprint.csv", **options):
@@ -188,14 +189,14 @@ def test_cells_starting_with_formula_characters_are_stored_as_text(seed):
 
 
 def test_a_failing_write_leaves_nothing_half_written(seed, monkeypatch):
-    import registry.imports
+    import registry.blueprint_file.apply
 
     before = database_state()
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(registry.imports, "bulk_update_with_history", broken)
+    monkeypatch.setattr(registry.blueprint_file.apply, "bulk_update_with_history", broken)
     new_row = ["arstaviken", "HYGIEN", "Infrastruktur och resurser", "Ny sak", "ITS", ""]
     with pytest.raises(RuntimeError):
         run(csv_with([*WIFI[:4], "A.W ITS", "ändrad"], new_row))
@@ -465,9 +466,9 @@ def test_formula_like_text_survives_a_round_trip_as_text(seed, file_format):
 
 
 def test_file_with_too_many_rows_is_rejected(seed, monkeypatch):
-    import registry.imports
+    import digiansvar.spreadsheets
 
-    monkeypatch.setattr(registry.imports, "MAX_ROWS", 100)
+    monkeypatch.setattr(digiansvar.spreadsheets, "MAX_ROWS", 100)
     assert_rejected(SEED_BLUEPRINT.read_bytes(), "blueprint.csv", "Filen har fler än 100 rader.")
 
 

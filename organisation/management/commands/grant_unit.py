@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organisation.models import Unit
-from registry.services import GRANT_ROLES, unit_grant, unit_revoke
+from organisation.services import GRANT_ROLES, unit_grant
 
 ALL_UNITS = "alla"
 # "lasare" for keyboards and shells without å/ä.
@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 ) from None
         where = _("alla enheter") if target is None else target.name
         if revoke:
-            unit_revoke(user=user, unit=target, role=role)
+            unit_grant(user=user, unit=target, role=role, revoke=True)
             self.stdout.write(
                 _("%(user)s är inte längre %(role)s på %(where)s.")
                 % {"user": username, "role": role, "where": where}

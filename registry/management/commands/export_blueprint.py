@@ -3,9 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from digiansvar.spreadsheets import WRITE_FORMATS, spreadsheet_chunks
 from organisation.models import Unit
+from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.models import Item
-from registry.resources import EXPORT_FORMATS, blueprint_dataset, dataset_to_bytes
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--unit", metavar="SLUG", help="only this unit (default: all)")
-        parser.add_argument("--format", choices=EXPORT_FORMATS, help="default: from -o, or csv")
+        parser.add_argument("--format", choices=WRITE_FORMATS, help="default: from -o, or csv")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
         parser.add_argument(
             "--user", metavar="USERNAME", help="export only the units this user may see"
@@ -27,8 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, unit, format, output, user, bom, **options):
         file_format = format or (Path(output).suffix.lstrip(".").lower() if output else "csv")
-        if file_format not in EXPORT_FORMATS:
-            raise CommandError(f"Unknown format {file_format!r}; use one of {EXPORT_FORMATS}.")
+        if file_format not in WRITE_FORMATS:
+            raise CommandError(f"Unknown format {file_format!r}; use one of {WRITE_FORMATS}.")
         if file_format != "csv" and not output:
             raise CommandError(f"{file_format} is binary: give a file with -o.")
         units = Unit.objects.all()
@@ -41,12 +42,26 @@ class Command(BaseCommand):
             units = units.filter(slug=unit)
             if not units.exists():
                 raise CommandError(f"No unit {unit!r} (or not visible to the user).")
-        dataset = blueprint_dataset(
-            units=units, items=Item.objects.all(), organisation_wide=not unit
+        rows_written = 0
+
+        def counted(rows):
+            nonlocal rows_written
+            for row in rows:
+                rows_written += 1
+                yield row
+
+        rows = counted(
+            blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=not unit)
         )
-        content = dataset_to_bytes(dataset, file_format, bom=bom)
+        # Written as produced: memory does not grow with the number of rows.
+        chunks = spreadsheet_chunks(
+            rows, headers=HEADERS, file_format=file_format, title=SHEET_TITLE, bom=bom
+        )
         if output:
-            Path(output).write_bytes(content)
-            self.stderr.write(f"{len(dataset)} rows written to {output}.")
+            with open(output, "wb") as file:
+                for chunk in chunks:
+                    file.write(chunk)
+            self.stderr.write(f"{rows_written} rows written to {output}.")
         else:
-            self.stdout.write(content.decode("utf-8"), ending="")
+            for chunk in chunks:
+                self.stdout.write(chunk.decode("utf-8"), ending="")

@@ -3,8 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from digiansvar.spreadsheets import FileProblems
 from organisation.models import Unit
-from registry.imports import UNCHANGED, FileProblems, blueprint_import
+from registry.blueprint_file import blueprint_import
+from registry.blueprint_file.plan import UNCHANGED
 
 
 class Command(BaseCommand):
@@ -28,10 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, unit, dry_run, replace, user, **options):
         path = Path(file)
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
+        if not path.is_file():
+            raise CommandError(f"Cannot read {file}: no such file.")
         target = None
         if unit:
             target = Unit.objects.filter(slug=unit).first()
@@ -44,13 +44,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {user!r}.")
         try:
             result = blueprint_import(
-                content=content,
+                content=path,
                 filename=path.name,
                 user=importer,
                 unit=target,
                 replace=replace,
                 dry_run=dry_run,
             )
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
         except FileProblems as problems:
             for problem in problems.problems:
                 self.stderr.write(str(problem))

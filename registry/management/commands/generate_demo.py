@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from organisation.services import DEMO_SLUG, demo_organisation_generate
+from registry.demo import DEMO_SLUG, demo_organisation_generate
 
 
 class Command(BaseCommand):

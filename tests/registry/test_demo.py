@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from organisation.models import Appointment, ITCouncilMembership, Person, Position, Unit
-from organisation.queries import coverage_report
-from organisation.services import demo_organisation_generate
+from registry.coverage import coverage_report
+from registry.demo import demo_organisation_generate
 from registry.models import Assignment
 
 pytestmark = pytest.mark.django_db

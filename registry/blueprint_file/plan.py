@@ -1,38 +1,31 @@
-"""Import of the blueprint table (registry.resources.HEADERS) from csv, xlsx, ods or json.
+"""Step 2 of a blueprint import: check every row and plan what would change.
 
-One row of the file becomes many assignments, so this does not use
-django-import-export's one-row-one-object model. It works in three steps:
-
-1. read_table: the file's bytes → header and rows of text, or FileProblems
-   (empty, too large, wrong type, wrong encoding, corrupt, wrong headers).
-2. blueprint_import: in one transaction, lock the target units' rows, load
-   everything the rows refer to with a handful of queries, check every row
-   and compute what would change (new / changed / unchanged / removed).
-3. Only when no row has an error and it is not a dry run: write the changes
-   with bulk operations (history kept through simple_history's bulk helpers).
-
-Any error leaves the database exactly as it was: nothing is written until
-every row has been checked, and the writes run in the same transaction.
+In one transaction (blueprint_import's), Plan locks the target units' rows,
+loads everything the rows refer to with a handful of queries, checks every
+row (Swedish messages naming row, column and value) and computes what would
+change: new / changed / unchanged / removed rows, and the items and
+assignments to create, update and delete. Nothing is written here; see
+apply.py.
 """
 
-import csv
-import io
-import json
-import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 
-from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from digiansvar.spreadsheets import Problem, shorten
 from organisation.models import Person, Unit
-from organisation.permissions import can_edit_catalogue
 from organisation.queries import MANAGE_UNIT
+from registry.blueprint_file.format import (
+    AREA,
+    COLUMN,
+    DESCRIPTION,
+    ITEM,
+    RESPONSIBLE,
+    UNIT,
+    responsible_of,
+)
 from registry.models import Area, Assignment, Column, Item, Role, group_of
 from registry.notation import (
     NotationError,
@@ -40,26 +33,8 @@ from registry.notation import (
     format_responsible,
     parse_responsible,
 )
-from registry.resources import (
-    AREA,
-    COLUMN,
-    DESCRIPTION,
-    HEADERS,
-    ITEM,
-    RESPONSIBLE,
-    UNIT,
-    responsible_of,
-    unescape_cell,
-)
+from registry.permissions import can_edit_catalogue
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-IMPORT_FORMATS = ("csv", "xlsx", "ods", "json")
-ZIP_MAGIC = b"PK\x03\x04"
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-# A zip bomb guard for xlsx/ods: the unpacked sheet may be this many times the limit.
-MAX_UNPACKED_FACTOR = 20
-# Guards memory against a tiny ods that repeats one row millions of times.
-MAX_ROWS = 200_000
 ITEM_NAME_MAX = Item._meta.get_field("name").max_length
 
 NEW = "new"
@@ -72,309 +47,6 @@ STATUS_LABELS = {
     UNCHANGED: gettext_lazy("oförändrad"),
     REMOVED: gettext_lazy("borttagen"),
 }
-
-
-def max_bytes():
-    return getattr(settings, "DIGIANSVAR_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-@dataclass
-class Problem:
-    """What is wrong, where: row (1 = header row, None = the whole file), column and value."""
-
-    message: str
-    row: int | None = None
-    column: str = ""
-    value: str = ""
-
-    def __str__(self):
-        where = []
-        if self.row is not None:
-            where.append(_("Rad %(row)s") % {"row": self.row})
-        if self.column:
-            where.append(_("kolumn ”%(column)s”") % {"column": self.column})
-        if self.row is not None or self.column:
-            where.append(_("värde ”%(value)s”") % {"value": shorten(self.value)})
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
-
-
-class FileProblems(Exception):
-    """The file cannot be read as a blueprint table at all."""
-
-    def __init__(self, problems):
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
-
-
-def shorten(value, limit=80):
-    value = str(value)
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-# --- 1. Reading the file ------------------------------------------------------
-
-
-def file_format_of(filename):
-    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if extension not in IMPORT_FORMATS:
-        raise FileProblems(
-            [
-                Problem(
-                    _("Filtypen ”%(extension)s” stöds inte; använd csv, xlsx, ods eller json.")
-                    % {"extension": extension or filename}
-                )
-            ]
-        )
-    return extension
-
-
-def read_table(content, filename):
-    """The file as (header, rows of text), or raise FileProblems.
-
-    Rows keep their spreadsheet row number: rows[i] is row i + 2 (the header
-    is row 1). Completely empty rows are left out.
-    """
-    file_format = file_format_of(filename)
-    if not content:
-        raise FileProblems([Problem(_("Filen är tom."))])
-    if len(content) > max_bytes():
-        raise FileProblems(
-            [
-                Problem(
-                    _("Filen är %(size)s byte, större än gränsen %(limit)s byte.")
-                    % {"size": len(content), "limit": max_bytes()}
-                )
-            ]
-        )
-    reader = {"csv": read_csv, "xlsx": read_xlsx, "ods": read_ods, "json": read_json}
-    raw = reader[file_format](content)
-    if len(raw) > MAX_ROWS + 1:
-        raise FileProblems(
-            [
-                Problem(
-                    _("Filen har fler än %(max)s rader.")
-                    % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
-                )
-            ]
-        )
-    table = [[cell_text(cell) for cell in row] for row in raw]
-    numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
-    if not numbered:
-        raise FileProblems([Problem(_("Filen är tom."))])
-    (header_number, header), rows = numbered[0], numbered[1:]
-    check_header(header_number, header)
-    if not rows:
-        raise FileProblems([Problem(_("Filen har rubrikrad men inga rader."))])
-    return [(number, (row + [""] * len(HEADERS))[: len(HEADERS)]) for number, row in rows]
-
-
-def cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def check_header(number, header):
-    problems = []
-    for position, expected in enumerate(HEADERS):
-        found = header[position] if position < len(header) else ""
-        if found.lstrip("\ufeff") != expected:
-            problems.append(
-                Problem(
-                    _("Rubriken ska vara ”%(expected)s” (rubrikerna i ordning: %(all)s).")
-                    % {"expected": expected, "all": ", ".join(HEADERS)},
-                    row=number,
-                    column=_("kolumn %(number)s") % {"number": position + 1},
-                    value=found,
-                )
-            )
-    for position, extra in enumerate(header[len(HEADERS) :], start=len(HEADERS) + 1):
-        if extra:
-            problems.append(
-                Problem(
-                    _("Okänd kolumn; filen ska bara ha kolumnerna %(all)s.")
-                    % {"all": ", ".join(HEADERS)},
-                    row=number,
-                    column=_("kolumn %(number)s") % {"number": position},
-                    value=extra,
-                )
-            )
-    if problems:
-        raise FileProblems(problems)
-
-
-def read_csv(content):
-    if ZIP_MAGIC in content[:4] or b"\x00" in content:
-        raise FileProblems(
-            [Problem(_("Filen är ingen textfil (csv), fast den heter .csv. Spara den som CSV."))]
-        )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        bad = content[error.start : error.end + 3]
-        raise FileProblems(
-            [
-                Problem(
-                    _(
-                        "Filen är inte UTF-8-kodad (%(bytes)r). Spara den som "
-                        "”CSV UTF-8 (kommaavgränsad)” i Excel eller med "
-                        "teckenkodning UTF-8 i LibreOffice."
-                    )
-                    % {"bytes": bad},
-                    row=line,
-                    value=bad.decode("latin-1", "replace"),
-                )
-            ]
-        ) from error
-    # Excel in Swedish locale separates with ";", elsewhere with ",": the
-    # header line tells which (it holds no quoted separators).
-    first_line = text.partition("\n")[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        return list(reader)
-    except csv.Error as error:
-        # Typically a stray quote: "abc"def. The line is the file's, not a row number.
-        raise FileProblems(
-            [
-                Problem(
-                    _("Rad %(line)s i filen: citattecknen stämmer inte (%(error)s).")
-                    % {"line": reader.line_num, "error": error}
-                )
-            ]
-        ) from error
-
-
-def read_xlsx(content):
-    from openpyxl import load_workbook
-
-    if not content.startswith(ZIP_MAGIC):
-        raise FileProblems([Problem(_("Filen är ingen xlsx-fil, fast den heter .xlsx."))])
-    try:
-        check_unpacked_size(content)
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise FileProblems([Problem(_("Filen är ingen xlsx-fil, fast den heter .xlsx."))])
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        workbook.close()
-    except FileProblems:
-        raise
-    except Exception as error:  # openpyxl raises many kinds for damaged files
-        raise FileProblems(
-            [Problem(_("xlsx-filen är trasig eller ofullständig och kan inte läsas."))]
-        ) from error
-    return rows
-
-
-TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-
-
-def read_ods(content):
-    """The first sheet of an ods file.
-
-    Read from content.xml directly: tablib's ods reader drops repeated empty
-    cells (shifting columns), keeps only a cell's first paragraph and loses
-    runs of spaces (<text:s>).
-    """
-    if not content.startswith(ZIP_MAGIC):
-        raise FileProblems([Problem(_("Filen är ingen ods-fil, fast den heter .ods."))])
-    try:
-        check_unpacked_size(content)
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "mimetype" not in archive.namelist() or (
-                archive.read("mimetype").strip() != ODS_MIMETYPE
-            ):
-                raise FileProblems([Problem(_("Filen är ingen ods-fil, fast den heter .ods."))])
-            document = ElementTree.fromstring(archive.read("content.xml"))
-    except FileProblems:
-        raise
-    except Exception as error:
-        raise FileProblems(
-            [Problem(_("ods-filen är trasig eller ofullständig och kan inte läsas."))]
-        ) from error
-    sheet = document.find(f".//{{{TABLE_NS}}}table")
-    if sheet is None:
-        return []
-    rows = []
-    for row in sheet.iter(f"{{{TABLE_NS}}}table-row"):
-        cells = []
-        for cell in row:
-            if cell.tag not in (f"{{{TABLE_NS}}}table-cell", f"{{{TABLE_NS}}}covered-table-cell"):
-                continue
-            repeat = int(cell.get(f"{{{TABLE_NS}}}number-columns-repeated", "1"))
-            value = ods_cell_text(cell)
-            # LibreOffice pads rows with one empty cell repeated ~16,000 times;
-            # nothing beyond the known columns matters (an extra header is an error).
-            cells.extend([value] * min(repeat, len(HEADERS) + 1))
-        if any(cells):
-            repeat = int(row.get(f"{{{TABLE_NS}}}number-rows-repeated", "1"))
-            rows.extend([cells] * min(repeat, MAX_ROWS + 1))
-        else:
-            rows.append([])
-    return rows
-
-
-def ods_cell_text(cell):
-    paragraphs = cell.findall(f"{{{TEXT_NS}}}p")
-    if not paragraphs:
-        return cell.get(f"{{{OFFICE_NS}}}value", "")
-    return "\n".join(ods_text(paragraph) for paragraph in paragraphs)
-
-
-def ods_text(element):
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == f"{{{TEXT_NS}}}s":
-            parts.append(" " * int(child.get(f"{{{TEXT_NS}}}c", "1")))
-        elif child.tag == f"{{{TEXT_NS}}}tab":
-            parts.append("\t")
-        elif child.tag == f"{{{TEXT_NS}}}line-break":
-            parts.append("\n")
-        else:
-            parts.append(ods_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def check_unpacked_size(content):
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > max_bytes() * MAX_UNPACKED_FACTOR:
-        raise FileProblems(
-            [
-                Problem(
-                    _("Filen packas upp till %(size)s byte, mer än gränsen %(limit)s byte.")
-                    % {"size": unpacked, "limit": max_bytes() * MAX_UNPACKED_FACTOR}
-                )
-            ]
-        )
-
-
-def read_json(content):
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise FileProblems(
-            [Problem(_("Filen är ingen giltig JSON (UTF-8): %(error)s.") % {"error": error})]
-        ) from error
-    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise FileProblems(
-            [Problem(_("JSON-filen ska vara en lista av objekt med kolumnerna som nycklar."))]
-        )
-    if not data:
-        return []
-    header = list(data[0])
-    return [header] + [[row.get(name, "") for name in header] for row in data]
-
-
-# --- 2. Checking and planning -------------------------------------------------
 
 
 @dataclass
@@ -445,36 +117,6 @@ class ImportResult:
 
 def may_edit_organisation_wide(user):
     return user is None or (user.is_active and (user.is_superuser or user.has_perm(MANAGE_UNIT)))
-
-
-@transaction.atomic
-def blueprint_import(
-    *,
-    content: bytes,
-    filename: str,
-    user=None,
-    unit: Unit | None = None,
-    replace: bool = False,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Check a blueprint file and, unless dry_run or any row is wrong, apply it.
-
-    `user` limits the import to Unit.objects.editable_by(user) (None: every
-    unit, as for management commands). `unit` limits it to one unit: rows
-    for other units are errors. `replace` removes the assignments of the
-    file's units (or of `unit`) that the file does not list; without it the
-    import only adds and updates. Raises FileProblems when the file cannot
-    be read; row errors are returned in result.errors and nothing is written.
-    """
-    result = ImportResult()
-    rows = read_table(content, filename)
-    plan = Plan(rows=rows, user=user, only_unit=unit, replace=replace, result=result)
-    plan.check_and_compute()
-    if result.errors or dry_run:
-        return result
-    plan.apply(reason=_("Import från %(file)s") % {"file": filename})
-    result.applied = True
-    return result
 
 
 class Plan:
@@ -556,9 +198,7 @@ class Plan:
         updated_ids = set()
         next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         for number, row in self.rows:
-            slug, area_name, column_name, item_name, responsible, description = (
-                unescape_cell(cell) for cell in row
-            )
+            slug, area_name, column_name, item_name, responsible, description = row
             errors_before = len(self.result.errors)
             unit = self.check_unit(number, slug)
             column = self.check_column(number, area_name, column_name)
@@ -857,106 +497,6 @@ class Plan:
             )
 
     # Writing --------------------------------------------------------------
-
-    def apply(self, *, reason):
-        user = self.user
-        now = timezone.now()
-        if self.items_to_create:
-            bulk_create_with_history(
-                self.items_to_create,
-                Item,
-                batch_size=1000,
-                default_user=user,
-                default_change_reason=reason,
-                default_date=now,
-            )
-        if self.items_to_update:
-            bulk_update_with_history(
-                self.items_to_update,
-                Item,
-                ["description"],
-                batch_size=1000,
-                default_user=user,
-                default_change_reason=reason,
-                default_date=now,
-            )
-        if self.assignments_to_create:
-            self.insert_assignments(user=user, reason=reason, now=now)
-        if self.assignments_to_update:
-            bulk_update_with_history(
-                self.assignments_to_update,
-                Assignment,
-                ["priority", "order"],
-                batch_size=1000,
-                default_user=user,
-                default_change_reason=reason,
-                default_date=now,
-            )
-        if self.assignments_to_delete:
-            pks = [a.pk for a in self.assignments_to_delete]
-            for start in range(0, len(pks), 900):  # SQLite's limit on query parameters
-                chunk = pks[start : start + 900]
-                Assignment.objects.filter(pk__in=chunk).delete()
-                # simple_history wrote the "-" records from the delete signals;
-                # give them the import's user and reason like the other records.
-                Assignment.history.filter(
-                    history_type="-", id__in=chunk, history_date__gte=now
-                ).update(history_user=user, history_change_reason=reason)
-
-    def insert_assignments(self, *, user, reason, now):
-        """Insert the new assignments and their "+" history records.
-
-        bulk_create prepares every value through the ORM, which for tens of
-        thousands of rows costs several times what the database does; here
-        the rows go to executemany as they are, and the new ids are read back
-        by their natural key (item, unit, role, person, kind R is unique).
-        """
-        kind = Assignment.Kind.RESPONSIBLE
-        columns = ["item_id", "unit_id", "role_id", "person_id", "kind", "priority", "order"]
-        rows = [
-            (self.items[item_key].pk, unit_id, role_id, person_id, kind, priority, order)
-            for item_key, unit_id, role_id, person_id, priority, order in self.assignments_to_create
-        ]
-        insert_rows(Assignment, columns, rows)
-
-        unit_ids = {row[1] for row in rows}
-        created = Assignment.objects.filter(kind=kind).filter(
-            Q(unit_id__in=unit_ids - {None}) | Q(unit__isnull=True)
-            if None in unit_ids
-            else Q(unit_id__in=unit_ids)
-        )
-        ids = {
-            (item_id, unit_id, role_id, person_id): pk
-            for pk, item_id, unit_id, role_id, person_id in created.values_list(
-                "pk", "item_id", "unit_id", "role_id", "person_id"
-            )
-        }
-        history = Assignment.history.model
-        date = history._meta.get_field("history_date").get_db_prep_save(now, connection)
-        insert_rows(
-            history,
-            [
-                "id",
-                *columns,
-                "history_date",
-                "history_change_reason",
-                "history_type",
-                "history_user_id",
-            ],
-            [(ids[row[:4]], *row, date, reason, "+", user.pk if user else None) for row in rows],
-        )
-
-
-def insert_rows(model, fields, rows):
-    """INSERT rows (tuples of database values in the order of `fields`) with one executemany."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})",
-            rows,
-        )
 
 
 def to_responsible(person, role, deputy):

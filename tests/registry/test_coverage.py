@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisation.models import Position, Unit
-from organisation.queries import coverage_report
+from registry.coverage import coverage_report
 from registry.models import Assignment
 from tests.factories import (
     AppointmentFactory,

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from organisation.models import Appointment, Position, ProblemKind, ServiceAgreement
-from organisation.queries import (
+from registry.support import (
     STEP_DEVELOPER,
     STEP_FIRST_LINE,
     STEP_IT_MENTOR,

@@ -1,0 +1,145 @@
+"""The blueprint file format: its columns, and rows to and from the database's terms.
+
+The blueprint table has one row per item and unit, all the item's responsible
+at that unit in one cell in the poster's notation (registry/notation.py;
+docs/spreadsheets.md):
+
+    Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning
+
+Rows are keyed by natural keys (unit slug, area name, column name, item name),
+never by database ids, so an exported file re-imports as "no changes".
+Organisation-wide assignments (no unit) get their own row with an empty Enhet.
+Files are written and read by digiansvar.spreadsheets (escaping, types,
+encodings); this module knows only what the columns mean.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from digiansvar.spreadsheets import FileProblems, Problem, read_table
+from registry.models import Assignment
+from registry.notation import Responsible, format_responsible
+
+UNIT = "Enhet"
+AREA = "Område"
+COLUMN = "Kolumn"
+ITEM = "Ansvarsområde"
+RESPONSIBLE = "Ansvariga"
+DESCRIPTION = "Beskrivning"
+HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION]
+SHEET_TITLE = "Ansvarsfördelning"
+
+# Units whose assignments are read with one query: memory follows this, not the export.
+UNITS_PER_QUERY = 200
+
+
+def responsible_of(assignment):
+    return Responsible(
+        initials=assignment.person.initials if assignment.person_id else "",
+        role_code=assignment.role.code if assignment.role_id else "",
+        deputy=assignment.priority == Assignment.Priority.DEPUTY,
+    )
+
+
+def blueprint_rows(*, units, items, organisation_wide=True):
+    """The blueprint's rows (lists of six texts) in the documented format, lazily.
+
+    `units` (queryset or list) are the units to export, in their order; `items`
+    is an Item queryset, already filtered. Every item gets one row per unit,
+    also when nobody is responsible there yet, so the file is a complete form
+    for the unit. With `organisation_wide`, items that have organisation-wide
+    assignments (unit empty) get one more row each, with an empty Enhet,
+    before the units' rows; people of other huvudmän than the units' are left
+    out of them. Rows run unit by unit, each in poster order.
+    Only kind R (ansvarig) is in the notation; A/C/I assignments are left out.
+
+    Three queries up to UNITS_PER_QUERY units, one more per further batch:
+    the rows are produced batch by batch, never all held at once.
+    """
+    units = list(units)
+    # Poster order whatever order the caller's queryset has.
+    items = sorted(
+        items.select_related("column__area"),
+        key=lambda i: (i.column.area.order, i.column.order, i.order, i.name),
+    )
+    if not items or not units:
+        return
+    item_ids = [item.pk for item in items]
+    # An organisation-wide row naming a person of another huvudman than the
+    # exported units' must not reveal that person.
+    organisation_ids = {unit.organisation_id for unit in units}
+    for start in range(0, len(units), UNITS_PER_QUERY):
+        batch = units[start : start + UNITS_PER_QUERY]
+        with_wide = organisation_wide and start == 0
+        scope = Q(unit_id__in=[unit.pk for unit in batch])
+        if with_wide:
+            scope |= Q(unit__isnull=True, person__isnull=True) | Q(
+                unit__isnull=True, person__organisation_id__in=organisation_ids
+            )
+        assignments = (
+            Assignment.objects.filter(scope, item__in=item_ids, kind=Assignment.Kind.RESPONSIBLE)
+            .select_related("person", "role")
+            .order_by("order", "pk")
+        )
+        by_item_unit = {}
+        for assignment in assignments:
+            by_item_unit.setdefault((assignment.item_id, assignment.unit_id), []).append(
+                responsible_of(assignment)
+            )
+        blocks = [("", None)] if with_wide else []
+        blocks += [(unit.slug, unit.pk) for unit in batch]
+        for slug, unit_id in blocks:
+            for item in items:
+                entries = by_item_unit.get((item.pk, unit_id))
+                if unit_id is None and not entries:
+                    continue
+                yield [
+                    slug,
+                    item.column.area.name,
+                    item.column.name,
+                    item.name,
+                    format_responsible(entries or []),
+                    item.description,
+                ]
+
+
+def read_blueprint(source, filename=None):
+    """The file's blueprint rows as (row number, six texts), or raise FileProblems.
+
+    The header must be HEADERS in order; completely empty rows are left out,
+    short rows are padded with empty cells.
+    """
+    (header_number, header), *rows = read_table(source, filename)
+    check_header(header_number, header)
+    if not rows:
+        raise FileProblems([Problem(_("Filen har rubrikrad men inga rader."))])
+    return [(number, (row + [""] * len(HEADERS))[: len(HEADERS)]) for number, row in rows]
+
+
+def check_header(number, header):
+    problems = []
+    for position, expected in enumerate(HEADERS):
+        found = header[position] if position < len(header) else ""
+        if found.lstrip("\ufeff") != expected:
+            problems.append(
+                Problem(
+                    _("Rubriken ska vara ”%(expected)s” (rubrikerna i ordning: %(all)s).")
+                    % {"expected": expected, "all": ", ".join(HEADERS)},
+                    row=number,
+                    column=_("kolumn %(number)s") % {"number": position + 1},
+                    value=found,
+                )
+            )
+    for position, extra in enumerate(header[len(HEADERS) :], start=len(HEADERS) + 1):
+        if extra:
+            problems.append(
+                Problem(
+                    _("Okänd kolumn; filen ska bara ha kolumnerna %(all)s.")
+                    % {"all": ", ".join(HEADERS)},
+                    row=number,
+                    column=_("kolumn %(number)s") % {"number": position},
+                    value=extra,
+                )
+            )
+    if problems:
+        raise FileProblems(problems)

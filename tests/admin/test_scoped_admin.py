@@ -1,0 +1,217 @@
+"""Every admin is scoped, and a row is out of reach from another unit and another huvudman.
+
+The models are walked from admin.site._registry, so a new model admin that
+declares no owner, or a scoped model nobody wrote an owned row for, fails here.
+"""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin import AdminSite
+from django.contrib.auth.models import Permission
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+
+from organisation.admin_base import ScopedAdmin, ScopedMixin
+from organisation.models import (
+    Appointment,
+    ITCouncil,
+    Organisation,
+    Person,
+    ServiceAgreement,
+    Unit,
+)
+from organisation.permissions import Ownership
+from organisation.services import unit_grant
+from registry.models import Assignment
+from tests.factories import AppointmentFactory, PositionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def registered():
+    return list(admin.site._registry.items())
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"),
+    registered(),
+    ids=[model._meta.label for model, _admin in registered()],
+)
+def test_every_model_admin_and_inline_is_scoped(model, model_admin):
+    assert isinstance(model_admin, ScopedMixin), f"{model._meta.label} is not on the scoped base"
+    assert model_admin.owner is not None, f"{model._meta.label} declares no owner"
+    for inline in model_admin.inlines:
+        assert issubclass(inline, ScopedMixin), f"{inline.__name__} is not scoped"
+        assert inline.owner is not None, f"{inline.__name__} declares no owner"
+
+
+def test_an_admin_without_an_owner_refuses_all_but_superusers(world, admin_user):
+    administrator = world.users["administratör"]
+    refusing = ScopedAdmin(Appointment, AdminSite())
+    request = RequestFactory().get("/")
+    request.user = administrator
+    assert administrator.has_perm("organisation.change_appointment")
+    assert not refusing.get_queryset(request).exists()
+    assert not refusing.has_view_permission(request)
+    assert not refusing.has_view_permission(request, world.appointment_a)
+    assert not refusing.has_add_permission(request)
+    assert not refusing.has_change_permission(request, world.appointment_a)
+    assert not refusing.has_delete_permission(request, world.appointment_a)
+    request.user = admin_user
+    assert refusing.get_queryset(request).count() == Appointment.objects.count()
+    assert refusing.has_change_permission(request, world.appointment_a)
+
+
+# A row of each scoped model, owned by unit A or by unit A's huvudman.
+OWNED_ROWS = {
+    Assignment: lambda w: w.row_a,
+    Appointment: lambda w: w.appointment_a,
+    Unit: lambda w: w.unit_a,
+    Person: lambda w: w.person_a,
+    Organisation: lambda w: w.unit_a.organisation,
+    ServiceAgreement: lambda w: w.agreement,
+    ITCouncil: lambda w: w.council,
+}
+
+
+def scoped_models():
+    return [
+        (model, model_admin.owner.kind)
+        for model, model_admin in registered()
+        if model_admin.owner is not None and model_admin.owner.kind != Ownership.SHARED
+    ]
+
+
+def test_only_the_catalogue_and_site_wide_records_are_shared():
+    # Shared rows are readable by everyone with the model permission; a model
+    # of a unit or a huvudman must not slip in here.
+    shared = {
+        model._meta.label
+        for model, model_admin in registered()
+        if model_admin.owner is not None and model_admin.owner.kind == Ownership.SHARED
+    }
+    assert shared == {
+        "auth.User",
+        "auth.Group",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+        "organisation.Position",
+        "registry.Blueprint",
+        "registry.Area",
+        "registry.Column",
+        "registry.Role",
+        "registry.Item",
+    }
+
+
+def test_every_scoped_model_has_an_owned_row_to_test():
+    missing = [model._meta.label for model, _kind in scoped_models() if model not in OWNED_ROWS]
+    assert missing == []
+
+
+@pytest.fixture
+def outsiders(world, django_user_model):
+    """Users of another unit (B, same huvudman) and of another huvudman (unit X).
+
+    A rektor as granted, and a "mighty" user with every model permission of
+    both apps (short of the model-wide unit permissions) granted one unit:
+    what the scope alone holds back.
+    """
+    everything = Permission.objects.filter(
+        content_type__app_label__in=["organisation", "registry"]
+    ).exclude(codename__in=["view_unit", "manage_unit"])
+    users = {}
+    for name, unit in (("b", world.unit_b), ("x", world.unit_x)):
+        rektor = django_user_model.objects.create_user(f"rektor_{name}_outsider")
+        unit_grant(user=rektor, unit=unit, role="rektor")
+        mighty = django_user_model.objects.create_user(f"mighty_{name}", is_staff=True)
+        mighty.user_permissions.add(*everything)
+        unit_grant(user=mighty, unit=unit, role="rektor")
+        users[f"rektor of unit {name}"] = rektor
+        users[f"all permissions at unit {name}"] = mighty
+    return users
+
+
+def outsider_cases():
+    for model, kind in scoped_models():
+        for unit in ("b", "x"):
+            # People, IT-råd and the service agreement are the whole
+            # huvudman's: a rektor of unit B reads them by design.
+            if kind == Ownership.HUVUDMAN and unit == "b":
+                continue
+            for who in (f"rektor of unit {unit}", f"all permissions at unit {unit}"):
+                yield pytest.param(model, who, id=f"{model._meta.label}-{who}")
+
+
+def url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize(("model", "who"), list(outsider_cases()))
+def test_outsiders_get_nothing_of_a_row(client, world, outsiders, model, who):
+    obj = OWNED_ROWS[model](world)
+    client.force_login(outsiders[who])
+
+    changelist = client.get(url(model, "changelist"))
+    if changelist.status_code == 200:
+        assert obj not in changelist.context["cl"].result_list
+    for view in ("change", "history", "delete"):
+        response = client.get(url(model, view, obj.pk))
+        assert response.status_code != 200, view
+    response = client.post(url(model, "delete", obj.pk), {"post": "yes"})
+    assert model.objects.filter(pk=obj.pk).exists()
+
+    try:
+        export_url = url(model, "export")
+    except NoReverseMatch:
+        return
+    model_admin = admin.site.get_model_admin(model)
+    resource = model_admin.resource_classes[0]
+    response = client.post(
+        export_url,
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"{resource.__name__.lower()}_{name}": "on" for name in resource().fields},
+        },
+    )
+    if response.status_code == 200 and "Content-Disposition" in response:
+        assert str(obj.initials if model is Person else obj) not in response.content.decode(
+            "utf-8-sig"
+        )
+
+
+def export_people(client):
+    response = client.post(
+        reverse("admin:organisation_person_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            **{
+                f"personresource_{name}": "on"
+                for name in ["organisation", "initials", "name", "email", "phone", "positions"]
+            },
+        },
+    )
+    assert response.status_code == 200
+    return response.content.decode("utf-8-sig").splitlines()
+
+
+def test_the_people_export_of_a_rektor_holds_no_appointment_outside_their_units(client, world):
+    # Person A is rektor at A and also IT-handledare at B.
+    AppointmentFactory(
+        person=world.person_a,
+        unit=world.unit_b,
+        position=PositionFactory(code="it-handledare", name="IT-handledare"),
+    )
+    client.force_login(world.users["rektor_a"])
+    lines = export_people(client)
+    (row_a,) = [line for line in lines if ";A.A;" in line]
+    assert row_a.endswith(";rektor@a")
+    assert not any("@b" in line or "@x" in line for line in lines)
+    assert not any(";X.X;" in line for line in lines)
+
+    client.force_login(world.users["administratör"])
+    (row_a,) = [line for line in export_people(client) if ";A.A;" in line]
+    assert "it-handledare@b" in row_a and "rektor@a" in row_a
