@@ -141,7 +141,7 @@ def test_positions_and_roles_are_named_in_english_in_the_english_ui(client, supe
     position.save()
     client.force_login(superuser)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    unit_page = client.get(reverse("organisation:unit_detail", args=[world.unit_a.slug]))
+    unit_page = client.get(reverse("registry:unit_detail", args=[world.unit_a.slug]))
     assert "<dt>Principal</dt>" in unit_page.content.decode()
     role_page = client.get(reverse("registry:role_detail", args=[world.role.code]))
     assert "ITS – IT coordinator" in role_page.content.decode()

@@ -30,7 +30,7 @@ IN_ENGLISH = [
     in {
         "accessibility",
         "registry:blueprint",
-        "organisation:support_chain",
+        "registry:support_chain",
         "admin:registry_assignment_history",
         "admin:organisation_person_import",
         "admin:organisation_person_export",
@@ -50,7 +50,7 @@ def sample_arguments():
         "registry:person_detail": ["A.W"],
         "registry:role_detail": ["ITS"],
         "organisation:organisation_detail": [Organisation.objects.get().slug],
-        "organisation:unit_detail": ["arstaviken"],
+        "registry:unit_detail": ["arstaviken"],
         "admin:registry_assignment_change": [assignment.pk],
         "admin:registry_assignment_history": [assignment.pk],
         "admin:registry_item_change": [item.pk],
