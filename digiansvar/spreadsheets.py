@@ -187,13 +187,19 @@ def json_value(value):
 def _json_chunks(rows, *, headers):
     """A JSON list of objects keyed by the headers, one object a line."""
     keys = [str(header) for header in headers]
-    yield b"["
-    separator = b"\n"
+    buffer = io.StringIO()
+    buffer.write("[")
+    separator = "\n"
     for row in rows:
         record = dict(zip(keys, (json_value(value) for value in row), strict=False))
-        yield separator + json.dumps(record, ensure_ascii=False).encode("utf-8")
-        separator = b",\n"
-    yield b"\n]\n"
+        buffer.write(separator + json.dumps(record, ensure_ascii=False))
+        separator = ",\n"
+        if buffer.tell() >= CHUNK_BYTES:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    buffer.write("\n]\n")
+    yield buffer.getvalue().encode("utf-8")
 
 
 def _write_xlsx(file, rows, *, headers, title, widths):

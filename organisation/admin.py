@@ -1,9 +1,10 @@
-"""Admin for the organisation, scoped per unit.
+"""Admin for the organisation, on the scoped base (organisation/admin_base.py).
 
-A rektor sees the units granted to them and the staff of their huvudman (to
-pick people for assignments), and changes only appointments at their units
-and people who work only there. Administratörer change everything. Apps
-above extend these admins with their own rows.
+Each admin declares who owns its rows (`owner`). A rektor sees the units
+granted to them and the staff of their huvudman (to pick people for
+assignments), and changes only appointments at their units and people who
+work only there. Administratörer change everything. Apps above extend these
+admins with their own rows.
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog

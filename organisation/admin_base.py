@@ -68,7 +68,7 @@ class ScopedMixin:
         return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
     def has_export_permission(self, request):
-        # Reached when an import-export mixin defers to it (registry's does).
+        # Reached when an import-export mixin defers to it (the register's does).
         return self.has_view_permission(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,11 +1,12 @@
-"""Admin for the blueprint, scoped per unit.
+"""Admin for the blueprint, scoped per unit on the base in organisation/admin_base.py.
 
-Model permissions (groups) say what a user may do, `unit_scope(user)` says
-where. Every hook that reads or writes assignments asks the scope:
-querysets, object permissions, foreign-key choices, autocomplete, inlines and
-actions, so that a rektor of one unit cannot see or touch another unit's rows
-by editing a URL or POST data. The shared catalogue (areas, columns, items,
-roles) is read-only for everyone without its model permissions.
+Model permissions (groups) say what a user may do, each admin's `owner` (and
+through it `unit_scope(user)`) says where. Every hook that reads or writes
+assignments asks the scope: querysets, object permissions, foreign-key
+choices, autocomplete, inlines and actions, so that a rektor of one unit
+cannot see or touch another unit's rows by editing a URL or POST data. The
+shared catalogue (areas, columns, items, roles) is read-only for everyone
+without its model permissions.
 """
 
 from django.contrib import admin, messages

@@ -76,15 +76,20 @@ def blueprint_rows(*, units, items, organisation_wide=True):
             scope |= Q(unit__isnull=True, person__isnull=True) | Q(
                 unit__isnull=True, person__organisation_id__in=organisation_ids
             )
+        # Plain tuples: model instances would cost several times the memory.
         assignments = (
             Assignment.objects.filter(scope, item__in=item_ids, kind=Assignment.Kind.RESPONSIBLE)
-            .select_related("person", "role")
             .order_by("order", "pk")
+            .values_list("item_id", "unit_id", "person__initials", "role__code", "priority")
         )
         by_item_unit = {}
-        for assignment in assignments:
-            by_item_unit.setdefault((assignment.item_id, assignment.unit_id), []).append(
-                responsible_of(assignment)
+        for item_id, unit_id, initials, role_code, priority in assignments:
+            by_item_unit.setdefault((item_id, unit_id), []).append(
+                Responsible(
+                    initials=initials or "",
+                    role_code=role_code or "",
+                    deputy=priority == Assignment.Priority.DEPUTY,
+                )
             )
         blocks = [("", None)] if with_wide else []
         blocks += [(unit.slug, unit.pk) for unit in batch]

@@ -264,5 +264,6 @@ def test_coverage_page_shows_the_first_findings_and_the_export_all(
     assert "Första området" in page and "Andra området" not in page
     assert "Visar de 1 första av 2." in page
     export = client.get(reverse("registry:coverage_export"), {"unit": "skola-a"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
+    content = b"".join(export.streaming_content)
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
     assert {row[2] for row in rows} >= {"Första området", "Andra området"}

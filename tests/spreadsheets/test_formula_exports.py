@@ -231,3 +231,18 @@ def test_coverage_export(client, superuser, formula_items):
     assert_names_are_text(content, "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.column_dimensions["A"].width == 45
+
+
+@pytest.mark.parametrize("extra_items", [0, 300])
+def test_blueprint_page_export_queries_do_not_grow_with_items(
+    client, superuser, seed, extra_items, django_assert_max_num_queries
+):
+    ItemFactory.create_batch(extra_items, column=Column.objects.first())
+    client.force_login(superuser)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("registry:blueprint_export"), {"unit": "arstaviken", "format": "xlsx"}
+        )
+        # Written while it streams: the rows' queries are counted too.
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.values)
+    assert len(rows) == 151 + extra_items

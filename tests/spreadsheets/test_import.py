@@ -475,3 +475,16 @@ def test_file_with_too_many_rows_is_rejected(seed, monkeypatch):
 def test_csv_with_broken_quotes_is_rejected(seed):
     content = (HEADER + '\narstaviken;HYGIEN;Infrastruktur och resurser;"Wifi"x;ITS;\n').encode()
     assert_rejected(content, "blueprint.csv", "Rad 2 i filen: citattecknen stämmer inte")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "ods", "json"])
+def test_formula_like_item_names_round_trip_losslessly(seed, file_format):
+    column = Item.objects.get(name="Budget").column
+    names = ['=HYPERLINK("http://x","y")', "-x", "+1", "@a", "'=x", "''"]
+    for name in names:
+        Item.objects.create(column=column, name=name, description=name)
+    before = database_state()
+    result = run(seed_export(file_format), f"seed.{file_format}")
+    assert (result.errors, result.has_changes) == ([], False)
+    assert {row.item for row in result.rows} >= set(names)
+    assert database_state() == before

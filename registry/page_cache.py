@@ -1,0 +1,139 @@
+"""The blueprint and grid pages' cache: fragments keyed by the data version.
+
+The pages are cached in parts, keyed by the data version
+(registry.queries.data_version: one query, changes with every write), so a
+change shows on the next request and no entry is ever invalidated by hand;
+the TTL only bounds how long an entry of an old version takes up memory (or
+answers, should a write ever bypass the history). Who may see which unit is
+checked on every request before any lookup, and the unit's id and slug are
+in every key. Nothing cached holds a CSRF token or anything of one user:
+the fragments are rendered without the request.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from organisation.models import Person
+from registry import queries
+from registry.models import Area, Blueprint, Role
+
+
+def cache_key(*parts):
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"registry:{digest}"
+
+
+def filter_reference(unit, version, user):
+    """The filters' choices, the version label and the user's person, cached with the version.
+
+    Returns {"areas", "roles", "people", "blueprint"} and gives request.user
+    its person (or none), so the header's "Mina ansvarsområden" asks the
+    database nothing.
+    """
+    timeout = settings.DIGIANSVAR_PAGE_CACHE_SECONDS
+    reference_key = cache_key("reference", unit.pk, unit.slug, version)
+    person_key = cache_key("person", user.pk, version)
+    found = cache.get_many([reference_key, person_key])
+    reference = found.get(reference_key)
+    if reference is None:
+        reference = {
+            "areas": list(Area.objects.all()),
+            "roles": list(Role.objects.all()),
+            "people": list(queries.people_at(unit)),
+            "blueprint": Blueprint.objects.first(),
+        }
+        cache.set(reference_key, reference, timeout)
+    if person_key in found:
+        person = found[person_key]
+    else:
+        person = Person.objects.filter(user=user).first()
+        cache.set(person_key, person, timeout)
+    get_user_model().person.related.set_cached_value(user, person)
+    return reference
+
+
+def matrix_results(kind, unit, filterset, version):
+    """The count, whether a support matter matched, and the HTML of the poster or grid.
+
+    Cached per unit, normalised filters, language and data version; built
+    from the matrix (two queries) on a miss.
+    """
+    data = filterset.form.cleaned_data if filterset.is_valid() else None
+    if data is None:
+        # An invalid filter shows nothing; there is nothing worth caching.
+        return {"count": 0, "support": False, "html": ""}
+    filters = {
+        "area": sorted(data.get("area") or []),
+        "role": data.get("role") or "",
+        "person": data.get("person") or "",
+        # The search ignores case, so "WiFi" and "wifi" share an entry.
+        "q": (data.get("q") or "").strip().casefold(),
+    }
+    key = cache_key("results", kind, unit.pk, unit.slug, filters, get_language(), version)
+    results = cache.get(key)
+    if results is None:
+        matrix = queries.blueprint_matrix(unit=unit, items=filterset.items())
+        context = {"matrix": matrix, "unit": unit}
+        if kind == "grid":
+            context["grid_areas"] = queries.grid_rows(matrix)
+        else:
+            _render_chips(matrix)
+        template = f"registry/_{'grid' if kind == 'grid' else 'blueprint'}_matrix.html"
+        results = {
+            "count": matrix.count,
+            "support": any(row.support for row in matrix.rows),
+            # No request: no CSRF token, no user, nothing per person in the fragment.
+            "html": render_to_string(template, context) if matrix.count else "",
+        }
+        cache.set(key, results, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return results
+
+
+def _render_chips(matrix):
+    """Give each row its chips as HTML, rendering every distinct chip once.
+
+    A unit's ~300 chips are mostly the same few dozen people and roles
+    again; one template render per chip was most of a cold page's cost.
+    """
+    template = get_template("_partials/chip.html")
+    rendered = {}
+    for row in matrix.rows:
+        parts = []
+        for chip in row.chips:
+            key = (chip.url, chip.label, chip.description, chip.deputy, chip.colour)
+            if key not in rendered:
+                rendered[key] = template.render({"chip": chip})
+            parts.append(rendered[key])
+        row.chips_html = mark_safe("".join(parts))  # rendered by our own template
+
+
+def controls_html(request, context):
+    """The unit picker and the filter form, cached like the results.
+
+    They depend on the units the user may see (their ids are in the key), the
+    chosen unit, the GET parameters as typed, the language and the data; they
+    are GET forms, so there is no CSRF token to keep out.
+    """
+    filters = {name: request.GET.getlist(name) for name in ("area", "role", "person", "q")}
+    key = cache_key(
+        "controls",
+        context["view_name"],
+        [unit.pk for unit in context["units"]],
+        context["unit"].pk,
+        context["unit"].slug,
+        filters,
+        get_language(),
+        context["version"],
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("registry/_controls.html", context)
+        cache.set(key, html, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our own template
