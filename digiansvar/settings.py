@@ -290,6 +290,10 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
+# The accessibility statement's contact for reporting a problem (an e-mail
+# address); without it the statement tells readers to ask their administrator.
+DIGIANSVAR_ACCESSIBILITY_CONTACT = os.environ.get("DIGIANSVAR_ACCESSIBILITY_CONTACT", "")
+
 # Coverage report: people with more assignments than this are flagged as overloaded.
 DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
     os.environ.get("DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS", "25")

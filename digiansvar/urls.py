@@ -7,6 +7,8 @@ from mozilla_django_oidc.views import OIDCLogoutView
 
 from organisation import oidc
 
+from digiansvar.accessibility import accessibility_statement
+
 admin.site.site_header = "digiansvar"
 admin.site.site_title = "digiansvar"
 
@@ -30,6 +32,7 @@ urlpatterns = [
     ),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("organisation/", include("organisation.urls")),
     path("granskning/", include("review.urls")),
     path("", include("registry.urls")),

@@ -192,7 +192,7 @@ class PersonAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("befattningar"))
     def positions(self, person):
         return "; ".join(
-            f"{a.position.name} ({a.unit.name if a.unit else gettext('huvudmannen')})"
+            f"{a.position.label} ({a.unit.name if a.unit else gettext('huvudmannen')})"
             for a in person.visible_appointments
         )
 

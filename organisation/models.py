@@ -195,6 +195,13 @@ class Position(models.Model):
         verbose_name_plural = _("befattningar")
 
     def __str__(self):
+        return str(self.label)
+
+    @property
+    def label(self):
+        """The name in the user's language: the translated Code label for the known positions."""
+        if self.code in self.Code.values:
+            return self.Code(self.code).label
         return self.name
 
 

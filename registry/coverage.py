@@ -112,7 +112,7 @@ def coverage_report(*, units, max_assignments=None):
                 Finding(
                     category="missing_positions",
                     unit=unit,
-                    subject=position.name,
+                    subject=position.label,
                     detail=_("Ingen är utsedd; beslutet kräver en på varje enhet."),
                     admin_url=f"{appointment_add}?unit={unit.pk}&position={position.pk}",
                 )
@@ -199,7 +199,7 @@ def coverage_report(*, units, max_assignments=None):
             Finding(
                 category="unfilled_roles",
                 unit=units_by_id[unit_id],
-                subject=f"{role.code} – {role.name}",
+                subject=f"{role.code} – {role.label}",
                 detail=unfilled,
                 admin_url=(
                     f"{appointment_add}?unit={unit_id}&position={role.position_id}"

@@ -12,21 +12,27 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Item
 from registry.queries import items_matching
 
+# Fields whose change applies the filters at once (with htmx, debounced in
+# registry/_controls.html); the text search waits for Enter or the button.
+AUTOFILTER = "autofilter"
+
 
 class BlueprintFilter(django_filters.FilterSet):
     area = django_filters.MultipleChoiceFilter(
         label=_("Prioritering av områden"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": AUTOFILTER}),
         error_messages={"invalid_choice": _("Området ”%(value)s” finns inte.")},
     )
     role = django_filters.ChoiceFilter(
         label=_("Roll"),
         empty_label=_("Alla roller"),
+        widget=forms.Select(attrs={"class": AUTOFILTER}),
         error_messages={"invalid_choice": _("Rollen ”%(value)s” finns inte.")},
     )
     person = django_filters.ChoiceFilter(
         label=_("Person"),
         empty_label=_("Alla personer"),
+        widget=forms.Select(attrs={"class": AUTOFILTER}),
         error_messages={"invalid_choice": _("Personen ”%(value)s” har inget ansvar på enheten.")},
     )
     q = django_filters.CharFilter(
@@ -43,7 +49,7 @@ class BlueprintFilter(django_filters.FilterSet):
         self.roles = {role.code: role for role in roles}
         self.people = {person.initials: person for person in people}
         self.filters["area"].extra["choices"] = [(a.slug, a.name) for a in areas]
-        self.filters["role"].extra["choices"] = [(r.code, f"{r.code} – {r.name}") for r in roles]
+        self.filters["role"].extra["choices"] = [(r.code, f"{r.code} – {r.label}") for r in roles]
         self.filters["person"].extra["choices"] = [
             (p.initials, f"{p.initials} – {p.name}" if p.name else p.initials) for p in people
         ]

@@ -7,6 +7,7 @@ assignment, across the formset for an item's assignment rows.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -48,9 +49,21 @@ class AssignmentForm(forms.ModelForm):
 class InlineAssignmentForm(AssignmentForm):
     check_deputy = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A tabular inline shows each field's label once, as a column header,
+        # not as a <label>: give every row's control its name for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
 
 class AssignmentInlineFormSet(forms.BaseInlineFormSet):
     """An item's assignment rows: no row twice, and every deputy beside a primary."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = gettext("Ta bort raden")
 
     def clean(self):
         super().clean()

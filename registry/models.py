@@ -155,6 +155,31 @@ class Column(models.Model):
         return f"{self.area.name} / {self.name}"
 
 
+# The seed's role names, translated: a role keeps its name as data (admin may
+# rename it), and while the name is still the seed's, the user's language shows.
+ROLE_NAMES = {
+    "IT-samordnare": _("IT-samordnare"),
+    "IT-pedagog": _("IT-pedagog"),
+    "Skolsekreterare": _("Skolsekreterare"),
+    "Vaktmästare": _("Vaktmästare"),
+    "Lärare": _("Lärare"),
+    "Specialpedagog": _("Specialpedagog"),
+    "Mentor": _("Mentor"),
+    "Elevhälsan": _("Elevhälsan"),
+    "Administrativ chef": _("Administrativ chef"),
+    "Rektor": _("Rektor"),
+    "Biträdande rektor": _("Biträdande rektor"),
+    "Respektive chef": _("Respektive chef"),
+    "IT-strateg": _("IT-strateg"),
+    "Ekonom": _("Ekonom"),
+    "Utbildningschef": _("Utbildningschef"),
+    "Verksamhetsutvecklare digitalisering": _("Verksamhetsutvecklare digitalisering"),
+    "Chef för verksamhetsutvecklarna": _("Chef för verksamhetsutvecklarna"),
+    "IT-handledare": _("IT-handledare"),
+    "Hanteringsansvarig": _("Hanteringsansvarig"),
+}
+
+
 class Role(models.Model):
     """A role that carries responsibility (ITS, LÄR, "Resp chef"), optionally a position."""
 
@@ -180,10 +205,15 @@ class Role(models.Model):
         verbose_name_plural = _("roller")
 
     def __str__(self):
-        return f"{self.code} – {self.name}"
+        return f"{self.code} – {self.label}"
 
     def get_absolute_url(self):
         return reverse("registry:role_detail", args=[self.code])
+
+    @property
+    def label(self):
+        """The name in the user's language while it is one of the seed's; else as typed."""
+        return str(ROLE_NAMES.get(self.name, self.name))
 
 
 class ItemQuerySet(models.QuerySet):

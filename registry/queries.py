@@ -126,7 +126,7 @@ class Chip:
         )
         # Full name and role name, for the tooltip and screen readers.
         self.description = ", ".join(
-            part for part in (person and person.name, role and role.name) if part
+            part for part in (person and person.name, role and role.label) if part
         )
         self.deputy = assignment.priority == Assignment.Priority.DEPUTY
         self.colour = role_colour(role) if role else None

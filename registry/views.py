@@ -169,6 +169,7 @@ def _support_steps(filterset, support_matched, unit):
 
 def _render_filtered(request, template, partial, context):
     if _is_htmx(request):
+        context["htmx"] = True
         return render(request, partial, context)
     context["controls_html"] = page_cache.controls_html(request, context)
     return render(request, template, context)

@@ -201,10 +201,12 @@ def seeded_client(client, seed, superuser):
 
 
 def count_of(html):
-    """The result count the page states ("23 ansvarsområden")."""
-    marker = '<p class="result-count">'
-    start = html.index(marker) + len(marker)
-    return int(html[start : html.index(" ", start)])
+    """The result count the page states ("23 ansvarsområden"), in its live region.
+
+    A whole page has the region itself; an htmx answer updates its text out of band.
+    """
+    found = re.search(r'<p id="result-count"[^>]*>(\d+) ', html)
+    return int(found.group(1))
 
 
 def test_blueprint_shows_the_poster_with_chips_legend_and_version(seeded_client):

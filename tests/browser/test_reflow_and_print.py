@@ -1,0 +1,161 @@
+"""Every page at every width (WCAG 1.4.10 Reflow) and the poster on one A3 sheet, in Chromium."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = [390, 1280, 1440, 1920]
+
+# Links and buttons a reader must reach without scrolling the page sideways.
+# Those inside a box that scrolls on its own (the grid, a wide admin table)
+# are exempt, as WCAG 1.4.10 exempts two-dimensional tables.
+OFFSCREEN_JS = """(selector) => {
+  const scrolls = (el) => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const x = getComputedStyle(e).overflowX;
+      if ((x === "auto" || x === "scroll") && e.scrollWidth > e.clientWidth) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || scrolls(el)) continue;
+    if (r.left < -0.5 || r.right > window.innerWidth + 0.5) {
+      const text = el.textContent.trim().slice(0, 40);
+      out.push(`${text} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+    }
+  }
+  return {
+    documentWidth: document.documentElement.scrollWidth,
+    windowWidth: window.innerWidth,
+    outside: out,
+  };
+}"""
+
+
+@pytest.fixture
+def admin_with_person(seed, superuser):
+    """A superuser who is also A.W: the header shows every link, "Mina ansvarsområden" too."""
+    from organisation.models import Person
+
+    superuser.set_password("pw-admin-1")
+    superuser.save()
+    Person.objects.filter(initials="A.W").update(user=superuser)
+    return superuser
+
+
+def layout(page, selector):
+    return page.evaluate(OFFSCREEN_JS, selector)
+
+
+def test_the_blueprint_fits_every_width_with_every_item_link_on_screen(
+    page, live_server, admin_with_person
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    from registry.models import Item
+
+    total = Item.objects.count()
+    measured = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/")
+        assert page.locator(".item-name").count() == total
+        found = layout(page, ".item-name")
+        measured[width] = found
+        assert found["documentWidth"] <= width, (width, found)
+        assert found["outside"] == [], (width, found)
+    # Wide screens use the width: the three areas sit side by side.
+    tops = {round(page.locator(f"#area-{s}").bounding_box()["y"]) for s in ("hygien", "pedagogik")}
+    assert len(tops) == 1
+
+
+def test_every_page_of_the_navigation_fits_a_phone(page, live_server, admin_with_person):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    hrefs = [link.get_attribute("href") for link in nav.get_by_role("link").all()]
+    # Blueprint, grid, organisation, "Vem frågar jag?", my responsibilities, admin.
+    assert len(hrefs) == 6, hrefs
+    for href in hrefs + ["/tillganglighet/", "/organisation/tackning/"]:
+        page.goto(live_server.url + href)
+        found = layout(page, "a, button, input, select, summary")
+        assert found["documentWidth"] <= 390, (href, found)
+        assert found["outside"] == [], (href, found)
+    # The header's last item, "Logga ut", is on screen, not beyond the right edge.
+    page.goto(f"{live_server.url}/")
+    box = page.get_by_role("button", name="Logga ut").bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+
+
+def test_the_seeds_blueprint_prints_on_one_a3_landscape_sheet(
+    page, live_server, admin_with_person, artifacts_dir
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    page.goto(f"{live_server.url}/")
+    pdf = page.pdf(format="A3", landscape=True, print_background=True)
+    (artifacts_dir / "blueprint-a3.pdf").write_bytes(pdf)
+    assert count_pages(pdf) == 1
+    # The same with the sheet size taken from the page's own @page rule.
+    assert count_pages(page.pdf(prefer_css_page_size=True, print_background=True)) == 1
+
+    page.emulate_media(media="print")
+    # The legend and the version are on the sheet; the filters are not.
+    assert page.locator(".legend").is_visible()
+    assert "1.4.0" in page.locator(".version").inner_text()
+    assert page.locator(".filters").is_hidden()
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('body *')]
+            .filter(e => e.offsetWidth && [...e.childNodes].some(
+                n => n.nodeType === 3 && n.textContent.trim()))
+            .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+    )
+    assert smallest >= 8, f"text of {smallest}px is under 6 pt"  # 6 pt = 8 CSS px
+
+    # A filtered view prints on as few sheets: one area is one sheet.
+    page.emulate_media(media="screen")
+    page.goto(f"{live_server.url}/?area=hygien")
+    assert count_pages(page.pdf(format="A3", landscape=True)) == 1
+
+
+def test_the_printed_grid_repeats_its_header_row_on_every_sheet(
+    page, live_server, admin_with_person
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    page.goto(f"{live_server.url}/rutnat/")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.grid thead')).display") == (
+        "table-header-group"
+    )
+    scroll = page.evaluate("getComputedStyle(document.querySelector('.grid-scroll')).overflowY")
+    assert scroll == "visible"  # the whole table prints, not one scrolled window of it
+    pages = count_pages(page.pdf(format="A3", landscape=True))
+    assert pages > 1  # 150 rows do not fit one sheet; each sheet starts with the header row
+
+
+def count_pages(pdf: bytes) -> int:
+    """The number of page objects in a PDF (Chromium writes them uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_assignment_list_shows_all_its_columns_without_sideways_scrolling(
+    page, live_server, admin_with_person, width
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/admin/registry/assignment/")
+    results = page.evaluate(
+        "(() => { const r = document.querySelector('.results');"
+        " return [r.scrollWidth, r.clientWidth]; })()"
+    )
+    assert results[0] <= results[1], results  # the table does not scroll inside its box
+    for column in ["item", "unit", "role", "person", "kind", "priority"]:
+        box = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, column
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
