@@ -5,9 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from mozilla_django_oidc.views import OIDCLogoutView
 
-from organisation import oidc
-
 from digiansvar.accessibility import accessibility_statement
+from organisation import oidc
 
 admin.site.site_header = "digiansvar"
 admin.site.site_title = "digiansvar"
