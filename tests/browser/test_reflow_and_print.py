@@ -80,8 +80,8 @@ def test_every_page_of_the_navigation_fits_a_phone(page, live_server, admin_with
     page.goto(f"{live_server.url}/")
     nav = page.get_by_role("navigation", name="Huvudmeny")
     hrefs = [link.get_attribute("href") for link in nav.get_by_role("link").all()]
-    # Blueprint, grid, organisation, "Vem frågar jag?", my responsibilities, admin.
-    assert len(hrefs) == 6, hrefs
+    # Blueprint, grid, organisation, "Vem frågar jag?", review, my responsibilities, admin.
+    assert len(hrefs) == 7, hrefs
     for href in hrefs + ["/tillganglighet/", "/organisation/tackning/"]:
         page.goto(live_server.url + href)
         found = layout(page, "a, button, input, select, summary")
