@@ -5,7 +5,8 @@ Django's Paginator counts every row (`SELECT COUNT(*)`) and reads page n with
 most of the table, so the admin's last page took a second. Here:
 
 - the count comes from PostgreSQL's planner (EXPLAIN) when it estimates more
-  than ESTIMATE_ABOVE rows; below that, or on SQLite, it is exact. Page
+  than ESTIMATE_ABOVE rows and a count stopped at that threshold agrees;
+  below that (or with stale statistics), or on SQLite, it is exact. Page
   numbers past that size are then approximate ("about 2,960,000"), which is
   what one browses such a list by: the filters and the search narrow it.
 - a page past the middle is read from the other end (the ordering reversed,
@@ -45,10 +46,15 @@ class LargeTablePaginator(Paginator):
     @cached_property
     def count(self):
         estimate = estimated_count(self.object_list)
-        if estimate is not None and estimate > ESTIMATE_ABOVE:
-            self.estimated = True
-            return estimate
-        return super().count
+        if estimate is None or estimate <= ESTIMATE_ABOVE:
+            return super().count
+        # The planner's statistics can be stale (a table just emptied or filled):
+        # a count that stops at the threshold tells a small table from a big one.
+        bounded = self.object_list.order_by()[: ESTIMATE_ABOVE + 1].count()
+        if bounded <= ESTIMATE_ABOVE:
+            return bounded
+        self.estimated = True
+        return estimate
 
     def page(self, number):
         number = self.validate_number(number)
