@@ -10,8 +10,10 @@ PYTEST_ARGS ?=
 # LibreOffice Calc for the spreadsheet round trip. Installed with apt-get when
 # missing and this user may; otherwise those tests are skipped (and CI fails).
 # Node and npm run the test OpenID provider (tests/oidc).
-SYSTEM_PACKAGES ?= chromium libreoffice-calc redis-server nodejs npm
-SYSTEM_COMMANDS ?= chromium soffice redis-server node npm
+# command:package pairs; only the packages of missing commands are installed
+# (a machine whose Node comes from elsewhere already has npm and must not get
+# Debian's, which conflicts with it).
+SYSTEM_DEPS ?= chromium:chromium soffice:libreoffice-calc redis-server:redis-server node:nodejs npm:npm
 # The test OpenID provider (node's oidc-provider, pinned by package-lock.json).
 OIDC_PROVIDER := tests/oidc/node_modules/.installed
 
@@ -37,11 +39,13 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 system-deps:
-	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	@missing=""; packages=""; for pair in $(SYSTEM_DEPS); do \
+	  command -v $${pair%%:*} >/dev/null || { missing="$$missing $${pair%%:*}"; packages="$$packages $${pair#*:}"; }; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing $(SYSTEM_PACKAGES) (missing:$$missing)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	    echo "Installing$$packages (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$packages >/dev/null; \
 	  else \
 	    echo "warning: missing$$missing; the tests that need them will be skipped"; \
 	  fi; \

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organisation.models import Organisation, Person, Position, Unit
+from organisation.models import Organisation, Person, Position, ProblemKind, Unit
 from registry.text import search_stems_of
 
 GROUP_SEPARATOR = " | "
@@ -181,11 +181,33 @@ ROLE_NAMES = {
 
 
 class Role(models.Model):
-    """A role that carries responsibility (ITS, LÄR, "Resp chef"), optionally a position."""
+    """A role that carries responsibility (ITS, LÄR, "Resp chef"), optionally a position.
+
+    Its kind says how the role is filled at a unit (docs/roles.md): individual
+    roles are held by named people, recorded once as appointments to the
+    role's position; collective roles mean everyone with that function at the
+    unit; relative roles mean the asker's own (their own manager).
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individuell", _("Enskild (namngivna personer på enheten)")
+        COLLECTIVE = "kollektiv", _("Kollektiv (alla med funktionen på enheten)")
+        RELATIVE = "relativ", _("Relativ (den som frågar har sin egen)")
 
     code = models.CharField(verbose_name=_("kod"), max_length=20, unique=True)
     name = models.CharField(verbose_name=_("namn"), max_length=100)
     description = models.TextField(verbose_name=_("beskrivning"), blank=True)
+    kind = models.CharField(
+        verbose_name=_("hur rollen fylls"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.INDIVIDUAL,
+    )
+    needs_deputy = models.BooleanField(
+        verbose_name=_("kräver ersättare"),
+        default=False,
+        help_text=_("Täckningsrapporten visar ansvar med rollen som saknar ersättare."),
+    )
     position = models.OneToOneField(
         Position,
         verbose_name=_("befattning"),
@@ -249,6 +271,21 @@ class Item(models.Model):
         help_text=_("Det som står före första ” | ” i namnet, till exempel Skolplattform."),
     )
     description = models.TextField(verbose_name=_("beskrivning"), blank=True)
+    needs_deputy = models.BooleanField(
+        verbose_name=_("kräver ersättare"),
+        default=False,
+        help_text=_("Täckningsrapporten visar enheter där ingen ersättare är utsedd."),
+    )
+    support_kind = models.CharField(
+        verbose_name=_("lokalt stöd för"),
+        max_length=20,
+        choices=ProblemKind.choices,
+        blank=True,
+        help_text=_(
+            "De ansvariga för området på en enhet är första linjen i ”Vem frågar jag?” "
+            "för problem av den här typen."
+        ),
+    )
     keywords = models.TextField(
         verbose_name=_("sökord"),
         blank=True,

@@ -92,6 +92,7 @@ def seed_load(*, seed_file=SEED_FILE, blueprint_file=SEED_BLUEPRINT):
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "kind": row["kind"],
                 "position": positions.get(row.get("position")),
                 "order": order,
             },

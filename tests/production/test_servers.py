@@ -224,7 +224,10 @@ def test_a_write_on_one_server_shows_on_the_other_at_the_next_request(servers, r
     fields = dict(re.findall(inputs, form))
     fields |= {"name": "Samordnare på två servrar", "csrfmiddlewaretoken": csrf_token(form)}
     fields.setdefault("description", "")
-    status, _html = browser.post(change, {**fields, "position": "", "_save": "1"}, referer=change)
+    selected = dict(
+        re.findall(r'<select name="(\w+)"[^>]*>.*?<option value="([^"]*)" selected', form, re.S)
+    )
+    status, _html = browser.post(change, {**fields, **selected, "_save": "1"}, referer=change)
     assert status == 302
     # ... shows on server B at its next request, from the shared cache's new version.
     _status, html = browser.get(b + "/?unit=arstaviken")

@@ -34,7 +34,14 @@ def test_admin_change_shows_on_the_next_request(seeded_client):
     role = Role.objects.get(code="ITS")
     response = seeded_client.post(
         reverse("admin:registry_role_change", args=[role.pk]),
-        {"code": "ITS", "name": "IT-samordnare för skolan", "description": "", "order": role.order},
+        {
+            "code": "ITS",
+            "name": "IT-samordnare för skolan",
+            "kind": role.kind,
+            "position": role.position_id,
+            "description": "",
+            "order": role.order,
+        },
     )
     assert response.status_code == 302
     html = page(seeded_client.get(BLUEPRINT))

@@ -155,10 +155,21 @@ def test_ocr_damage_is_repaired(seed):
 
 def test_seed_has_the_organisation_positions_roles_and_councils(seed):
     assert Unit.objects.get(slug="arstaviken").name == "Årstaviken"
-    assert set(Position.objects.values_list("code", flat=True)) == set(Position.Code.values)
+    # The decision's positions, and one for each of the poster's individual roles.
+    assert set(Position.Code.values) < set(Position.objects.values_list("code", flat=True))
     assert Role.objects.get(code="Resp chef").name == "Respektive chef"
     assert Role.objects.get(code="REK").position.code == "rektor"
+    individual = Role.objects.filter(kind=Role.Kind.INDIVIDUAL)
+    assert not individual.filter(position__isnull=True).exists()
+    assert set(Role.objects.exclude(kind=Role.Kind.INDIVIDUAL).values_list("code", "kind")) == {
+        ("LÄR", "kollektiv"),
+        ("MEN", "kollektiv"),
+        ("HÄL", "kollektiv"),
+        ("Resp chef", "relativ"),
+    }
     assert Appointment.objects.get(position__code="rektor").person.initials == "K.E"
+    # Who holds the poster's roles at Årstaviken is recorded once, as appointments.
+    assert Appointment.objects.get(position__role__code="ITS").person.initials == "A.W"
     assert list(ITCouncil.objects.values_list("name", flat=True)) == [
         "IT-råd förskola",
         "IT-råd skola",
