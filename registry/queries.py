@@ -77,6 +77,64 @@ def people_visible(units):
     )
 
 
+def role_holders(*, units, roles):
+    """Who holds each individual role at each unit: {(unit id, role id): [Person, …]}.
+
+    Recorded once, as appointments to the role's position (docs/roles.md): at
+    the unit, or organisation-wide in the unit's huvudman (a position above
+    unit level, such as IT-strateg, is held for every unit). An individual
+    role without a position is recorded nowhere else, so the people the
+    register names with it at the unit hold it there. Collective and relative
+    roles have no holders (everyone with the function; the asker's own).
+    Two queries whatever the number of units and roles; people in initials order.
+    """
+    units = list(units)
+    individual = [role for role in roles if role.kind == Role.Kind.INDIVIDUAL]
+    if not units or not individual:
+        return {}
+    unit_ids = [unit.pk for unit in units]
+    organisation_ids = {unit.organisation_id for unit in units}
+    holders = defaultdict(list)
+    by_position = {role.position_id: role for role in individual if role.position_id}
+    if by_position:
+        appointments = (
+            Appointment.objects.filter(position_id__in=by_position)
+            .filter(
+                Q(unit_id__in=unit_ids)
+                | Q(unit__isnull=True, person__organisation_id__in=organisation_ids)
+            )
+            .select_related("person")
+            .order_by("person__initials", "pk")
+        )
+        for appointment in appointments:
+            role = by_position[appointment.position_id]
+            at = (
+                [appointment.unit_id]
+                if appointment.unit_id
+                else [
+                    unit.pk
+                    for unit in units
+                    if unit.organisation_id == appointment.person.organisation_id
+                ]
+            )
+            for unit_id in at:
+                if appointment.person not in holders[unit_id, role.pk]:
+                    holders[unit_id, role.pk].append(appointment.person)
+    unrecorded = [role.pk for role in individual if not role.position_id]
+    if unrecorded:
+        named = (
+            Assignment.objects.filter(unit_id__in=unit_ids, role_id__in=unrecorded)
+            .exclude(person=None)
+            .select_related("person")
+            .order_by("person__initials", "pk")
+        )
+        for assignment in named:
+            key = (assignment.unit_id, assignment.role_id)
+            if assignment.person not in holders[key]:
+                holders[key].append(assignment.person)
+    return dict(holders)
+
+
 def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     """Items of the blueprint that match the filters, in the poster's order.
 
