@@ -150,6 +150,23 @@ def role_holders(*, units, roles):
     return dict(holders)
 
 
+def person_appointments(*, person, units):
+    """What the person holds where: [(appointment, role or None), …], in position order.
+
+    Appointments at these units or organisation-wide (`units` None: every
+    unit), each with the role that stands for its position, if any. One query.
+    """
+    appointments = Appointment.objects.filter(person=person).select_related(
+        "position__role", "unit"
+    )
+    if units is not None:
+        appointments = appointments.filter(Q(unit__in=units) | Q(unit__isnull=True))
+    return [
+        (appointment, getattr(appointment.position, "role", None))
+        for appointment in appointments.order_by("position__order", "unit__name", "pk")
+    ]
+
+
 def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     """Items of the blueprint that match the filters, in the poster's order.
 

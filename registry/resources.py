@@ -163,3 +163,21 @@ class RoleResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("position")
+
+    def before_import_row(self, row, **kwargs):
+        # Checked here, so that the message names the column as the file does.
+        super().before_import_row(row, **kwargs)
+        problems = {}
+        kind = self.fields["kind"].column_name
+        if kind in row and str(row[kind] or "").strip() not in Role.Kind.values:
+            problems[kind] = _("Skriv individuell, kollektiv eller relativ (nu ”%(value)s”).") % {
+                "value": row[kind] or ""
+            }
+        deputy = self.fields["needs_deputy"].column_name
+        if deputy in row:
+            try:
+                YesNoWidget().clean(row[deputy])
+            except ValueError as error:
+                problems[deputy] = str(error)
+        if problems:
+            raise ValidationError(problems)

@@ -276,10 +276,13 @@ def person_detail(request, initials):
         return _no_units(request)
     person = _person_or_404(request, initials, units)
     assignments = queries.responsibilities(units=units.scope(), person=person)
+    appointments = queries.person_appointments(person=person, units=units.scope())
     return render(
         request,
         "registry/person_detail.html",
-        _responsibility_context(request, units, assignments, person=person),
+        _responsibility_context(
+            request, units, assignments, person=person, appointments=appointments
+        ),
     )
 
 
@@ -302,13 +305,26 @@ def role_detail(request, code):
         return _no_units(request)
     role = get_object_or_404(Role, code=code)
     unit_page = _unit_page(request, units, ROLE_UNITS_PER_PAGE)
+    page_units = list(unit_page.object_list)
     assignments = queries.responsibilities(
-        units=unit_page.object_list, role=role, organisation_wide=unit_page.number == 1
+        units=page_units, role=role, organisation_wide=unit_page.number == 1
     )
+    holders = None
+    if role.kind == Role.Kind.INDIVIDUAL:
+        held = queries.role_holders(units=page_units, roles=[role])
+        holders = [(unit, held.get((unit.pk, role.pk), [])) for unit in page_units]
     return render(
         request,
         "registry/role_detail.html",
-        _responsibility_context(request, units, assignments, role=role, unit_page=unit_page),
+        _responsibility_context(
+            request,
+            units,
+            assignments,
+            role=role,
+            unit_page=unit_page,
+            holders=holders,
+            reach=queries.role_reach(role),
+        ),
     )
 
 

@@ -262,7 +262,7 @@ class Plan:
                 )
                 continue
             descriptions[item_key] = (number, description)
-            if not self.same_item_values(number, item_key, values):
+            if not self.same_item_values(number, item_key, values, row):
                 continue
 
             item = self.items.get(item_key)
@@ -397,14 +397,11 @@ class Plan:
         if kind == "" or kind in ProblemKind.values:
             return kind
         self.error(
-            number,
-            SUPPORT_KIND,
-            text,
-            _("Skriv %(kinds)s eller lämna tomt.") % {"kinds": ", ".join(ProblemKind.values)},
+            number, SUPPORT_KIND, text, _("Skriv teknik, system eller pedagogik, eller lämna tomt.")
         )
         return None
 
-    def same_item_values(self, number, item_key, values):
+    def same_item_values(self, number, item_key, values, row):
         """The item's fields must be the same on every row of the item (one row per unit)."""
         for name, value in values.items():
             if value is None:
@@ -416,7 +413,12 @@ class Plan:
                     if name == "keywords"
                     else _("Värdet skiljer sig från rad %(other)s för samma ansvarsområde.")
                 )
-                self.error(number, ITEM_FIELDS[name], value, message % {"other": seen[0]})
+                self.error(
+                    number,
+                    ITEM_FIELDS[name],
+                    row[ITEM_COLUMNS[name]],
+                    message % {"other": seen[0]},
+                )
                 return False
             self.item_values[name][item_key] = (number, value)
         return True

@@ -496,8 +496,8 @@ PINNED = {
     "grid": 14,
     "filtered": 15,
     "htmx": 14,
-    "person": 10,
-    "role": 10,
+    "person": 11,  # + what the person holds where (appointments)
+    "role": 11,  # + who holds the role at the page's units (role_holders)
     "item": 10,
 }
 PINNED_WARM = {"blueprint": 6, "grid": 6, "filtered": 6, "htmx": 6}
