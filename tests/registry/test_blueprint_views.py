@@ -541,3 +541,68 @@ def test_query_count_is_fixed_whatever_the_number_of_items(
             assert without_csrf(warm) == without_csrf(response), name
     html = page(client.get(reverse("registry:blueprint")))
     assert count_of(html) == n_items
+
+
+# ---- how each kind of role reads on the poster (issue 11) ------------------------------
+
+
+def item_row(html, name):
+    """The poster's list item of one item: its name and its chips."""
+    start = html.index(f">{name}</a>")
+    return html[start : html.index('<li class="item">', start)]
+
+
+def test_individual_role_chip_names_who_holds_it_at_the_unit(seeded_client):
+    from organisation.models import Person
+
+    Person.objects.filter(initials="R.A").update(name="Rut Andersson")
+    row = item_row(page(seeded_client.get(reverse("registry:blueprint"))), PROFESSIONAL)
+    # ITP is R.A's at Årstaviken (an appointment as it-pedagog): linked, with the name.
+    assert re.search(
+        r'>ITP<.*?</a> <span class="chip-holders"><a href="/person/R.A/" title="Rut Andersson">'
+        r"R.A</a></span>",
+        row,
+    )
+
+
+def test_individual_role_nobody_holds_is_marked(seeded_client):
+    row = item_row(page(seeded_client.get(reverse("registry:blueprint"))), PROFESSIONAL)
+    assert re.search(r'>SPE<.*?</a> <span class="chip-holders chip-holders--none">ingen utsedd<', row)
+
+
+def test_collective_and_relative_roles_say_whom_they_mean(seeded_client):
+    html = page(seeded_client.get(reverse("registry:blueprint")))
+    row = item_row(html, PROFESSIONAL)
+    assert 'title="Lärare (alla LÄR på enheten)"' in row
+    assert 'title="Respektive chef (var och ens egen: den som frågar vänder sig till sin egen)"' in row
+    # Neither names anyone nor says nobody was appointed.
+    teachers = row[row.index(">LÄR<") : row.index("</li>", row.index(">LÄR<"))]
+    assert "chip-holders" not in teachers
+    legend = html[html.index('id="legend-heading"') :]
+    assert "Lärare <span class=\"legend-reach\">(alla LÄR på enheten)</span>" in legend
+    assert "IT-pedagog <span" not in legend  # individual roles have no such note
+
+
+def test_grid_names_holders_too(seeded_client):
+    html = page(seeded_client.get(reverse("registry:blueprint_grid")))
+    row = html[html.index(f">{PROFESSIONAL}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert '<a href="/person/R.A/">R.A</a>' in row and "ingen utsedd" in row
+
+
+def test_new_appointment_shows_on_the_next_request(seeded_client):
+    from organisation.models import Appointment, Person, Position, Unit
+
+    url = reverse("registry:blueprint")
+    assert "ingen utsedd" in item_row(page(seeded_client.get(url)), PROFESSIONAL)  # cached
+    Appointment.objects.create(
+        person=Person.objects.get(initials="J.S"),
+        position=Position.objects.get(code="specialpedagog"),
+        unit=Unit.objects.get(slug="arstaviken"),
+    )
+    row = item_row(page(seeded_client.get(url)), PROFESSIONAL)
+    assert "ingen utsedd" not in row
+    assert re.search(r'>SPE<.*?</a> <span class="chip-holders"><a href="/person/J.S/"', row)
+
+
+PROFESSIONAL = "Ansvar för sin egna professionella utveckling"
