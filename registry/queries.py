@@ -263,9 +263,7 @@ def holders_attach(chips, *, unit):
     or two queries (role_holders) when there are such chips, none otherwise.
     """
     waiting = [
-        chip
-        for chip in chips
-        if chip.person is None and chip.role.kind == Role.Kind.INDIVIDUAL
+        chip for chip in chips if chip.person is None and chip.role.kind == Role.Kind.INDIVIDUAL
     ]
     if not waiting:
         return

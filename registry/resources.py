@@ -123,7 +123,9 @@ class YesNoWidget(widgets.Widget):
             return False
         if answer == "ja":
             return True
-        raise ValueError(_("Skriv ”ja”, ”nej” eller lämna tomt (nu ”%(value)s”).") % {"value": value})
+        raise ValueError(
+            _("Skriv ”ja”, ”nej” eller lämna tomt (nu ”%(value)s”).") % {"value": value}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return "ja" if value else ""

@@ -92,9 +92,7 @@ def first_line_from_register(*, unit, kind):
         assignments_at([unit])
         .filter(item__support_kind=kind, kind=Assignment.Kind.RESPONSIBLE)
         .select_related("item", "person", "role")
-        .order_by(
-            "item__column__area__order", "item__column__order", "item__order", "order", "pk"
-        )
+        .order_by("item__column__area__order", "item__column__order", "item__order", "order", "pk")
     )
     primary = Assignment.Priority.PRIMARY
     assignments.sort(key=lambda a: a.priority != primary)  # stable: ordinary first

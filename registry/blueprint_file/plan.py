@@ -358,7 +358,9 @@ class Plan:
                     description_before=description_before,
                     description_after=description,
                     keywords_before=item.keywords if item.pk else "",
-                    keywords_after=item.keywords if values["keywords"] is None else values["keywords"],
+                    keywords_after=item.keywords
+                    if values["keywords"] is None
+                    else values["keywords"],
                     marks_before=marks_of(item) if item.pk else "",
                     marks_after=marks_of(item, values),
                 )
@@ -378,7 +380,7 @@ class Plan:
         self.result.assignments_deleted = len(self.assignments_to_delete)
 
     def check_needs_deputy(self, number, text):
-        """Kräver ersättare: True for "ja", False for "nej" or empty, None when the file has no such column."""
+        """Kräver ersättare: True for "ja", False for "nej" or empty; None without the column."""
         if text is None:
             return None
         answer = text.strip().casefold()

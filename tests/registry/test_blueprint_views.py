@@ -567,19 +567,23 @@ def test_individual_role_chip_names_who_holds_it_at_the_unit(seeded_client):
 
 def test_individual_role_nobody_holds_is_marked(seeded_client):
     row = item_row(page(seeded_client.get(reverse("registry:blueprint"))), PROFESSIONAL)
-    assert re.search(r'>SPE<.*?</a> <span class="chip-holders chip-holders--none">ingen utsedd<', row)
+    assert re.search(
+        r'>SPE<.*?</a> <span class="chip-holders chip-holders--none">ingen utsedd<', row
+    )
 
 
 def test_collective_and_relative_roles_say_whom_they_mean(seeded_client):
     html = page(seeded_client.get(reverse("registry:blueprint")))
     row = item_row(html, PROFESSIONAL)
     assert 'title="Lärare (alla LÄR på enheten)"' in row
-    assert 'title="Respektive chef (var och ens egen: den som frågar vänder sig till sin egen)"' in row
+    assert (
+        'title="Respektive chef (var och ens egen: den som frågar vänder sig till sin egen)"' in row
+    )
     # Neither names anyone nor says nobody was appointed.
     teachers = row[row.index(">LÄR<") : row.index("</li>", row.index(">LÄR<"))]
     assert "chip-holders" not in teachers
     legend = html[html.index('id="legend-heading"') :]
-    assert "Lärare <span class=\"legend-reach\">(alla LÄR på enheten)</span>" in legend
+    assert 'Lärare <span class="legend-reach">(alla LÄR på enheten)</span>' in legend
     assert "IT-pedagog <span" not in legend  # individual roles have no such note
 
 

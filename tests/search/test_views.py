@@ -156,7 +156,9 @@ def test_search_answer_blueprint_answer_and_vem_fragar_jag_name_the_same_people(
 
     Person.objects.filter(initials="A.W").update(email="anna@example.org", phone="054-11 22")
     chain_page = page(
-        reader_client.get(reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"})
+        reader_client.get(
+            reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"}
+        )
     )
     people, step = first_line(chain_page, "chain")
     assert people == ["/person/A.W/"]
@@ -191,7 +193,9 @@ def test_disagreeing_register_and_appointment_are_both_shown(reader_client):
         unit=unit,
     )
     html = page(
-        reader_client.get(reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"})
+        reader_client.get(
+            reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"}
+        )
     )
     people, step = first_line(html, "chain")
     assert people == ["/person/A.W/", "/person/H.H/"]
