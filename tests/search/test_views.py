@@ -69,7 +69,8 @@ def test_answer_names_the_responsible_at_the_unit_best_first(reader_client):
     assert "Ansvarig på Årstaviken" in first and "A.W · ITS" in first
 
 
-def test_support_matter_gives_the_support_chain(reader_client):
+def appoint_hedda_first_line():
+    """H.H, not in the register, appointed hanteringsansvarig at Årstaviken."""
     unit = Unit.objects.get(slug="arstaviken")
     helper = PersonFactory(organisation=unit.organisation, initials="H.H", name="Hedda Hjälp")
     Appointment.objects.create(
@@ -77,6 +78,10 @@ def test_support_matter_gives_the_support_chain(reader_client):
         position=Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT),
         unit=unit,
     )
+
+
+def test_support_matter_gives_the_support_chain(reader_client):
+    appoint_hedda_first_line()
     html = page(reader_client.get(SEARCH, {"q": "wifi"}))
     chain = html[html.index('class="support-chain"') :]
     assert "Hedda Hjälp" in chain and 'href="/person/H.H/"' in chain
@@ -185,13 +190,7 @@ def test_a_question_about_support_gives_the_chain_for_each_kind_it_matches(reade
 
 
 def test_disagreeing_register_and_appointment_are_both_shown(reader_client):
-    unit = Unit.objects.get(slug="arstaviken")
-    helper = PersonFactory(organisation=unit.organisation, initials="H.H", name="Hedda Hjälp")
-    Appointment.objects.create(
-        person=helper,
-        position=Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT),
-        unit=unit,
-    )
+    appoint_hedda_first_line()
     html = page(
         reader_client.get(
             reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"}
