@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from guardian.shortcuts import assign_perm
@@ -139,8 +140,9 @@ def test_search_at_200_units_answers_in_fixed_queries(
     # the search (two on PostgreSQL),
     # the assignments at the unit, the support chain (agreement, appointments,
     # the register's local support), the header's person.
+    limit = 13 if connection.vendor == "postgresql" else 12
     for question in ("skrivaren fungerar inte", "betygen", "kaffemaskin"):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(limit):
             response = client.get(SEARCH, {"q": question})
         assert response.status_code == 200
 
