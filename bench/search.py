@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import setup, timed  # noqa: E402
+from bench.common import query_count, setup, timed  # noqa: E402
 
 setup()
 
@@ -80,16 +80,8 @@ def main():
         passed += bool(set(expected) & set(top))
         page(question)  # warm: templates, translations, the session's unit
 
-    def count_queries(action):
-        queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-        ):
-            action()
-        return len(queries)
-
-    search_queries = count_queries(lambda: item_search(QUESTIONS[0][0]))
-    page_queries = count_queries(lambda: page(QUESTIONS[0][0]))
+    search_queries = query_count(lambda: item_search(QUESTIONS[0][0]))
+    page_queries = query_count(lambda: page(QUESTIONS[0][0]))
     print(f"Question set: {passed}/{len(QUESTIONS)} with an expected item in the first three.")
     search_times, page_times = [], []
     for _ in range(options.repeat):
