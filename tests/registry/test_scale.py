@@ -303,3 +303,10 @@ def test_person_search_is_served_by_trigram_indexes_on_postgresql(superuser, rf)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         for index in ("person_initials_trgm", "person_name_trgm", "person_email_trgm"):
             assert index in plan, plan
+
+
+def test_a_list_that_can_match_nothing_counts_zero(superuser):
+    # The person autocomplete of a user who may place people nowhere filters
+    # by an empty list of huvudmän; PostgreSQL's estimate must not choke on it.
+    paginator = LargeTablePaginator(Person.objects.filter(organisation__in=[]).order_by("pk"), 10)
+    assert (paginator.count, list(paginator.page(1).object_list)) == (0, [])
