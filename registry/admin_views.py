@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from organisation.models import Appointment, Unit
+from organisation.permissions import APPOINTMENTS
 from organisation.queries import unit_scope
 from registry.forms import ReassignForm
 from registry.models import Assignment
@@ -124,7 +125,7 @@ def recent_changes(request, *, model_admin):
     appointments = _with_previous(
         Appointment.history.model,
         list(
-            Appointment.history.filter(scope.visible_q(), **where)
+            APPOINTMENTS.visible(request.user, Appointment.history.filter(**where))
             .select_related("history_user", "person", "position", "unit")
             .order_by("-history_date")[:RECENT_CHANGES]
         ),

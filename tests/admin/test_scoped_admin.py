@@ -224,3 +224,25 @@ def test_the_people_export_of_a_rektor_holds_no_appointment_outside_their_units(
     client.force_login(world.users["administratör"])
     (row_a,) = [line for line in export_people(client) if ";A.A;" in line]
     assert "it-handledare@b" in row_a and "rektor@a" in row_a
+
+
+@pytest.mark.parametrize(("who", "sees"), [("rektor of unit b", True), ("rektor of unit x", False)])
+def test_an_organisation_wide_appointment_is_seen_only_within_its_huvudman(
+    client, world, outsiders, who, sees
+):
+    # Person A is IT-strateg of A's huvudman (no unit): a rektor of another
+    # unit of that huvudman reads it, a rektor of another huvudman does not.
+    wide = AppointmentFactory(
+        person=world.person_a, unit=None, position=PositionFactory(code="its", name="IT-strateg")
+    )
+    outsider = outsiders[who]
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+
+    listed = client.get(url(Appointment, "changelist")).context["cl"].result_list
+    assert (wide in listed) is sees
+    assert (client.get(url(Appointment, "change", wide.pk)).status_code == 200) is sees
+    recent = client.get(reverse("admin:registry_assignment_recent_changes"))
+    assert recent.status_code == 200
+    assert ("IT-strateg" in recent.content.decode()) is sees
