@@ -104,7 +104,9 @@ class Ownership:
         owner_id = self.owner_id(obj)
         if self.kind == self.UNIT:
             if owner_id is None and self.wide and not scope.all_visible:
-                return self.owner_id(obj, self.wide) in scope.visible_organisation_ids
+                # As visible_q: a row with nothing on the wide path (no person) is everyone's.
+                wide_owner = self.owner_id(obj, self.wide)
+                return wide_owner is None or wide_owner in scope.visible_organisation_ids
             return scope.can_view(owner_id)
         return scope.all_visible or owner_id in scope.visible_organisation_ids
 

@@ -20,6 +20,7 @@ from organisation.permissions import APPOINTMENTS
 from organisation.queries import unit_scope
 from registry.forms import ReassignForm
 from registry.models import Assignment
+from registry.permissions import ASSIGNMENTS
 from registry.services import assignment_reassign, assignment_reassign_preview
 
 RECENT_CHANGES = 50
@@ -117,7 +118,7 @@ def recent_changes(request, *, model_admin):
     assignments = _with_previous(
         Assignment.history.model,
         list(
-            Assignment.history.filter(scope.visible_q(), **where)
+            Assignment.history.filter(scope.visible_q(wide=ASSIGNMENTS.wide), **where)
             .select_related("history_user", "item", "unit", "person", "role")
             .order_by("-history_date")[:RECENT_CHANGES]
         ),

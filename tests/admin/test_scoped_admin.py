@@ -26,7 +26,7 @@ from organisation.permissions import Ownership
 from organisation.services import unit_grant
 from registry.models import Assignment, Blueprint
 from review.models import ReviewRound
-from tests.factories import AppointmentFactory, PositionFactory
+from tests.factories import AppointmentFactory, AssignmentFactory, ItemFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +246,25 @@ def test_an_organisation_wide_appointment_is_seen_only_within_its_huvudman(
     recent = client.get(reverse("admin:registry_assignment_recent_changes"))
     assert recent.status_code == 200
     assert ("IT-strateg" in recent.content.decode()) is sees
+
+
+@pytest.mark.parametrize(("who", "sees"), [("rektor of unit b", True), ("rektor of unit x", False)])
+def test_an_organisation_wide_assignment_naming_a_person_is_seen_only_within_their_huvudman(
+    client, world, outsiders, who, sees
+):
+    # Person A answers for "Skrivare" for all of A's huvudman (no unit); a
+    # role-only organisation-wide row stays everyone's, as on the blueprint page.
+    wide = AssignmentFactory(
+        item=ItemFactory(name="Skrivare"), unit=None, role=world.role, person=world.person_a
+    )
+    outsider = outsiders[who]
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+
+    listed = client.get(url(Assignment, "changelist")).context["cl"].result_list
+    assert (wide in listed) is sees
+    assert world.row_org in listed
+    assert (client.get(url(Assignment, "change", wide.pk)).status_code == 200) is sees
+    recent = client.get(reverse("admin:registry_assignment_recent_changes"))
+    assert ("Skrivare" in recent.content.decode()) is sees
