@@ -161,9 +161,9 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
 @admin.register(Person)
 class PersonAdmin(ScopedHistoryAdmin):
     owner = by_huvudman()
-    list_display = ["initials", "name", "email", "positions"]
+    list_display = ["initials", "name", "title", "email", "positions"]
     list_filter = ["organisation", "appointments__position"]
-    search_fields = ["initials", "name", "email"]
+    search_fields = ["initials", "name", "title", "email"]
     autocomplete_fields = ["user"]
     inlines = [AppointmentInline]
 
