@@ -268,7 +268,7 @@ def blueprint_export(request):
     unit = _chosen_unit(request, units)
     choices = {
         "areas": Area.objects.all(),
-        "roles": Role.objects.all(),
+        "roles": queries.roles_at(unit),
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)

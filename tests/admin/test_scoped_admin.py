@@ -199,12 +199,36 @@ def export_people(client):
             "resource": "0",
             **{
                 f"personresource_{name}": "on"
-                for name in ["organisation", "initials", "name", "email", "phone", "positions"]
+                for name in [
+                    "organisation",
+                    "initials",
+                    "name",
+                    "title",
+                    "email",
+                    "phone",
+                    "positions",
+                ]
             },
         },
     )
     assert response.status_code == 200
     return response.content.decode("utf-8-sig").splitlines()
+
+
+def test_the_people_export_gives_contact_details_only_of_people_in_scope(client, world):
+    for person, who in ((world.person_a, "anna"), (world.person_x, "xerxes")):
+        person.name, person.title = who.capitalize(), "IT-samordnare"
+        person.email, person.phone = f"{who}@example.org", "070-1"
+        person.save()
+    client.force_login(world.users["rektor_a"])
+    lines = export_people(client)
+    assert lines[0] == "Huvudman;Initialer;Namn;Titel;E-post;Telefon;Befattningar"
+    (row_a,) = [line for line in lines if ";A.A;" in line]
+    assert ";Anna;IT-samordnare;anna@example.org;070-1;" in row_a
+    assert not any("xerxes" in line.lower() for line in lines)
+
+    client.force_login(world.users["administratör"])
+    assert any("xerxes@example.org" in line for line in export_people(client))
 
 
 def test_the_people_export_of_a_rektor_holds_no_appointment_outside_their_units(client, world):

@@ -175,7 +175,7 @@ def test_checklist_lists_findings_changes_and_people(world, client, django_user_
     page = client.get(review_url(world, world["norra"])).content.decode()
     assert "1 ändring sedan version 1.0.0" in page
     assert f"?from={world['version'].pk}&amp;unit=norra" in page
-    assert "Saknar inloggning" in page and "N.L (Utan Konto)" in page
+    assert "Saknar inloggning" in page and "N.L – Utan Konto" in page
     assert "Har slutat" in page and "L.L" in page
     # Coverage: the unit has no IT-handledare or hanteringsansvarig appointed.
     assert "Brister i täckningen" in page
