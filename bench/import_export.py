@@ -19,27 +19,17 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# This file's name is the django-import-export package's: take bench/ off the
-# path so that "import import_export" finds the package, not this script.
-sys.path = [str(ROOT)] + [p for p in sys.path[1:] if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import setup, timed  # noqa: E402
+
 TEMPORARY = None
 if not os.environ.get("DATABASE_URL"):
     TEMPORARY = tempfile.mkdtemp(prefix="digiansvar-bench-")
     os.environ["DJANGO_DATA_DIR"] = TEMPORARY
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
-
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -57,12 +47,6 @@ SEED_UNIT = "arstaviken"
 
 class Rollback(Exception):
     pass
-
-
-def timed(function):
-    start = time.perf_counter()
-    value = function()
-    return value, time.perf_counter() - start
 
 
 def build_file(units, file_format):

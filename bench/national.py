@@ -10,58 +10,36 @@ pages): server time through Django's test client (median of --repeat
 requests, middleware and templates included) and the number of queries of
 the person page, the role page, the admin assignment list (page 1, last
 page, a search, a role filter, a unit filter), the blueprint page cold (cache
-emptied) and warm, the coverage page and its xlsx; then the full blueprint
+emptied) and warm, the unit search, the person admin (list and a search by
+name), the version list, the coverage page and its xlsx; then the full blueprint
 export (csv, every unit) and the backup as separate `manage.py` processes,
 with their wall time and peak resident memory (GNU time).
 """
 
 import argparse
 import json
-import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, median_ms, query_count, setup  # noqa: E402
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from organisation.models import Person, Unit  # noqa: E402
 from registry.models import Assignment, Role  # noqa: E402
 
 BENCH_USER = "bench-superuser"
-
-
-def timed(call, repeat):
-    call()  # warm connections and template loaders
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times) * 1000, 1)
 
 
 def measure(client, url, repeat, cold=False):
@@ -76,10 +54,8 @@ def measure(client, url, repeat, cold=False):
         return response
 
     get()
-    with CaptureQueriesContext(connection) as queries:
-        get()
-    count = len(queries)
-    return {"url": url, "ms": timed(get, repeat), "queries": count}
+    count = query_count(get)
+    return {"url": url, "ms": round(median_ms(get, repeat), 1), "queries": count}
 
 
 def process(args, env=None):
@@ -130,6 +106,7 @@ def main():
     }
     repeat = options.repeat
     admin = "/admin/registry/assignment/"
+    people = "/admin/organisation/person/"
     first = client.get(admin)
     # The admin's paginator links its last page.
     last_page = max(int(n) for n in re.findall(r"\?p=(\d+)", first.content.decode()))
@@ -144,6 +121,9 @@ def main():
         "blueprint cold": measure(client, f"/?unit={unit.slug}", repeat, cold=True),
         "blueprint warm": measure(client, f"/?unit={unit.slug}", repeat),
         "unit search": measure(client, "/enheter/?q=skolan+99", repeat),
+        "person admin": measure(client, people, repeat),
+        "person admin search": measure(client, f"{people}?q={holder.name}", repeat),
+        "version list": measure(client, reverse("registry:version_list"), repeat),
     }
     if not options.only_pages:
         coverage_repeat = max(1, repeat // 3)

@@ -16,34 +16,13 @@ each request: the first view after a write).
 
 import argparse
 import json
-import os
-import statistics
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# bench/ itself must not be on the path: bench/coverage.py would shadow the
-# coverage package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
-# A production-like process without https (the test client speaks http) and
-# without collectstatic (plain static names).
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import median_ms, peak_bytes, setup  # noqa: E402
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-# whitenoise warns that there is no collectstatic folder: not needed here.
-warnings.filterwarnings("ignore", message="No directory at")
-
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -109,26 +88,6 @@ def raw_person_rows(person_id):
         return json.dumps(cursor.fetchall())
 
 
-def median_seconds(call, repeat):
-    for _ in range(3):  # warm caches, connections and template loaders
-        call()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_bytes(call):
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def measure_page(client, url, raw, repeat):
     """Server time and queries of a page: warm (cache filled) and cold (cache emptied first).
 
@@ -155,14 +114,14 @@ def measure_page(client, url, raw, repeat):
     with CaptureQueriesContext(connection) as queries:
         get()
     warm_count = len(queries)
-    page = median_seconds(get, repeat)
-    cold_page = median_seconds(cold, repeat)
-    raw_time = median_seconds(raw, repeat)
+    page = median_ms(get, repeat, warm=3)
+    cold_page = median_ms(cold, repeat, warm=3)
+    raw_time = median_ms(raw, repeat, warm=3)
     return {
         "url": url,
-        "ms": round(page * 1000, 2),
-        "cold_ms": round(cold_page * 1000, 2),
-        "raw_ms": round(raw_time * 1000, 2),
+        "ms": round(page, 2),
+        "cold_ms": round(cold_page, 2),
+        "raw_ms": round(raw_time, 2),
         "ratio": round(page / raw_time, 2),
         "cold_ratio": round(cold_page / raw_time, 2),
         "queries": warm_count,

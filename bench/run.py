@@ -28,7 +28,8 @@ BENCH = ROOT / "bench"
 # bench/coverage.py would shadow the coverage package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 # Scripts run here in this order, each on the large database; others' too.
-OWN = {"run.py", "pages.py", "national.py"}
+# common.py is the helpers they share, not a benchmark.
+OWN = {"run.py", "pages.py", "national.py", "common.py"}
 # `--profile national`: these sizes on PostgreSQL only, figures relative to the first.
 NATIONAL_SIZES = [10, 1000, 10000]
 NATIONAL_PAGE_TARGET = 1.5

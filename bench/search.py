@@ -15,25 +15,14 @@ first three answers.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Replace this script's folder on the path by the project root: bench/ holds
-# scripts named like packages (import_export.py) that would shadow them.
-sys.path[0] = str(ROOT)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import query_count, setup, timed  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -47,12 +36,6 @@ from registry.search import item_search  # noqa: E402
 from tests.search.questions import QUESTIONS  # noqa: E402
 
 BENCH_USER = "bench-superuser"
-
-
-def timed(action):
-    start = time.perf_counter()
-    action()
-    return (time.perf_counter() - start) * 1000
 
 
 def summary(label, times, queries="–"):
@@ -97,22 +80,14 @@ def main():
         passed += bool(set(expected) & set(top))
         page(question)  # warm: templates, translations, the session's unit
 
-    def count_queries(action):
-        queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-        ):
-            action()
-        return len(queries)
-
-    search_queries = count_queries(lambda: item_search(QUESTIONS[0][0]))
-    page_queries = count_queries(lambda: page(QUESTIONS[0][0]))
+    search_queries = query_count(lambda: item_search(QUESTIONS[0][0]))
+    page_queries = query_count(lambda: page(QUESTIONS[0][0]))
     print(f"Question set: {passed}/{len(QUESTIONS)} with an expected item in the first three.")
     search_times, page_times = [], []
     for _ in range(options.repeat):
         for question, _expected in QUESTIONS:
-            search_times.append(timed(lambda q=question: item_search(q)))
-            page_times.append(timed(lambda q=question: page(q)))
+            search_times.append(timed(lambda q=question: item_search(q))[1] * 1000)
+            page_times.append(timed(lambda q=question: page(q))[1] * 1000)
     print(
         f"\n| {len(QUESTIONS)} questions × {options.repeat} "
         "| median ms | p90 ms | max ms | queries |"

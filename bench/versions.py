@@ -14,27 +14,14 @@ version → version), the changes page and its csv export.
 
 import argparse
 import json
-import os
-import statistics
 import sys
-import time
-import tracemalloc
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Replace this script's folder on the path by the project root: bench/ holds
-# scripts named like packages (import_export.py) that would shadow them.
-sys.path[0] = str(ROOT)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import measure, setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -47,27 +34,6 @@ from registry.demo import DEMO_SLUG, demo_organisation_generate  # noqa: E402
 from registry.models import Assignment, Blueprint, BlueprintRows, Item  # noqa: E402
 
 BENCH_USER = "bench-superuser"
-
-
-def measure(label, action, repeat):
-    """Print | label | median ms | queries | peak KiB | and return the last result."""
-    result = action()  # warm caches (content types, templates) once
-    queries = []
-    with connection.execute_wrapper(
-        lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-    ):
-        action()
-    tracemalloc.start()
-    action()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append((time.perf_counter() - start) * 1000)
-    print(f"| {label} | {statistics.median(times):,.0f} | {len(queries)} | {peak / 1024:,.0f} |")
-    return result
 
 
 def stored_bytes(blueprint):

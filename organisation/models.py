@@ -106,7 +106,11 @@ class UnitGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class Person(models.Model):
-    """A member of staff, known on the poster by initials only."""
+    """A member of staff, known on the poster by initials only.
+
+    Name, title (befattningstitel), e-mail and phone are optional: shown to
+    logged-in users who may see the person, so that they can reach them.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -118,6 +122,12 @@ class Person(models.Model):
         verbose_name=_("initialer"), max_length=20, validators=[initials_validator]
     )
     name = models.CharField(verbose_name=_("namn"), max_length=200, blank=True)
+    title = models.CharField(
+        verbose_name=_("titel"),
+        max_length=200,
+        blank=True,
+        help_text=_("Befattningstitel, till exempel IT-samordnare."),
+    )
     email = models.EmailField(verbose_name=_("e-post"), blank=True)
     phone = models.CharField(verbose_name=_("telefon"), max_length=40, blank=True)
     employee_number = models.CharField(
@@ -158,11 +168,18 @@ class Person(models.Model):
         indexes = [models.Index(fields=["initials"], name="person_initials")]
 
     def __str__(self):
-        return f"{self.initials} ({self.name})" if self.name else self.initials
+        """ "A.W – Anna Westin, IT-samordnare": initials, then name and title where known."""
+        known = ", ".join(part for part in (self.name, self.title) if part)
+        return f"{self.initials} – {known}" if known else self.initials
 
     @property
     def display_name(self):
         return self.name or self.initials
+
+    @property
+    def phone_uri(self):
+        """The phone number for a tel: link: digits and a leading +, no spaces or dashes."""
+        return "".join(c for c in self.phone if c.isdigit() or c == "+")
 
 
 class Position(models.Model):

@@ -45,19 +45,23 @@ class Ownership:
     SHARED (the catalogue and site-wide records: model permissions alone).
     path: the lookup from the model to its Unit or Organisation ("unit",
     "council__organisation"; "pk" for the unit or huvudman itself).
+    wide: for UNIT rows, the lookup to the huvudman of an organisation-wide
+    row ("person__organisation"): such rows are then seen only by users who
+    see a unit of that huvudman; without it by everyone who sees any unit.
     """
 
     kind: str
     path: str = ""
+    wide: str = ""
 
     UNIT = "unit"
     HUVUDMAN = "huvudman"
     SHARED = "shared"
     NOBODY = "nobody"
 
-    def owner_id(self, obj):
+    def owner_id(self, obj, path=None):
         """The id of the row's unit or huvudman, read from the object (no query for "unit")."""
-        *through, last = self.path.split("__")
+        *through, last = (path or self.path).split("__")
         for name in through:
             obj = getattr(obj, name)
             if obj is None:
@@ -72,7 +76,7 @@ class Ownership:
             return queryset if user.is_active and user.is_superuser else queryset.none()
         scope = unit_scope(user)
         if self.kind == self.UNIT:
-            return queryset.filter(scope.visible_q(self.path))
+            return queryset.filter(scope.visible_q(self.path, self.wide))
         if scope.all_visible:
             return queryset
         return queryset.filter(**{f"{self.path}__in": scope.visible_organisation_ids})
@@ -99,6 +103,10 @@ class Ownership:
         scope = unit_scope(user)
         owner_id = self.owner_id(obj)
         if self.kind == self.UNIT:
+            if owner_id is None and self.wide and not scope.all_visible:
+                # As visible_q: a row with nothing on the wide path (no person) is everyone's.
+                wide_owner = self.owner_id(obj, self.wide)
+                return wide_owner is None or wide_owner in scope.visible_organisation_ids
             return scope.can_view(owner_id)
         return scope.all_visible or owner_id in scope.visible_organisation_ids
 
@@ -117,8 +125,8 @@ class Ownership:
         return scope.all_editable or owner_id in scope.editable_organisation_ids
 
 
-def by_unit(path="unit"):
-    return Ownership(Ownership.UNIT, path)
+def by_unit(path="unit", wide=""):
+    return Ownership(Ownership.UNIT, path, wide)
 
 
 def by_huvudman(path="organisation"):
@@ -126,4 +134,6 @@ def by_huvudman(path="organisation"):
 
 
 SHARED = Ownership(Ownership.SHARED)
+# An organisation-wide appointment (no unit) belongs to its person's huvudman.
+APPOINTMENTS = by_unit(wide="person__organisation")
 NOBODY = Ownership(Ownership.NOBODY)

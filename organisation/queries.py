@@ -102,13 +102,21 @@ class UnitScope:
     def edits_anything(self):
         return self.all_editable or bool(self.editable_ids)
 
-    def visible_q(self, field="unit"):
-        """A Q for rows whose `field` (a unit foreign key) the user may see."""
+    def visible_q(self, field="unit", wide=""):
+        """A Q for rows whose `field` (a unit foreign key) the user may see.
+
+        Rows without a unit are organisation-wide. With `wide`, the lookup to
+        their huvudman ("person__organisation"), only those of the huvudmän
+        the user sees (or of none); without it every one.
+        """
         if self.all_visible:
             return models.Q()
-        return models.Q(**{f"{field}__isnull": True}) | models.Q(
-            **{f"{field}__in": self.visible_ids}
-        )
+        organisation_wide = models.Q(**{f"{field}__isnull": True})
+        if wide:
+            organisation_wide &= models.Q(**{f"{wide}__in": self.visible_organisation_ids}) | (
+                models.Q(**{f"{wide}__isnull": True})
+            )
+        return organisation_wide | models.Q(**{f"{field}__in": self.visible_ids})
 
     def outside_q(self, field="unit"):
         """A Q for rows placed outside the units the user may change, or organisation-wide."""

@@ -16,9 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from organisation.models import Appointment, Unit
+from organisation.permissions import APPOINTMENTS
 from organisation.queries import unit_scope
 from registry.forms import ReassignForm
 from registry.models import Assignment
+from registry.permissions import ASSIGNMENTS
 from registry.services import assignment_reassign, assignment_reassign_preview
 
 RECENT_CHANGES = 50
@@ -33,7 +35,12 @@ def _action_label(history_type):
 
 
 def reassign(request, *, model_admin):
-    """Preview, then move one person's assignments to another (assignment_reassign)."""
+    """Preview, then move one person's assignments to another (assignment_reassign).
+
+    When the person taking over does not hold a moved row's role at its unit,
+    the preview warns and the move waits for a choice: keep the roles, or
+    change them to a chosen role; *Avbryt* leaves everything as it was.
+    """
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     context = {
@@ -46,37 +53,52 @@ def reassign(request, *, model_admin):
         return TemplateResponse(
             request, "admin/registry/assignment/reassign.html", {**context, "form": form}
         )
+    if "cancel" in request.POST:
+        messages.info(request, gettext("Inget ansvar flyttades."))
+        return HttpResponseRedirect(reverse("admin:registry_assignment_changelist"))
     form = ReassignForm(request.POST, user=request.user)
     if form.is_valid():
         arguments = form.service_arguments()
         try:
-            if "confirm" in request.POST:
-                result = assignment_reassign(**arguments, user=request.user)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d ansvar flyttat från %(from)s till %(to)s "
-                        "(%(merged)d slogs ihop med befintliga).",
-                        "%(count)d ansvar flyttade från %(from)s till %(to)s "
-                        "(%(merged)d slogs ihop med befintliga).",
-                        result.count,
+            preview = assignment_reassign_preview(**arguments, user=request.user)
+            if preview.mismatched and not form.cleaned_data["mismatch"]:
+                if "confirm" in request.POST:
+                    form.add_error(
+                        "mismatch",
+                        gettext("Välj om ansvaren ska behålla sin roll eller få en annan."),
                     )
-                    % {
-                        "count": result.count,
-                        "merged": len(result.merged),
-                        "from": arguments["from_person"],
-                        "to": arguments["to_person"],
-                    },
-                )
-                url = reverse("admin:registry_assignment_changelist")
-                query = urlencode({"person__id__exact": arguments["to_person"].pk})
-                return HttpResponseRedirect(f"{url}?{query}")
-            context["preview"] = assignment_reassign_preview(**arguments, user=request.user)
+            elif "confirm" in request.POST:
+                return _reassign_done(request, arguments)
+            context["preview"] = preview
+            form.offer_roles(preview.held)
         except ValidationError as error:
             form.add_error(None, error)
     return TemplateResponse(
         request, "admin/registry/assignment/reassign.html", {**context, "form": form}
     )
+
+
+def _reassign_done(request, arguments):
+    result = assignment_reassign(**arguments, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d ansvar flyttat från %(from)s till %(to)s "
+            "(%(merged)d slogs ihop med befintliga).",
+            "%(count)d ansvar flyttade från %(from)s till %(to)s "
+            "(%(merged)d slogs ihop med befintliga).",
+            result.count,
+        )
+        % {
+            "count": result.count,
+            "merged": len(result.merged),
+            "from": arguments["from_person"],
+            "to": arguments["to_person"],
+        },
+    )
+    url = reverse("admin:registry_assignment_changelist")
+    query = urlencode({"person__id__exact": arguments["to_person"].pk})
+    return HttpResponseRedirect(f"{url}?{query}")
 
 
 def _with_previous(history_model, records):
@@ -116,7 +138,7 @@ def recent_changes(request, *, model_admin):
     assignments = _with_previous(
         Assignment.history.model,
         list(
-            Assignment.history.filter(scope.visible_q(), **where)
+            Assignment.history.filter(scope.visible_q(wide=ASSIGNMENTS.wide), **where)
             .select_related("history_user", "item", "unit", "person", "role")
             .order_by("-history_date")[:RECENT_CHANGES]
         ),
@@ -124,7 +146,7 @@ def recent_changes(request, *, model_admin):
     appointments = _with_previous(
         Appointment.history.model,
         list(
-            Appointment.history.filter(scope.visible_q(), **where)
+            APPOINTMENTS.visible(request.user, Appointment.history.filter(**where))
             .select_related("history_user", "person", "position", "unit")
             .order_by("-history_date")[:RECENT_CHANGES]
         ),

@@ -168,7 +168,7 @@ def coverage_report(*, units, max_assignments=None):
                 category="single_person_items",
                 unit=unit,
                 subject=items[item_id],
-                detail=rests_on % {"person": f"{initials} ({name})" if name else initials},
+                detail=rests_on % {"person": f"{initials} – {name}" if name else initials},
                 admin_url=(
                     f"{assignment_add}?item={item_id}&priority=deputy"
                     + (f"&unit={unit_id}" if unit_id else "")
@@ -223,7 +223,7 @@ def coverage_report(*, units, max_assignments=None):
             Finding(
                 category="overloaded_people",
                 unit=None,
-                subject=f"{initials} ({name})" if name else initials,
+                subject=f"{initials} – {name}" if name else initials,
                 detail=_("%(count)s uppdrag i ansvarsfördelningen (gränsen är %(max)s).")
                 % {"count": count, "max": max_assignments},
                 admin_url=person_change.replace("/0/", f"/{person_id}/"),

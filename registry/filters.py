@@ -1,7 +1,8 @@
 """The blueprint filters as GET parameters: ?area=hygien&role=ITS&person=A.W&q=wifi.
 
-The choices come from lists the view has already fetched (areas, roles, the
-people at the chosen unit), so the form renders and validates without further
+The choices come from lists the view has already fetched (areas, and the
+roles and people with responsibility at the chosen unit: nothing that would
+give an empty page), so the form renders and validates without further
 queries; the filtering itself is `registry.queries.items_matching`.
 """
 
@@ -27,7 +28,9 @@ class BlueprintFilter(django_filters.FilterSet):
         label=_("Roll"),
         empty_label=_("Alla roller"),
         widget=forms.Select(attrs={"class": AUTOFILTER}),
-        error_messages={"invalid_choice": _("Rollen ”%(value)s” finns inte.")},
+        error_messages={
+            "invalid_choice": _("Rollen ”%(value)s” finns inte eller har inget ansvar på enheten.")
+        },
     )
     person = django_filters.ChoiceFilter(
         label=_("Person"),
@@ -50,9 +53,8 @@ class BlueprintFilter(django_filters.FilterSet):
         self.people = {person.initials: person for person in people}
         self.filters["area"].extra["choices"] = [(a.slug, a.name) for a in areas]
         self.filters["role"].extra["choices"] = [(r.code, f"{r.code} – {r.label}") for r in roles]
-        self.filters["person"].extra["choices"] = [
-            (p.initials, f"{p.initials} – {p.name}" if p.name else p.initials) for p in people
-        ]
+        # "A.W – Anna Westin, IT-samordnare" where name and title are known.
+        self.filters["person"].extra["choices"] = [(p.initials, str(p)) for p in people]
 
     class Meta:
         model = Item

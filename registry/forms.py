@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Unit
 from organisation.queries import people_visible_to
-from registry.models import Area, Assignment
+from registry.models import Area, Assignment, Role
+
+# The choices when the person taking over does not hold a moved row's role.
+KEEP_ROLE, CHANGE_ROLE = "keep", "change"
 
 DEPUTY_WITHOUT_PRIMARY = _(
     "En ersättare behöver en ordinarie ansvarig för samma ansvarsområde och enhet."
@@ -121,6 +124,21 @@ class ReassignForm(forms.Form):
         help_text=_("Inget valt: alla områden."),
     )
 
+    # Shown after a preview that warns that to_person does not hold a moved
+    # row's role at its unit (ReassignResult.mismatched).
+    mismatch = forms.ChoiceField(
+        label=_("Ansvar med en roll som mottagaren inte har på enheten"),
+        choices=[
+            (KEEP_ROLE, _("Behåll rollen (flytta ansvaren som de är)")),
+            (CHANGE_ROLE, _("Byt roll på de ansvaren till rollen nedan")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    new_role = forms.ModelChoiceField(
+        label=_("Ny roll"), queryset=Role.objects.all(), required=False
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         people = people_visible_to(user).order_by("initials")
@@ -135,7 +153,21 @@ class ReassignForm(forms.Form):
             self.add_error(
                 "to_person", gettext("Välj en annan person än den ansvaret flyttas från.")
             )
+        if cleaned.get("mismatch") == CHANGE_ROLE and not cleaned.get("new_role"):
+            self.add_error("new_role", gettext("Välj den roll ansvaren ska få."))
         return cleaned
+
+    def offer_roles(self, held):
+        """List the roles to_person holds at the units first, as the preview suggests them."""
+        field = self.fields["new_role"]
+        others = [role for role in field.queryset if role not in held]
+        groups = [
+            (gettext("Roller som mottagaren har på enheten"), held),
+            (gettext("Andra roller"), others),
+        ]
+        field.widget.choices = [("", "---------")] + [
+            (label, [(role.pk, str(role)) for role in roles]) for label, roles in groups if roles
+        ]
 
     def service_arguments(self):
         data = self.cleaned_data
@@ -144,4 +176,5 @@ class ReassignForm(forms.Form):
             "to_person": data["to_person"],
             "units": list(data["units"]) or None,
             "areas": list(data["areas"]) or None,
+            "new_role": data["new_role"] if data.get("mismatch") == CHANGE_ROLE else None,
         }

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from organisation.models import Person
 from registry import queries, versions
-from registry.models import Area, Role
+from registry.models import Area
 
 
 def cache_key(*parts):
@@ -45,7 +45,7 @@ def filter_reference(unit, version, user):
     if reference is None:
         reference = {
             "areas": list(Area.objects.all()),
-            "roles": list(Role.objects.all()),
+            "roles": list(queries.roles_at(unit)),
             "people": list(queries.people_at(unit)),
         }
         cache.set(reference_key, reference, timeout)

@@ -79,6 +79,15 @@ def people_at(unit):
     return Person.objects.filter(pk__in=assignments_at([unit]).values("person"))
 
 
+def roles_at(unit):
+    """Roles with responsibility at the unit (the choices of the role filter); one query.
+
+    A role no entry at the unit names (a position only, such as IT-strateg in
+    the seed) would give an empty page, so it is not offered.
+    """
+    return Role.objects.filter(pk__in=assignments_at([unit]).values("role"))
+
+
 def people_visible(units):
     """People a user who sees these units may look up.
 
@@ -237,10 +246,13 @@ class Chip:
         self.label = " · ".join(
             part for part in (person and person.initials, role and role.code) if part
         )
-        # Full name and role name, for the tooltip and screen readers.
-        self.description = ", ".join(
-            part for part in (person and person.name, role and role.label) if part
-        )
+        # Full name, title and role name, for the tooltip and screen readers;
+        # a title that only repeats the role's name is said once.
+        parts = []
+        for part in (person and person.name, person and person.title, role and role.label):
+            if part and part.casefold() not in (said.casefold() for said in parts):
+                parts.append(part)
+        self.description = ", ".join(parts)
         if person is None and role_reach(role):
             self.description = f"{role.label} ({role_reach(role)})"
         self.deputy = assignment.priority == Assignment.Priority.DEPUTY

@@ -39,13 +39,14 @@ class PersonResource(resources.ModelResource):
     )
     initials = fields.Field(attribute="initials", column_name="Initialer")
     name = fields.Field(attribute="name", column_name="Namn")
+    title = fields.Field(attribute="title", column_name="Titel")
     email = fields.Field(attribute="email", column_name="E-post")
     phone = fields.Field(attribute="phone", column_name="Telefon")
     positions = fields.Field(column_name="Befattningar", dehydrate_method="positions_of")
 
     class Meta:
         model = Person
-        fields = ["organisation", "initials", "name", "email", "phone", "positions"]
+        fields = ["organisation", "initials", "name", "title", "email", "phone", "positions"]
         import_id_fields = ["organisation", "initials"]
         skip_unchanged = True
         report_skipped = True

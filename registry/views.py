@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from digiansvar.spreadsheets import spreadsheet_response
-from organisation.models import Person, ProblemKind, Unit
+from organisation.models import Organisation, Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT, VIEW_UNIT, sees_all_units
 from registry import page_cache, queries, versions
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
@@ -46,12 +46,15 @@ class VisibleUnits:
     query); otherwise it is None and pages look units up by slug or page
     through them by name (the unit_name index), never reading all 10,000.
     `everything` is true for users who see every unit, so that their queries
-    need no `unit IN (…)` list at all.
+    need no `unit IN (…)` list at all. With `organisation_id`, only the units
+    of that huvudman (the version pages: a version is one huvudman's).
     """
 
-    def __init__(self, user):
+    def __init__(self, user, organisation_id=None):
         self.queryset = Unit.objects.visible_to(user)
-        self.everything = sees_all_units(user)
+        if organisation_id is not None:
+            self.queryset = self.queryset.filter(organisation_id=organisation_id)
+        self.everything = sees_all_units(user) and organisation_id is None
         first = list(self.queryset[: UNIT_LIST_LIMIT + 1])
         self.listed = first if len(first) <= UNIT_LIST_LIMIT else None
         self.first = first[0] if first else None
@@ -72,23 +75,13 @@ class VisibleUnits:
     def key(self):
         return "all" if self.everything else [unit.pk for unit in self.listed or self.queryset]
 
-    def __iter__(self):
-        # The version pages walk every visible unit; beyond the listed ones
-        # that reads them all, in chunks.
+    def organisation_ids(self):
+        """The huvudmän of these units: one short query, never reading every unit."""
         if self.listed is not None:
-            return iter(self.listed)
-        return self.queryset.iterator(chunk_size=2000)
-
-
-class UnitList(list):
-    """A plain list of units with the lookups _chosen_unit uses."""
-
-    def get(self, slug):
-        return next((unit for unit in self if unit.slug == slug), None)
-
-    @property
-    def first(self):
-        return self[0] if self else None
+            return {unit.organisation_id for unit in self.listed}
+        if self.everything:
+            return set(Organisation.objects.values_list("pk", flat=True))
+        return set(self.queryset.order_by().values_list("organisation_id", flat=True).distinct())
 
 
 def _visible_units(request):
@@ -224,23 +217,53 @@ def unit_search(request):
     if target not in UNIT_SEARCH_TARGETS:
         target = UNIT_SEARCH_TARGETS[0]
     q = request.GET.get("q", "").strip()
-    matches, more = [], False
-    if q:
-        found = list(
-            Unit.objects.visible_to(request.user)
-            .filter(name__icontains=q)
-            .only("slug", "name")[: UNIT_SEARCH_LIMIT + 1]
-        )
-        more = len(found) > UNIT_SEARCH_LIMIT
-        url = reverse(target)
-        matches = [
-            {"unit": unit, "url": f"{url}?{urlencode({'unit': unit.slug})}"}
-            for unit in found[:UNIT_SEARCH_LIMIT]
-        ]
-    context = {"q": q, "matches": matches, "more": more, "limit": UNIT_SEARCH_LIMIT, "next": target}
+    url = reverse(target)
+    context = {
+        **_unit_matches(
+            Unit.objects.visible_to(request.user),
+            q,
+            lambda unit: f"{url}?{urlencode({'unit': unit.slug})}",
+        ),
+        "next": target,
+    }
     if _is_htmx(request):
         return render(request, "registry/_unit_matches.html", context)
     return render(request, "registry/unit_search.html", context)
+
+
+def _unit_matches(units, q, link):
+    """The first UNIT_SEARCH_LIMIT of `units` whose name contains `q`, each with link(unit)."""
+    matches, more = [], False
+    if q:
+        found = list(units.filter(name__icontains=q).only("slug", "name")[: UNIT_SEARCH_LIMIT + 1])
+        more = len(found) > UNIT_SEARCH_LIMIT
+        matches = [{"unit": unit, "url": link(unit)} for unit in found[:UNIT_SEARCH_LIMIT]]
+    return {"q": q, "matches": matches, "more": more, "limit": UNIT_SEARCH_LIMIT}
+
+
+def _version_unit_search(request, units):
+    """The version pages' unit picker when there are many units: ?sok= finds units by name.
+
+    Each match links to the same page at that unit, the other parameters kept.
+    """
+    if not units.many:
+        return {}
+
+    def link(unit):
+        query = request.GET.copy()
+        query.pop("sok", None)
+        query["unit"] = unit.slug
+        return f"?{query.urlencode()}"
+
+    everywhere = request.GET.copy()
+    for name in ("sok", "unit", "format"):
+        everywhere.pop(name, None)
+    return {
+        "unit_search": {
+            **_unit_matches(units.queryset, request.GET.get("sok", "").strip(), link),
+            "everywhere": f"?{everywhere.urlencode()}",
+        }
+    }
 
 
 def blueprint_export(request):
@@ -254,7 +277,7 @@ def blueprint_export(request):
     unit = _chosen_unit(request, units)
     choices = {
         "areas": Area.objects.all(),
-        "roles": Role.objects.all(),
+        "roles": queries.roles_at(unit),
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)
@@ -383,13 +406,14 @@ def item_detail(request, pk):
 # Versions: the header, the list, each version's poster and what changed ------
 
 
-def _scope_unit_ids(user, units, organisation_id):
+def _scope_unit_ids(user, own_units):
     """The ids of the huvudman's units the user sees; None when the user sees every unit."""
     # The permission checks read the user's permission cache, which listing
     # the visible units has filled: no query here.
     if user.is_superuser or user.has_perm(VIEW_UNIT) or user.has_perm(MANAGE_UNIT):
         return None
-    return {unit.pk for unit in units if unit.organisation_id == organisation_id}
+    # Only the units granted to this user: a few, read once.
+    return {unit.pk for unit in (own_units.listed or own_units.queryset.only("pk"))}
 
 
 def _version_header(request, units, unit=None, data_version=None, known=None):
@@ -407,9 +431,8 @@ def _version_header(request, units, unit=None, data_version=None, known=None):
 
 
 def _visible_blueprint(request, pk, units):
-    organisation_ids = {unit.organisation_id for unit in units}
     blueprint = (
-        Blueprint.objects.filter(pk=pk, organisation_id__in=organisation_ids)
+        Blueprint.objects.filter(pk=pk, organisation_id__in=units.organisation_ids())
         .select_related("organisation")
         .first()
     )
@@ -422,9 +445,8 @@ def version_list(request):
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    organisation_ids = {unit.organisation_id for unit in units}
     blueprints = list(
-        Blueprint.objects.filter(organisation_id__in=organisation_ids)
+        Blueprint.objects.filter(organisation_id__in=units.organisation_ids())
         .defer("snapshot")
         .select_related("organisation", "published_by")
         .order_by("organisation__name", "-published", "-pk")
@@ -446,7 +468,7 @@ def version_detail(request, pk):
     if not units:
         return _no_units(request)
     blueprint = _visible_blueprint(request, pk, units)
-    own_units = UnitList(u for u in units if u.organisation_id == blueprint.organisation_id)
+    own_units = VisibleUnits(request.user, organisation_id=blueprint.organisation_id)
     unit = _chosen_unit(request, own_units)
     snapshot = versions.blueprint_snapshot(blueprint, {unit.pk})
     matrix = None
@@ -463,6 +485,7 @@ def version_detail(request, pk):
             "units": own_units,
             "unit": unit,
             "matrix": matrix,
+            **_version_unit_search(request, own_units),
         },
     )
 
@@ -477,9 +500,8 @@ def version_changes(request):
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    organisation_ids = {unit.organisation_id for unit in units}
     candidates = Blueprint.objects.filter(
-        organisation_id__in=organisation_ids, published_at__isnull=False
+        organisation_id__in=units.organisation_ids(), published_at__isnull=False
     ).defer("snapshot")
     before = _pick_version(candidates, request.GET.get("from"))
     if before is None:
@@ -487,11 +509,11 @@ def version_changes(request):
     after = _pick_version(candidates, request.GET.get("to"), default=False)
     if after is not None and after.organisation_id != before.organisation_id:
         raise Http404(_("Versionerna hör till olika huvudmän."))
-    own_units = UnitList(u for u in units if u.organisation_id == before.organisation_id)
-    unit_ids = _scope_unit_ids(request.user, units, before.organisation_id)
+    own_units = VisibleUnits(request.user, organisation_id=before.organisation_id)
+    unit_ids = _scope_unit_ids(request.user, own_units)
     unit = None
     if request.GET.get("unit"):
-        unit = next((u for u in own_units if u.slug == request.GET["unit"]), None)
+        unit = own_units.get(request.GET["unit"])
         if unit is None:
             raise Http404(_("Enheten finns inte."))
         unit_ids = {unit.pk}
@@ -520,6 +542,7 @@ def version_changes(request):
             "versions": list(candidates.filter(organisation_id=before.organisation_id)),
             "units": own_units,
             "unit": unit,
+            **_version_unit_search(request, own_units),
             "diff": diff,
             "groups": diff.by_area(),
             "areas": choices.areas,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,32 @@ def review_round_open(*, organisation, title, deadline, user):
         default_user=user,
     )
     return round
+
+
+def unit_reviews_add_missing(*, rounds):
+    """Give units created after a round opened their review, while the round runs.
+
+    A unit can be added by any path (admin, spreadsheet, generate_demo), so the
+    review pages call this before they read rounds: a new unit joins the
+    rounds of its huvudman whose deadline has not passed, as not yet reviewed.
+    One query when nothing is missing, whatever the number of rounds.
+    Returns the number of reviews created.
+    """
+    today = timezone.localdate()
+    running = [round.pk for round in rounds if round.deadline >= today]
+    if not running:
+        return 0
+    missing = (
+        Unit.objects.filter(organisation__review_rounds__in=running)
+        .annotate(round_id=F("organisation__review_rounds"))
+        .filter(~Exists(UnitReview.objects.filter(round=OuterRef("round_id"), unit=OuterRef("pk"))))
+        .values_list("round_id", "pk")
+    )
+    reviews = [UnitReview(round_id=round_id, unit_id=unit_id) for round_id, unit_id in missing]
+    if reviews:
+        # Two requests at once may both find a unit missing: the second adds nothing.
+        bulk_create_with_history(reviews, UnitReview, ignore_conflicts=True)
+    return len(reviews)
 
 
 @transaction.atomic
@@ -75,6 +102,7 @@ def review_round_remind(*, round, user, base_url=""):
     """
     if not permissions.can_view_status(user):
         raise PermissionDenied(_("Du får inte skicka påminnelser."))
+    unit_reviews_add_missing(rounds=[round])
     unsigned = list(
         round.unit_reviews.exclude(status=UnitReview.Status.SIGNED).select_related("unit")
     )

@@ -26,6 +26,7 @@ def round_list(request):
     if not status_view:
         rounds = rounds.filter(organisation__in=units.values("organisation"))
     rounds = list(rounds)
+    services.unit_reviews_add_missing(rounds=rounds)
     reviews = (
         UnitReview.objects.filter(round__in=rounds, unit__in=units)
         .select_related("unit")
@@ -46,11 +47,15 @@ def round_list(request):
 
 
 def _unit_review(request, round_pk, unit_slug):
-    review = (
-        UnitReview.objects.filter(round_id=round_pk, unit__slug=unit_slug)
-        .select_related("round__organisation", "unit", "decided_by")
-        .first()
+    reviews = UnitReview.objects.filter(round_id=round_pk, unit__slug=unit_slug).select_related(
+        "round__organisation", "unit", "decided_by"
     )
+    review = reviews.first()
+    # A unit created after the round opened gets its review when first asked for.
+    if review is None and services.unit_reviews_add_missing(
+        rounds=ReviewRound.objects.filter(pk=round_pk)
+    ):
+        review = reviews.first()
     if review is None or not permissions.can_view_unit_review(request.user, review.unit):
         raise Http404(_("Granskningen finns inte."))
     return review
@@ -106,6 +111,7 @@ def round_status(request, pk):
     if not permissions.can_view_status(request.user):
         raise PermissionDenied(_("Du får inte se alla enheters granskning."))
     round = get_object_or_404(ReviewRound.objects.select_related("organisation"), pk=pk)
+    services.unit_reviews_add_missing(rounds=[round])
     return render(
         request,
         "review/round_status.html",

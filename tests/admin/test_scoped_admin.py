@@ -26,7 +26,7 @@ from organisation.permissions import Ownership
 from organisation.services import unit_grant
 from registry.models import Assignment, Blueprint
 from review.models import ReviewRound
-from tests.factories import AppointmentFactory, PositionFactory
+from tests.factories import AppointmentFactory, AssignmentFactory, ItemFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -199,12 +199,36 @@ def export_people(client):
             "resource": "0",
             **{
                 f"personresource_{name}": "on"
-                for name in ["organisation", "initials", "name", "email", "phone", "positions"]
+                for name in [
+                    "organisation",
+                    "initials",
+                    "name",
+                    "title",
+                    "email",
+                    "phone",
+                    "positions",
+                ]
             },
         },
     )
     assert response.status_code == 200
     return response.content.decode("utf-8-sig").splitlines()
+
+
+def test_the_people_export_gives_contact_details_only_of_people_in_scope(client, world):
+    for person, who in ((world.person_a, "anna"), (world.person_x, "xerxes")):
+        person.name, person.title = who.capitalize(), "IT-samordnare"
+        person.email, person.phone = f"{who}@example.org", "070-1"
+        person.save()
+    client.force_login(world.users["rektor_a"])
+    lines = export_people(client)
+    assert lines[0] == "Huvudman;Initialer;Namn;Titel;E-post;Telefon;Befattningar"
+    (row_a,) = [line for line in lines if ";A.A;" in line]
+    assert ";Anna;IT-samordnare;anna@example.org;070-1;" in row_a
+    assert not any("xerxes" in line.lower() for line in lines)
+
+    client.force_login(world.users["administratör"])
+    assert any("xerxes@example.org" in line for line in export_people(client))
 
 
 def test_the_people_export_of_a_rektor_holds_no_appointment_outside_their_units(client, world):
@@ -224,3 +248,47 @@ def test_the_people_export_of_a_rektor_holds_no_appointment_outside_their_units(
     client.force_login(world.users["administratör"])
     (row_a,) = [line for line in export_people(client) if ";A.A;" in line]
     assert "it-handledare@b" in row_a and "rektor@a" in row_a
+
+
+@pytest.mark.parametrize(("who", "sees"), [("rektor of unit b", True), ("rektor of unit x", False)])
+def test_an_organisation_wide_appointment_is_seen_only_within_its_huvudman(
+    client, world, outsiders, who, sees
+):
+    # Person A is IT-strateg of A's huvudman (no unit): a rektor of another
+    # unit of that huvudman reads it, a rektor of another huvudman does not.
+    wide = AppointmentFactory(
+        person=world.person_a, unit=None, position=PositionFactory(code="its", name="IT-strateg")
+    )
+    outsider = outsiders[who]
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+
+    listed = client.get(url(Appointment, "changelist")).context["cl"].result_list
+    assert (wide in listed) is sees
+    assert (client.get(url(Appointment, "change", wide.pk)).status_code == 200) is sees
+    recent = client.get(reverse("admin:registry_assignment_recent_changes"))
+    assert recent.status_code == 200
+    assert ("IT-strateg" in recent.content.decode()) is sees
+
+
+@pytest.mark.parametrize(("who", "sees"), [("rektor of unit b", True), ("rektor of unit x", False)])
+def test_an_organisation_wide_assignment_naming_a_person_is_seen_only_within_their_huvudman(
+    client, world, outsiders, who, sees
+):
+    # Person A answers for "Skrivare" for all of A's huvudman (no unit); a
+    # role-only organisation-wide row stays everyone's, as on the blueprint page.
+    wide = AssignmentFactory(
+        item=ItemFactory(name="Skrivare"), unit=None, role=world.role, person=world.person_a
+    )
+    outsider = outsiders[who]
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+
+    listed = client.get(url(Assignment, "changelist")).context["cl"].result_list
+    assert (wide in listed) is sees
+    assert world.row_org in listed
+    assert (client.get(url(Assignment, "change", wide.pk)).status_code == 200) is sees
+    recent = client.get(reverse("admin:registry_assignment_recent_changes"))
+    assert ("Skrivare" in recent.content.decode()) is sees

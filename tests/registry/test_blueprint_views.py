@@ -327,7 +327,7 @@ def test_search_answers_who_is_responsible_with_first_line_contacts(seeded_clien
 def test_invalid_filter_value_is_named_and_shows_nothing(seeded_client):
     html = page(seeded_client.get(reverse("registry:blueprint") + "?area=hygien&role=NOPE"))
     assert 'role="alert"' in html
-    assert "Rollen ”NOPE” finns inte." in html
+    assert "Rollen ”NOPE” finns inte eller har inget ansvar på enheten." in html
     assert count_of(html) == 0
 
 

@@ -439,3 +439,60 @@ def test_stored_size_is_compact(register):
     # A tuple of ~20 bytes and the person's initials and name (~50): no
     # copy of anything per row.
     assert (bigger - size) / 100 < 90
+
+
+def test_version_pages_cost_the_same_for_few_and_many_units(client, superuser, monkeypatch):
+    # Up to UNIT_LIST_LIMIT units are listed; beyond it the pages search for a
+    # unit by name instead of reading every unit (a national register: ~10,000).
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import registry.views
+
+    monkeypatch.setattr(registry.views, "UNIT_LIST_LIMIT", 5)
+    organisation, its, wifi = OrganisationFactory(), RoleFactory(code="ITS"), ItemFactory()
+
+    def add_units(numbers):
+        for n in numbers:
+            unit = UnitFactory(
+                organisation=organisation, slug=f"skola-{n:02}", name=f"Skola {n:02}"
+            )
+            AssignmentFactory(item=wifi, unit=unit, role=its)
+
+    add_units(range(3))
+    blueprint = publish(organisation)
+    client.force_login(superuser)
+    urls = [
+        reverse("registry:version_list"),
+        reverse("registry:version_detail", args=[blueprint.pk]) + "?unit=skola-01",
+        reverse("registry:version_changes") + f"?from={blueprint.pk}",
+    ]
+    counts = []
+    for numbers in (range(3, 3), range(3, 12), range(12, 24)):
+        add_units(numbers)
+        ids = {str(pk) for pk in organisation.units.values_list("pk", flat=True)}
+        row = []
+        for url in urls:
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            for query in queries.captured_queries:
+                listed = re.findall(r"IN \(([^()]*)\)", query["sql"])
+                assert not any(len(set(part.split(", ")) & ids) > 5 for part in listed)
+            row.append(len(queries))
+        counts.append(row)
+    few, many, more = counts
+    assert many == more and all(m <= f + 2 for f, m in zip(few, many, strict=True)), counts
+
+    # With many units the version poster offers a search, whose matches link here.
+    page = client.get(urls[1], {"sok": "skola 1"}).content.decode()
+    assert 'id="unit-select"' not in page and "Visar Skola 01." in page
+    assert re.findall(r'href="\?unit=(skola-\d+)"', page) == [f"skola-{n}" for n in range(10, 20)]
+    changes_page = client.get(
+        reverse("registry:version_changes"),
+        {"from": blueprint.pk, "sok": "skola 2", "unit": "skola-01"},
+    ).content.decode()
+    assert f'href="?from={blueprint.pk}&amp;unit=skola-20"' in changes_page
+    assert "Skola 01" in changes_page.split("<h1>")[1].split("</h1>")[0]

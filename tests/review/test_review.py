@@ -1,12 +1,13 @@
 """The yearly review: opening a round, the checklist, signing off, status and reminders."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from organisation.services import unit_grant
 from registry import versions
@@ -174,7 +175,7 @@ def test_checklist_lists_findings_changes_and_people(world, client, django_user_
     page = client.get(review_url(world, world["norra"])).content.decode()
     assert "1 ändring sedan version 1.0.0" in page
     assert f"?from={world['version'].pk}&amp;unit=norra" in page
-    assert "Saknar inloggning" in page and "N.L (Utan Konto)" in page
+    assert "Saknar inloggning" in page and "N.L – Utan Konto" in page
     assert "Har slutat" in page and "L.L" in page
     # Coverage: the unit has no IT-handledare or hanteringsansvarig appointed.
     assert "Brister i täckningen" in page
@@ -287,3 +288,44 @@ def test_invalid_decision_is_refused(world):
     review = UnitReview.objects.get(round=world["round"], unit=world["norra"])
     with pytest.raises(ValidationError):
         services.unit_review_decide(review=review, user=world["rektor_norra"], status="pending")
+
+
+def open_round(world, title, days_left):
+    return services.review_round_open(
+        organisation=world["organisation"],
+        title=title,
+        deadline=timezone.localdate() + timedelta(days=days_left),
+        user=world["admin"],
+    )
+
+
+def test_a_unit_created_while_a_round_runs_joins_it(world, client):
+    running, past = open_round(world, "Läsår 2027/28", 30), open_round(world, "Förra året", -1)
+    ostra = UnitFactory(organisation=world["organisation"], slug="ostra", name="Östra skolan")
+    other = OrganisationFactory(slug="annan", name="Annan huvudman")
+    UnitFactory(organisation=other, slug="annan", name="Annan huvudmans skola")
+    client.force_login(world["strateg"])
+    page = client.get(reverse("review:round_status", args=[running.pk])).content.decode()
+    assert "Östra skolan" in page and "Annan huvudmans skola" not in page
+    assert {r.unit.slug for r in running.unit_reviews.all()} == {
+        "norra",
+        "sodra",
+        "vastra",
+        "ostra",
+    }
+    # A round whose deadline has passed stays as it was.
+    client.get(reverse("review:round_status", args=[past.pk]))
+    assert not past.unit_reviews.filter(unit=ostra).exists()
+
+
+def test_the_rektor_of_a_new_unit_finds_and_signs_its_review(world, client, django_user_model):
+    running = open_round(world, "Läsår 2027/28", 30)
+    ostra = UnitFactory(organisation=world["organisation"], slug="ostra", name="Östra skolan")
+    rektor = django_user_model.objects.create_user("rektor_ostra")
+    unit_grant(user=rektor, unit=ostra, role="rektor")
+    client.force_login(rektor)
+    url = reverse("review:unit_review", args=[running.pk, "ostra"])
+    assert client.get(url).status_code == 200
+    client.post(url, {"decision": "sign", "comment": ""})
+    assert running.unit_reviews.get(unit=ostra).status == UnitReview.Status.SIGNED
+    assert url in client.get(reverse("review:round_list")).content.decode()

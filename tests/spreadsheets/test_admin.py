@@ -237,14 +237,22 @@ def test_people_export_and_reimport_is_unchanged(client, superuser, seed):
             "resource": "0",
             **{
                 f"personresource_{f}": "on"
-                for f in ["organisation", "initials", "name", "email", "phone", "positions"]
+                for f in [
+                    "organisation",
+                    "initials",
+                    "name",
+                    "title",
+                    "email",
+                    "phone",
+                    "positions",
+                ]
             },
         },
     )
     assert exported.status_code == 200
     text = exported.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Huvudman;Initialer;Namn;E-post;Telefon;Befattningar"
-    assert "K.E;;;;rektor@arstaviken" in text
+    assert text.splitlines()[0] == "Huvudman;Initialer;Namn;Titel;E-post;Telefon;Befattningar"
+    assert "K.E;;;;;rektor@arstaviken" in text
     preview = client.post(
         reverse("admin:organisation_person_import"),
         {
@@ -261,8 +269,8 @@ def test_people_export_and_reimport_is_unchanged(client, superuser, seed):
 def test_people_import_adds_a_position(client, superuser, seed):
     client.force_login(superuser)
     content = (
-        "Huvudman;Initialer;Namn;E-post;Telefon;Befattningar\n"
-        "utbildningsforvaltningen;A.W;Anna W;anna@example.org;'+46 70 123;"
+        "Huvudman;Initialer;Namn;Titel;E-post;Telefon;Befattningar\n"
+        "utbildningsforvaltningen;A.W;Anna W;IT-samordnare;anna@example.org;'+46 70 123;"
         "ekonom, it-handledare@arstaviken\n"
     )
     preview = client.post(
@@ -284,7 +292,7 @@ def test_people_import_adds_a_position(client, superuser, seed):
         client.post(reverse("admin:organisation_person_process_import"), fields).status_code == 302
     )
     person = Person.objects.get(initials="A.W")
-    assert (person.name, person.phone) == ("Anna W", "+46 70 123")
+    assert (person.name, person.title, person.phone) == ("Anna W", "IT-samordnare", "+46 70 123")
     assert sorted(
         (a.position.code, a.unit.slug if a.unit else "") for a in person.appointments.all()
     ) == [("ekonom", ""), ("it-handledare", "arstaviken"), ("it-samordnare", "arstaviken")]
