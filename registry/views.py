@@ -298,8 +298,9 @@ def person_detail(request, initials):
     if not units:
         return _no_units(request)
     person = _person_or_404(request, initials, units)
-    assignments = queries.responsibilities(units=units.scope(), person=person)
-    appointments = queries.person_appointments(person=person, units=units.scope())
+    scope = units.scope()
+    assignments = queries.responsibilities(units=scope, person=person)
+    appointments = queries.person_appointments(person=person, units=scope)
     return render(
         request,
         "registry/person_detail.html",
