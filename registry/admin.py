@@ -107,7 +107,8 @@ class ColumnAdmin(ScopedAdmin):
 class RoleAdmin(OrganisationWideImportExportMixin, ScopedAdmin):
     owner = SHARED
     resource_classes = [RoleResource]  # spreadsheet import/export (issue 5)
-    list_display = ["code", "name", "position", "order"]
+    list_display = ["code", "name", "kind", "needs_deputy", "position", "order"]
+    list_filter = ["kind", "needs_deputy"]
     search_fields = ["code", "name"]
     list_select_related = ["position"]
 
@@ -244,6 +245,8 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
     list_filter = [
         "column__area",
         "column",
+        "support_kind",
+        "needs_deputy",
         RoleFilter,
         UnitFilter,
         KindFilter,
@@ -327,7 +330,16 @@ class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if can_edit_catalogue(request.user):
             return ["group"]
-        return ["column", "name", "group", "description", "keywords", "order"]
+        return [
+            "column",
+            "name",
+            "group",
+            "description",
+            "needs_deputy",
+            "support_kind",
+            "keywords",
+            "order",
+        ]
 
     def save_model(self, request, obj, form, change):
         if can_edit_catalogue(request.user):

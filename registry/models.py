@@ -202,6 +202,10 @@ class Role(models.Model):
         max_length=20,
         choices=Kind.choices,
         default=Kind.INDIVIDUAL,
+        help_text=_(
+            "Enskild: namngivna personer, utsedda genom uppdrag i befattningen. Kollektiv: "
+            "alla med funktionen på enheten (alla lärare). Relativ: var och ens egen (egen chef)."
+        ),
     )
     needs_deputy = models.BooleanField(
         verbose_name=_("kräver ersättare"),

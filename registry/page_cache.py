@@ -82,7 +82,7 @@ def version_header(unit, version, *, known=None):
 
 
 def matrix_results(kind, unit, filterset, version):
-    """The count, whether a support matter matched, and the HTML of the poster or grid.
+    """The count, the kinds of support matter that matched, and the HTML of the poster or grid.
 
     Cached per unit, normalised filters, language and data version; built
     from the matrix (two queries) on a miss.
@@ -90,7 +90,7 @@ def matrix_results(kind, unit, filterset, version):
     data = filterset.form.cleaned_data if filterset.is_valid() else None
     if data is None:
         # An invalid filter shows nothing; there is nothing worth caching.
-        return {"count": 0, "support": False, "html": ""}
+        return {"count": 0, "support": [], "html": ""}
     filters = {
         "area": sorted(data.get("area") or []),
         "role": data.get("role") or "",
@@ -110,7 +110,7 @@ def matrix_results(kind, unit, filterset, version):
         template = f"registry/_{'grid' if kind == 'grid' else 'blueprint'}_matrix.html"
         results = {
             "count": matrix.count,
-            "support": any(row.support for row in matrix.rows),
+            "support": queries.support_kinds(row.item for row in matrix.rows),
             # No request: no CSRF token, no user, nothing per person in the fragment.
             "html": render_to_string(template, context) if matrix.count else "",
         }
@@ -129,7 +129,14 @@ def render_chips(matrix):
     for row in matrix.rows:
         parts = []
         for chip in row.chips:
-            key = (chip.url, chip.label, chip.description, chip.deputy, chip.colour)
+            key = (
+                chip.url,
+                chip.label,
+                chip.description,
+                chip.deputy,
+                chip.colour,
+                chip.holder_key,
+            )
             if key not in rendered:
                 rendered[key] = template.render({"chip": chip})
             parts.append(rendered[key])

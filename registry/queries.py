@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from organisation.models import Appointment, Person, Unit
+from organisation.models import Appointment, Person, ProblemKind, Unit
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 from registry.search import item_search_ids
 
@@ -21,10 +22,11 @@ from registry.search import item_search_ids
 # colour on every page because it is derived from the role's own order.
 PALETTE_SIZE = 12
 
-# Items in these areas are technical support matters: "Vem ansvarar för …?"
-# then also names the unit's first line of support.
+# An item not marked with a kind of local support (Item.support_kind) in
+# these areas (the poster's HYGIEN: infrastructure, devices, network) is
+# still a technical matter: "Vem ansvarar för …?" then shows the support
+# chain for technical problems as well.
 SUPPORT_AREA_SLUGS = {"hygien"}
-SUPPORT_WORDS = ("support", "helpdesk")
 
 
 def role_colour(role):
@@ -32,8 +34,21 @@ def role_colour(role):
 
 
 def legend(roles):
-    """[(role, colour), …] for the legend under the matrix."""
-    return [(role, role_colour(role)) for role in roles]
+    """[(role, colour, reach), …] for the legend under the matrix (reach: role_reach)."""
+    return [(role, role_colour(role), role_reach(role)) for role in roles]
+
+
+def role_reach(role):
+    """Who a role-only entry means, for roles not held by named people; else "".
+
+    A collective role means everyone with the function at the unit ("alla
+    LÄR på enheten"), a relative one the asker's own (their own manager).
+    """
+    if role.kind == Role.Kind.COLLECTIVE:
+        return _("alla %(code)s på enheten") % {"code": role.code}
+    if role.kind == Role.Kind.RELATIVE:
+        return _("var och ens egen: den som frågar vänder sig till sin egen")
+    return ""
 
 
 def assignments_at(units, *, organisation_wide=True):
@@ -144,6 +159,23 @@ def role_holders(*, units, roles):
     return dict(holders)
 
 
+def person_appointments(*, person, units):
+    """What the person holds where: [(appointment, role or None), …], in position order.
+
+    Appointments at these units or organisation-wide (`units` None: every
+    unit), each with the role that stands for its position, if any. One query.
+    """
+    appointments = Appointment.objects.filter(person=person).select_related(
+        "position__role", "unit"
+    )
+    if units is not None:
+        appointments = appointments.filter(Q(unit__in=units) | Q(unit__isnull=True))
+    return [
+        (appointment, getattr(appointment.position, "role", None))
+        for appointment in appointments.order_by("position__order", "unit__name", "pk")
+    ]
+
+
 def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     """Items of the blueprint that match the filters, in the poster's order.
 
@@ -167,9 +199,22 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     return items
 
 
-def is_support_matter(item):
-    name = item.name.lower()
-    return item.column.area.slug in SUPPORT_AREA_SLUGS or any(w in name for w in SUPPORT_WORDS)
+def support_kind_of(item):
+    """The kind of problem (ProblemKind value) an item is a support matter for, or "".
+
+    The item's own mark (Lokalt stöd för) when set; else technical for the
+    items of the infrastructure area (SUPPORT_AREA_SLUGS); else none.
+    """
+    if item.support_kind:
+        return item.support_kind
+    if item.column.area.slug in SUPPORT_AREA_SLUGS:
+        return ProblemKind.TECHNOLOGY.value
+    return ""
+
+
+def support_kinds(items):
+    """The support kinds of these items, each once, in the order they first occur."""
+    return [kind for kind in dict.fromkeys(support_kind_of(item) for item in items) if kind]
 
 
 class Chip:
@@ -181,7 +226,17 @@ class Chip:
     reverse() runs once per person and role, not once per chip.
     """
 
-    __slots__ = ("assignment", "person", "role", "label", "description", "deputy", "colour", "url")
+    __slots__ = (
+        "assignment",
+        "person",
+        "role",
+        "label",
+        "description",
+        "deputy",
+        "colour",
+        "url",
+        "holders",
+    )
 
     def __init__(self, assignment, links=None):
         person, role = assignment.person, assignment.role
@@ -198,9 +253,40 @@ class Chip:
             if part and part.casefold() not in (said.casefold() for said in parts):
                 parts.append(part)
         self.description = ", ".join(parts)
+        if person is None and role_reach(role):
+            self.description = f"{role.label} ({role_reach(role)})"
         self.deputy = assignment.priority == Assignment.Priority.DEPUTY
         self.colour = role_colour(role) if role else None
         self.url = _chip_url(person, role, {} if links is None else links)
+        # Who holds the role at the unit in view, for a role-only chip of an
+        # individual role: [(initials, name, url), …], empty when nobody
+        # does; None when it does not apply or was not looked up (holders_attach).
+        self.holders = None
+
+    @property
+    def holder_key(self):
+        return None if self.holders is None else tuple(self.holders)
+
+
+def holders_attach(chips, *, unit):
+    """Give the role-only chips of individual roles who holds the role at `unit`.
+
+    The chips are the unit's (its own and organisation-wide entries); one
+    or two queries (role_holders) when there are such chips, none otherwise.
+    """
+    waiting = [
+        chip for chip in chips if chip.person is None and chip.role.kind == Role.Kind.INDIVIDUAL
+    ]
+    if not waiting:
+        return
+    roles = {chip.role.pk: chip.role for chip in waiting}
+    holders = role_holders(units=[unit], roles=list(roles.values()))
+    links = {}
+    for chip in waiting:
+        people = holders.get((unit.pk, chip.role.pk), [])
+        chip.holders = [
+            (person.initials, person.name, _chip_url(person, None, links)) for person in people
+        ]
 
 
 def _chip_url(person, role, links):
@@ -216,7 +302,7 @@ def _chip_url(person, role, links):
 class Row:
     item: Item
     chips: list = field(default_factory=list)
-    support: bool = False
+    support_kind: str = ""
     url: str = ""
     chips_html: str = ""  # set by the view that renders the poster
 
@@ -279,7 +365,8 @@ def blueprint_matrix(*, unit, items):
     """Group the items by area and column, each with its responsible at the unit.
 
     Two queries: the items (with column and area) and the assignments at the
-    unit (with role and person) for those items.
+    unit (with role and person) for those items; one or two more for who
+    holds the individual roles that entries name without a person.
     """
     assignments = (
         assignments_at([unit])
@@ -288,6 +375,7 @@ def blueprint_matrix(*, unit, items):
         .order_by("item_id", "order", "pk")
     )
     chips = chips_by_item(assignments)
+    holders_attach([chip for row in chips.values() for chip in row], unit=unit)
     item_url = item_url_maker()
     areas, roles, has_person_only = {}, {}, False
     # The items are read once here; the assignments above use them as a subquery.
@@ -296,7 +384,7 @@ def blueprint_matrix(*, unit, items):
         area = areas.setdefault(column.area_id, AreaBlock(column.area))
         if not area.columns or area.columns[-1].column.pk != column.pk:
             area.columns.append(ColumnBlock(column))
-        row = Row(item, chips.get(item.pk, []), is_support_matter(item), item_url(item.pk))
+        row = Row(item, chips.get(item.pk, []), support_kind_of(item), item_url(item.pk))
         area.columns[-1].rows.append(row)
         for chip in row.chips:
             if chip.role:

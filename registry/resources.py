@@ -115,8 +115,30 @@ class PersonResource(resources.ModelResource):
             )
 
 
+class YesNoWidget(widgets.Widget):
+    """A yes/no cell as people write it: "ja", or "nej" / empty; anything else is an error."""
+
+    def clean(self, value, row=None, **kwargs):
+        answer = str(value or "").strip().casefold()
+        if answer in ("", "nej"):
+            return False
+        if answer == "ja":
+            return True
+        raise ValueError(
+            _("Skriv ”ja”, ”nej” eller lämna tomt (nu ”%(value)s”).") % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "ja" if value else ""
+
+
 class RoleResource(resources.ModelResource):
-    """Roles by code, with the position they stand for (by position code)."""
+    """Roles by code: how each is filled, whether it needs a deputy, the position it stands for.
+
+    "Hur rollen fylls" is individuell, kollektiv or relativ (Role.Kind;
+    docs/roles.md). Files without that column or "Kräver ersättare" leave
+    the roles' values as they are.
+    """
 
     code = fields.Field(attribute="code", column_name="Kod")
     name = fields.Field(attribute="name", column_name="Namn")
@@ -127,10 +149,14 @@ class RoleResource(resources.ModelResource):
         widget=widgets.ForeignKeyWidget(Position, field="code"),
     )
     order = fields.Field(attribute="order", column_name="Ordning", widget=widgets.IntegerWidget())
+    kind = fields.Field(attribute="kind", column_name="Hur rollen fylls")
+    needs_deputy = fields.Field(
+        attribute="needs_deputy", column_name="Kräver ersättare", widget=YesNoWidget()
+    )
 
     class Meta:
         model = Role
-        fields = ["code", "name", "description", "position", "order"]
+        fields = ["code", "name", "description", "position", "order", "kind", "needs_deputy"]
         import_id_fields = ["code"]
         skip_unchanged = True
         report_skipped = True
@@ -140,3 +166,21 @@ class RoleResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("position")
+
+    def before_import_row(self, row, **kwargs):
+        # Checked here, so that the message names the column as the file does.
+        super().before_import_row(row, **kwargs)
+        problems = {}
+        kind = self.fields["kind"].column_name
+        if kind in row and str(row[kind] or "").strip() not in Role.Kind.values:
+            problems[kind] = _("Skriv individuell, kollektiv eller relativ (nu ”%(value)s”).") % {
+                "value": row[kind] or ""
+            }
+        deputy = self.fields["needs_deputy"].column_name
+        if deputy in row:
+            try:
+                YesNoWidget().clean(row[deputy])
+            except ValueError as error:
+                problems[deputy] = str(error)
+        if problems:
+            raise ValidationError(problems)

@@ -1,7 +1,15 @@
 """The support chain ("Vem frågar jag?"): whom a pedagog at a unit turns to, step by step.
 
-It sits above both apps: the people come from the organisation (appointments,
-the huvudman's service agreement), their pages from the register.
+It sits above both apps. The first line comes from the register, the same
+data as the blueprint: the responsible at the unit for the items marked as
+local support for the kind of problem (Item.support_kind, "Lokalt stöd
+för"), a role-only entry through who holds the role there
+(queries.role_holders). Beside them stand the people appointed to the
+decision's position (hanteringsansvarig, IT-handledare) at the unit; when
+both name people and no one is in both, the step shows both and says they
+disagree (the coverage report lists the same). After the unit the chain
+follows the huvudman's service agreement. The "Vem frågar jag?" page, the
+search answer and the blueprint's answer box all show this one chain.
 """
 
 from dataclasses import dataclass, field
@@ -10,6 +18,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from organisation.models import Appointment, Position, ProblemKind, ServiceAgreement
+from registry.models import Assignment, Role
+from registry.queries import assignments_at, role_holders
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class Contact:
     initials: str = ""
     url: str = ""
     focus: str = ""
+    deputy: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,10 @@ class SupportStep:
     kind is one of the STEP_ names below; missing is set when the unit has nobody in the
     position the decision requires, and people then holds who to ask instead
     (the rektor, who must appoint one, or the verksamhetsutvecklarnas chef).
+    The first-line step also keeps where its people come from: `register`
+    (the responsible for the support items named in `sources`) and
+    `appointed` (appointments to the position at the unit); `disagree` when
+    both name people and no one is in both.
     """
 
     kind: str
@@ -38,6 +53,10 @@ class SupportStep:
     description: str
     people: list = field(default_factory=list)
     missing: bool = False
+    register: list = field(default_factory=list)
+    appointed: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    disagree: bool = False
 
 
 STEP_PEDAGOGUE = "pedagog"
@@ -48,16 +67,52 @@ STEP_DEVELOPER = "verksamhetsutvecklare"
 STEP_SUPPLIER = "leverantor"
 
 
-def _person_contact(appointment):
-    person = appointment.person
+def _person_contact(person, *, focus="", deputy=False):
     return Contact(
         name=person.display_name,
         email=person.email,
         phone=person.phone,
         initials=person.initials,
         url=person.get_absolute_url(),
-        focus=appointment.get_focus_display() if appointment.focus else "",
+        focus=focus,
+        deputy=deputy,
     )
+
+
+def first_line_from_register(*, unit, kind):
+    """Who the register names as local support for `kind` at `unit`: [(person, item, deputy), …].
+
+    The responsible (kind R) at the unit or organisation-wide for the items
+    whose support_kind is `kind`, in poster order, ordinary before deputies;
+    a role-only entry of an individual role stands for the people who hold
+    the role at the unit; collective and relative roles name nobody. Each
+    person once. One query, two more when a role-only entry needs its holders.
+    """
+    assignments = list(
+        assignments_at([unit])
+        .filter(item__support_kind=kind, kind=Assignment.Kind.RESPONSIBLE)
+        .select_related("item", "person", "role")
+        .order_by("item__column__area__order", "item__column__order", "item__order", "order", "pk")
+    )
+    primary = Assignment.Priority.PRIMARY
+    assignments.sort(key=lambda a: a.priority != primary)  # stable: ordinary first
+    roles = {
+        a.role.pk: a.role
+        for a in assignments
+        if a.person is None and a.role.kind == Role.Kind.INDIVIDUAL
+    }
+    holders = role_holders(units=[unit], roles=list(roles.values())) if roles else {}
+    named, seen = [], set()
+    for assignment in assignments:
+        if assignment.person is not None:
+            people = [assignment.person]
+        else:
+            people = holders.get((unit.pk, assignment.role_id), [])
+        for person in people:
+            if person.pk not in seen:
+                seen.add(person.pk)
+                named.append((person, assignment.item, assignment.priority != primary))
+    return named
 
 
 def service_agreement_for(organisation_id):
@@ -69,10 +124,12 @@ def service_agreement_for(organisation_id):
 def support_chain(*, unit, kind):
     """The ordered steps the decision prescribes for a problem of `kind` at `unit`.
 
-    pedagog → the unit's IT-handledare (pedagogik) or hanteringsansvarig
+    pedagog → the unit's first line: the register's local support for the
+    kind, and the unit's IT-handledare (pedagogik) or hanteringsansvarig
     (teknik, system) → IT-enheten, a verksamhetsutvecklare with the matching
     focus, or the supplier through a verksamhetsutvecklare, as the huvudman's
-    service agreement says. Two queries whatever the size of the organisation.
+    service agreement says. Three queries whatever the size of the
+    organisation, five when a support item names a role without a person.
     """
     kind = ProblemKind(kind)
     focus_name = Appointment.Focus(kind.value).label.lower()
@@ -96,7 +153,7 @@ def support_chain(*, unit, kind):
 
     def holders(code, focus=None):
         return [
-            _person_contact(a)
+            _person_contact(a.person, focus=a.get_focus_display() if a.focus else "")
             for a in appointments
             if a.position.code == code and (focus is None or a.focus == focus)
         ]
@@ -120,14 +177,29 @@ def support_chain(*, unit, kind):
         missing_description = _(
             "Enheten har ingen hanteringsansvarig. Rektor ansvarar för att en utses; fråga rektor."
         )
-    people = holders(code)
+    named = first_line_from_register(unit=unit, kind=kind.value)
+    register = [_person_contact(person, deputy=deputy) for person, _item, deputy in named]
+    sources = list(dict.fromkeys(item.name for _person, item, _deputy in named))
+    appointed = holders(code)
+    disagree = bool(register and appointed) and not (
+        {c.url for c in register} & {c.url for c in appointed}
+    )
+    people = register + [c for c in appointed if c.url not in {r.url for r in register}]
     missing = not people
     if missing:
         description = missing_description
         people = holders(Code.PRINCIPAL)
     steps.append(
         SupportStep(
-            kind=step_kind, label=label, description=description, people=people, missing=missing
+            kind=step_kind,
+            label=label,
+            description=description,
+            people=people,
+            missing=missing,
+            register=register,
+            appointed=appointed,
+            sources=sources,
+            disagree=disagree,
         )
     )
 

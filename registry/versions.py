@@ -597,6 +597,8 @@ def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
             code=row["code"],
             name=row["name"],
             order=row["order"],
+            # Snapshots keep no role kind: the legend says nothing about it.
+            kind=row.get("kind", ""),
             get_absolute_url=f"{role_url}/{row['code']}/",
         )
         for pk, row in catalogue.roles.items()
@@ -622,6 +624,9 @@ def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
                 deputy=bool(deputy),
                 colour=role.order % PALETTE_SIZE if role else None,
                 url=f"{person_url}/{initials}/" if person else role.get_absolute_url,
+                # Who held a role then is not kept in a version.
+                holders=None,
+                holder_key=None,
             )
         )
         if role:
@@ -641,7 +646,7 @@ def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
             area.columns.append(ColumnBlock(SimpleNamespace(pk=row["column"], **column)))
         item = SimpleNamespace(pk=int(pk), **row)
         url = item_url(item.pk) if item.pk in live_item_ids else ""
-        area.columns[-1].rows.append(Row(item, chips.get(item.pk, []), False, url))
+        area.columns[-1].rows.append(Row(item, chips.get(item.pk, []), "", url))
     return Matrix(
         areas=list(areas.values()),
         roles=sorted(used_roles.values(), key=lambda role: (role.order, role.code)),

@@ -146,18 +146,27 @@ def _filtered(request, units, kind):
         "count": results["count"],
         "matrix_html": mark_safe(results["html"]),  # rendered by our own template
         "query": query.urlencode(),
-        "support_steps": _support_steps(filterset, results["support"], unit),
+        "support_chains": _support_chains(filterset, results["support"], unit),
         "version": version,
     }
 
 
-def _support_steps(filterset, support_matched, unit):
-    """The unit's support chain for technical problems, when a search found a support matter."""
+def _support_chains(filterset, kinds, unit):
+    """The unit's support chains for the kinds of support matter a search found."""
     if not filterset.is_valid() or not filterset.form.cleaned_data.get("q"):
-        return None
-    if not support_matched:
-        return None
-    return support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY)
+        return []
+    return support_chains(unit, kinds)
+
+
+def support_chains(unit, kinds):
+    """[(problem title, steps), …]: the one support chain (registry.support) for each kind.
+
+    The blueprint's answer box and the search page show these, and
+    "Vem frågar jag?" the same chain, so they cannot give different answers.
+    """
+    return [
+        (ProblemKind(kind).problem_title, support_chain(unit=unit, kind=kind)) for kind in kinds
+    ]
 
 
 def _render_filtered(request, template, partial, context):
@@ -289,11 +298,15 @@ def person_detail(request, initials):
     if not units:
         return _no_units(request)
     person = _person_or_404(request, initials, units)
-    assignments = queries.responsibilities(units=units.scope(), person=person)
+    scope = units.scope()
+    assignments = queries.responsibilities(units=scope, person=person)
+    appointments = queries.person_appointments(person=person, units=scope)
     return render(
         request,
         "registry/person_detail.html",
-        _responsibility_context(request, units, assignments, person=person),
+        _responsibility_context(
+            request, units, assignments, person=person, appointments=appointments
+        ),
     )
 
 
@@ -316,13 +329,26 @@ def role_detail(request, code):
         return _no_units(request)
     role = get_object_or_404(Role, code=code)
     unit_page = _unit_page(request, units, ROLE_UNITS_PER_PAGE)
+    page_units = list(unit_page.object_list)
     assignments = queries.responsibilities(
-        units=unit_page.object_list, role=role, organisation_wide=unit_page.number == 1
+        units=page_units, role=role, organisation_wide=unit_page.number == 1
     )
+    holders = None
+    if role.kind == Role.Kind.INDIVIDUAL:
+        held = queries.role_holders(units=page_units, roles=[role])
+        holders = [(unit, held.get((unit.pk, role.pk), [])) for unit in page_units]
     return render(
         request,
         "registry/role_detail.html",
-        _responsibility_context(request, units, assignments, role=role, unit_page=unit_page),
+        _responsibility_context(
+            request,
+            units,
+            assignments,
+            role=role,
+            unit_page=unit_page,
+            holders=holders,
+            reach=queries.role_reach(role),
+        ),
     )
 
 
@@ -579,16 +605,12 @@ def search(request):
         .select_related("role", "person")
         .order_by("item_id", "order", "pk")
     )
-    answers = [
-        {
-            "item": hit.item,
-            "chips": chips.get(hit.item.pk, []),
-            "support": queries.is_support_matter(hit.item),
-        }
-        for hit in hits
-    ]
+    queries.holders_attach([chip for row in chips.values() for chip in row], unit=unit)
+    answers = [{"item": hit.item, "chips": chips.get(hit.item.pk, [])} for hit in hits]
     suggestions = [] if hits or not text else [hit.item for hit in item_suggestions(text)]
-    show_chain = bool(text) and (not hits or any(answer["support"] for answer in answers))
+    # The support matters among the answers, best first; no answer at all:
+    # the chain for technical problems, the commonest reason to ask.
+    kinds = queries.support_kinds(hit.item for hit in hits) if hits else [ProblemKind.TECHNOLOGY]
     return render(
         request,
         "registry/search.html",
@@ -598,8 +620,6 @@ def search(request):
             "q": text,
             "answers": answers,
             "suggestions": suggestions,
-            "support_steps": (
-                support_chain(unit=unit, kind=ProblemKind.TECHNOLOGY) if show_chain else None
-            ),
+            "support_chains": support_chains(unit, kinds) if text else [],
         },
     )

@@ -30,7 +30,7 @@ def plan_apply(plan, *, reason):
         bulk_update_with_history(
             plan.items_to_update,
             Item,
-            ["description", "keywords"],
+            ["description", "keywords", "needs_deputy", "support_kind"],
             batch_size=1000,
             default_user=user,
             default_change_reason=reason,

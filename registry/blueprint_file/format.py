@@ -5,6 +5,7 @@ at that unit in one cell in the poster's notation (registry/notation.py;
 docs/spreadsheets.md):
 
     Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning | Sökord
+    | Kräver ersättare | Lokalt stöd för
 
 Rows are keyed by natural keys (unit slug, area name, column name, item name),
 never by database ids, so an exported file re-imports as "no changes".
@@ -27,10 +28,25 @@ ITEM = "Ansvarsområde"
 RESPONSIBLE = "Ansvariga"
 DESCRIPTION = "Beskrivning"
 KEYWORDS = "Sökord"
-HEADERS = [UNIT, AREA, COLUMN, ITEM, RESPONSIBLE, DESCRIPTION, KEYWORDS]
-# Files written before the search (issue 12) have no Sökord: they still import,
-# and leave the items' keywords as they are.
-OPTIONAL_HEADERS = [KEYWORDS]
+NEEDS_DEPUTY = "Kräver ersättare"
+SUPPORT_KIND = "Lokalt stöd för"
+HEADERS = [
+    UNIT,
+    AREA,
+    COLUMN,
+    ITEM,
+    RESPONSIBLE,
+    DESCRIPTION,
+    KEYWORDS,
+    NEEDS_DEPUTY,
+    SUPPORT_KIND,
+]
+# Files written before the search (issue 12) have no Sökord, files written
+# before issue 11 no Kräver ersättare and Lokalt stöd för: they still import,
+# and leave those fields of the items as they are.
+OPTIONAL_HEADERS = [KEYWORDS, NEEDS_DEPUTY, SUPPORT_KIND]
+# Kräver ersättare in the file: "ja", or "nej" / empty (any case).
+YES, NO = "ja", "nej"
 SHEET_TITLE = "Ansvarsfördelning"
 
 # Units whose assignments are read with one query: memory follows this, not the export.
@@ -48,7 +64,7 @@ def responsible_of(assignment):
 
 
 def blueprint_rows(*, units, items, organisation_wide=True):
-    """The blueprint's rows (lists of seven texts) in the documented format, lazily.
+    """The blueprint's rows (lists of nine texts) in the documented format, lazily.
 
     `units` (queryset or list) are the units to export, in their order; `items`
     is an Item queryset, already filtered. Every item gets one row per unit,
@@ -116,14 +132,17 @@ def blueprint_rows(*, units, items, organisation_wide=True):
                     format_responsible(entries or []),
                     item.description,
                     item.keywords,
+                    YES if item.needs_deputy else "",
+                    item.support_kind,
                 ]
 
 
 def read_blueprint(source, filename=None):
-    """The file's blueprint rows as (row number, seven texts), or raise FileProblems.
+    """The file's blueprint rows as (row number, nine texts), or raise FileProblems.
 
-    The header must be HEADERS in order, the optional ones (Sökord) may be
-    left out: their cells are then None ("leave as it is"). Completely empty
+    The header must be HEADERS in order, the optional ones at the end (Sökord,
+    Kräver ersättare, Lokalt stöd för) may be left out: their cells are then
+    None ("leave as it is"). Completely empty
     rows are left out, short rows are padded with empty cells.
     """
     (header_number, header), *rows = read_table(source, filename)

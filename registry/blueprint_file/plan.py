@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digiansvar.spreadsheets import Problem, shorten
-from organisation.models import Person, Unit
+from organisation.models import Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT
 from registry.blueprint_file.format import (
     AREA,
@@ -23,8 +23,12 @@ from registry.blueprint_file.format import (
     DESCRIPTION,
     ITEM,
     KEYWORDS,
+    NEEDS_DEPUTY,
+    NO,
     RESPONSIBLE,
+    SUPPORT_KIND,
     UNIT,
+    YES,
     responsible_of,
 )
 from registry.models import Area, Assignment, Column, Item, Role, group_of
@@ -66,6 +70,8 @@ class RowResult:
     description_after: str = ""
     keywords_before: str = ""
     keywords_after: str = ""
+    marks_before: str = ""
+    marks_after: str = ""
 
     @property
     def status_label(self):
@@ -78,6 +84,10 @@ class RowResult:
     @property
     def keywords_changed(self):
         return self.keywords_before != self.keywords_after
+
+    @property
+    def marks_changed(self):
+        return self.marks_before != self.marks_after
 
 
 @dataclass
@@ -142,7 +152,9 @@ class Plan:
         self.assignments_to_create = []
         self.assignments_to_update = []
         self.assignments_to_delete = []
-        self.keywords = {}  # item key → (row number, keywords), when the file has Sökord
+        # The item's own fields the file may carry (None: the file leaves them
+        # out): field → {item key → (row number, value)}.
+        self.item_values = {name: {} for name in ITEM_FIELDS}
 
     def error(self, number, column, value, message):
         self.result.errors.append(Problem(message, row=number, column=column, value=value))
@@ -206,8 +218,13 @@ class Plan:
         updated_ids = set()
         next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         for number, row in self.rows:
-            slug, area_name, column_name, item_name, responsible, description, keywords = row
+            slug, area_name, column_name, item_name, responsible, description = row[:6]
             errors_before = len(self.result.errors)
+            values = {
+                "keywords": row[6],
+                "needs_deputy": self.check_needs_deputy(number, row[7]),
+                "support_kind": self.check_support_kind(number, row[8]),
+            }
             unit = self.check_unit(number, slug)
             column = self.check_column(number, area_name, column_name)
             if not item_name:
@@ -245,24 +262,18 @@ class Plan:
                 )
                 continue
             descriptions[item_key] = (number, description)
-            if keywords is not None:
-                if item_key in self.keywords and self.keywords[item_key][1] != keywords:
-                    self.error(
-                        number,
-                        KEYWORDS,
-                        keywords,
-                        _("Sökorden skiljer sig från rad %(other)s för samma ansvarsområde.")
-                        % {"other": self.keywords[item_key][0]},
-                    )
-                    continue
-                self.keywords[item_key] = (number, keywords)
+            if not self.same_item_values(number, item_key, values, row):
+                continue
 
             item = self.items.get(item_key)
-            keywords_changed = (
-                keywords is not None and item is not None and item.keywords != keywords
-            )
+            # The item's fields this row changes (only those the file has).
+            changes = [
+                name
+                for name, value in values.items()
+                if value is not None and item is not None and getattr(item, name) != value
+            ]
             if not self.may_edit_catalogue and (
-                item is None or (item.pk and item.description != description) or keywords_changed
+                item is None or (item.pk and item.description != description) or changes
             ):
                 # Items are shared by every unit: only catalogue editors add or describe them.
                 if item is None:
@@ -273,13 +284,22 @@ class Plan:
                         _("Okänt ansvarsområde i kolumnen %(column)s; du får inte lägga till nya.")
                         % {"column": column_name},
                     )
-                elif keywords_changed:
+                elif changes == ["keywords"]:
                     self.error(
                         number,
                         KEYWORDS,
-                        keywords,
+                        values["keywords"],
                         _("Du får inte ändra ansvarsområdets sökord (nu ”%(old)s”).")
                         % {"old": shorten(item.keywords)},
+                    )
+                elif changes:
+                    name = next(name for name in changes if name != "keywords")
+                    self.error(
+                        number,
+                        ITEM_FIELDS[name],
+                        row[ITEM_COLUMNS[name]],
+                        _("Du får inte ändra ansvarsområdets ”%(column)s” (nu ”%(old)s”).")
+                        % {"column": ITEM_FIELDS[name], "old": file_value(name, item)},
                     )
                 else:
                     self.error(
@@ -292,7 +312,12 @@ class Plan:
                 continue
             if item is None:
                 item = Item(
-                    column=column, name=item_name, description=description, keywords=keywords or ""
+                    column=column,
+                    name=item_name,
+                    description=description,
+                    keywords=values["keywords"] or "",
+                    needs_deputy=values["needs_deputy"] or False,
+                    support_kind=values["support_kind"] or "",
                 )
                 item.group = group_of(item_name)
                 item.order = next_order
@@ -301,7 +326,7 @@ class Plan:
                 self.items_to_create.append(item)
             elif (
                 item.pk
-                and (item.description != description or keywords_changed)
+                and (item.description != description or changes)
                 and item.pk not in updated_ids
             ):
                 updated_ids.add(item.pk)
@@ -310,9 +335,7 @@ class Plan:
             touched.add((item_key, unit_id))
             status, before, after = self.compute_row(item, item_key, unit, entries)
             description_before = item.description if item.pk else ""
-            if status == UNCHANGED and (
-                description_before != description or (item.pk and keywords_changed)
-            ):
+            if status == UNCHANGED and (description_before != description or (item.pk and changes)):
                 status = CHANGED
             if status != UNCHANGED and unit is None and not self.organisation_wide_allowed:
                 self.error(
@@ -335,13 +358,19 @@ class Plan:
                     description_before=description_before,
                     description_after=description,
                     keywords_before=item.keywords if item.pk else "",
-                    keywords_after=item.keywords if keywords is None else keywords,
+                    keywords_after=item.keywords
+                    if values["keywords"] is None
+                    else values["keywords"],
+                    marks_before=marks_of(item) if item.pk else "",
+                    marks_after=marks_of(item, values),
                 )
             )
         for item in self.items_to_update:
-            item.description = descriptions[(item.column_id, item.name)][1]
-            if (item.column_id, item.name) in self.keywords:
-                item.keywords = self.keywords[(item.column_id, item.name)][1]
+            key = (item.column_id, item.name)
+            item.description = descriptions[key][1]
+            for name, by_item in self.item_values.items():
+                if key in by_item:
+                    setattr(item, name, by_item[key][1])
         if self.replace and not self.result.errors:
             self.compute_removals(touched)
         self.result.items_created = len(self.items_to_create)
@@ -349,6 +378,52 @@ class Plan:
         self.result.assignments_created = len(self.assignments_to_create)
         self.result.assignments_updated = len(self.assignments_to_update)
         self.result.assignments_deleted = len(self.assignments_to_delete)
+
+    def check_needs_deputy(self, number, text):
+        """Kräver ersättare: True for "ja", False for "nej" or empty; None without the column."""
+        if text is None:
+            return None
+        answer = text.strip().casefold()
+        if answer in ("", NO):
+            return False
+        if answer == YES:
+            return True
+        self.error(number, NEEDS_DEPUTY, text, _("Skriv ”ja”, ”nej” eller lämna tomt."))
+        return None
+
+    def check_support_kind(self, number, text):
+        """Lokalt stöd för: a ProblemKind value or "", None when the file has no such column."""
+        if text is None:
+            return None
+        kind = text.strip().casefold()
+        if kind == "" or kind in ProblemKind.values:
+            return kind
+        self.error(
+            number, SUPPORT_KIND, text, _("Skriv teknik, system eller pedagogik, eller lämna tomt.")
+        )
+        return None
+
+    def same_item_values(self, number, item_key, values, row):
+        """The item's fields must be the same on every row of the item (one row per unit)."""
+        for name, value in values.items():
+            if value is None:
+                continue
+            seen = self.item_values[name].get(item_key)
+            if seen is not None and seen[1] != value:
+                message = (
+                    _("Sökorden skiljer sig från rad %(other)s för samma ansvarsområde.")
+                    if name == "keywords"
+                    else _("Värdet skiljer sig från rad %(other)s för samma ansvarsområde.")
+                )
+                self.error(
+                    number,
+                    ITEM_FIELDS[name],
+                    row[ITEM_COLUMNS[name]],
+                    message % {"other": seen[0]},
+                )
+                return False
+            self.item_values[name][item_key] = (number, value)
+        return True
 
     def check_unit(self, number, slug):
         if not slug:
@@ -539,6 +614,29 @@ class Plan:
             )
 
     # Writing --------------------------------------------------------------
+
+
+# The item's fields a file may carry, with their column and place in a row.
+ITEM_FIELDS = {"keywords": KEYWORDS, "needs_deputy": NEEDS_DEPUTY, "support_kind": SUPPORT_KIND}
+ITEM_COLUMNS = {"keywords": 6, "needs_deputy": 7, "support_kind": 8}
+
+
+def file_value(name, item, values=None):
+    """The item's field as the file writes it ("ja", "teknik"), or the row's value."""
+    value = getattr(item, name) if values is None or values[name] is None else values[name]
+    if name == "needs_deputy":
+        return YES if value else ""
+    return value
+
+
+def marks_of(item, values=None):
+    """Kräver ersättare and Lokalt stöd för in one text, for the preview."""
+    parts = []
+    for name in ("needs_deputy", "support_kind"):
+        value = file_value(name, item, values)
+        if value:
+            parts.append(f"{ITEM_FIELDS[name]}: {value}")
+    return "; ".join(parts)
 
 
 def to_responsible(person, role, deputy):

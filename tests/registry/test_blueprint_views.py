@@ -283,10 +283,23 @@ def test_role_filter_keeps_items_of_that_role_only(seeded_client):
     assert "WiFi / Nätverk" not in html
 
 
+def test_search_for_support_matter_names_local_support_from_the_register(seeded_client):
+    html = page(seeded_client.get(reverse("registry:blueprint") + "?q=wifi"))
+    chain = html[html.index('class="support-chain"') :]
+    # A.W has "Support lokalt" at Årstaviken in the seed: the chain says so.
+    assert 'href="/person/A.W/"' in chain
+    assert "Enligt ansvarsfördelningen: Support lokalt." in chain
+    assert 'href="/person/K.E/"' not in chain
+
+
 def test_search_for_support_matter_without_first_line_contact_names_the_rektor(seeded_client):
+    from registry.models import Assignment
+
+    Assignment.objects.filter(item__support_kind="teknik").delete()
     html = page(seeded_client.get(reverse("registry:blueprint") + "?q=wifi"))
     chain = html[html.index('class="support-chain"') :]
     assert 'href="/person/K.E/"' in chain  # K.E is rektor of Årstaviken in the seed
+    assert "Saknas:" in chain
 
 
 def test_search_answers_who_is_responsible_with_first_line_contacts(seeded_client):
@@ -475,14 +488,16 @@ def build_blueprint(n_items):
 # the user's person, items and assignments (a search reads the item texts
 # once more); on a warm cache nothing else. The person, role and item pages
 # read the data version and, on a cold cache, the version in force (the
-# header's "N ändringar sedan" is cached with the data version).
+# header's "N ändringar sedan" is cached with the data version). A cold
+# blueprint or grid reads who holds the roles that entries name without a
+# person (role_holders: one query here, where the roles have no position).
 PINNED = {
-    "blueprint": 13,
-    "grid": 13,
-    "filtered": 14,
-    "htmx": 13,
-    "person": 10,
-    "role": 10,
+    "blueprint": 14,
+    "grid": 14,
+    "filtered": 15,
+    "htmx": 14,
+    "person": 11,  # + what the person holds where (appointments)
+    "role": 11,  # + who holds the role at the page's units (role_holders)
     "item": 10,
 }
 PINNED_WARM = {"blueprint": 6, "grid": 6, "filtered": 6, "htmx": 6}
@@ -526,3 +541,72 @@ def test_query_count_is_fixed_whatever_the_number_of_items(
             assert without_csrf(warm) == without_csrf(response), name
     html = page(client.get(reverse("registry:blueprint")))
     assert count_of(html) == n_items
+
+
+# ---- how each kind of role reads on the poster (issue 11) ------------------------------
+
+
+def item_row(html, name):
+    """The poster's list item of one item: its name and its chips."""
+    start = html.index(f">{name}</a>")
+    return html[start : html.index('<li class="item">', start)]
+
+
+def test_individual_role_chip_names_who_holds_it_at_the_unit(seeded_client):
+    from organisation.models import Person
+
+    Person.objects.filter(initials="R.A").update(name="Rut Andersson")
+    row = item_row(page(seeded_client.get(reverse("registry:blueprint"))), PROFESSIONAL)
+    # ITP is R.A's at Årstaviken (an appointment as it-pedagog): linked, with the name.
+    assert re.search(
+        r'>ITP<.*?</a> <span class="chip-holders"><a href="/person/R.A/" title="Rut Andersson">'
+        r"R.A</a></span>",
+        row,
+    )
+
+
+def test_individual_role_nobody_holds_is_marked(seeded_client):
+    row = item_row(page(seeded_client.get(reverse("registry:blueprint"))), PROFESSIONAL)
+    assert re.search(
+        r'>SPE<.*?</a> <span class="chip-holders chip-holders--none">ingen utsedd<', row
+    )
+
+
+def test_collective_and_relative_roles_say_whom_they_mean(seeded_client):
+    html = page(seeded_client.get(reverse("registry:blueprint")))
+    row = item_row(html, PROFESSIONAL)
+    assert 'title="Lärare (alla LÄR på enheten)"' in row
+    assert (
+        'title="Respektive chef (var och ens egen: den som frågar vänder sig till sin egen)"' in row
+    )
+    # Neither names anyone nor says nobody was appointed.
+    teachers = row[row.index(">LÄR<") : row.index("</li>", row.index(">LÄR<"))]
+    assert "chip-holders" not in teachers
+    legend = html[html.index('id="legend-heading"') :]
+    assert 'Lärare <span class="legend-reach">(alla LÄR på enheten)</span>' in legend
+    assert "IT-pedagog <span" not in legend  # individual roles have no such note
+
+
+def test_grid_names_holders_too(seeded_client):
+    html = page(seeded_client.get(reverse("registry:blueprint_grid")))
+    row = html[html.index(f">{PROFESSIONAL}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert '<a href="/person/R.A/">R.A</a>' in row and "ingen utsedd" in row
+
+
+def test_new_appointment_shows_on_the_next_request(seeded_client):
+    from organisation.models import Appointment, Person, Position, Unit
+
+    url = reverse("registry:blueprint")
+    assert "ingen utsedd" in item_row(page(seeded_client.get(url)), PROFESSIONAL)  # cached
+    Appointment.objects.create(
+        person=Person.objects.get(initials="J.S"),
+        position=Position.objects.get(code="specialpedagog"),
+        unit=Unit.objects.get(slug="arstaviken"),
+    )
+    row = item_row(page(seeded_client.get(url)), PROFESSIONAL)
+    assert "ingen utsedd" not in row
+    assert re.search(r'>SPE<.*?</a> <span class="chip-holders"><a href="/person/J.S/"', row)
+
+
+PROFESSIONAL = "Ansvar för sin egna professionella utveckling"

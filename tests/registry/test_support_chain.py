@@ -1,7 +1,15 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from organisation.models import Appointment, Position, ProblemKind, ServiceAgreement
+from organisation.models import (
+    Appointment,
+    Person,
+    Position,
+    ProblemKind,
+    ServiceAgreement,
+    Unit,
+)
+from registry.models import Assignment, Item, Role
 from registry.support import (
     STEP_DEVELOPER,
     STEP_FIRST_LINE,
@@ -135,8 +143,9 @@ def test_developers_of_another_organisation_are_not_in_the_chain(unit, positions
     assert names(steps[-1]) == ["Utvecklare pedagogik"]
 
 
-def test_support_chain_uses_two_queries(unit, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_support_chain_uses_three_queries(unit, django_assert_num_queries):
+    # The agreement, the appointments, the register's local support.
+    with django_assert_num_queries(3):
         support_chain(unit=unit, kind=ProblemKind.SYSTEMS)
 
 
@@ -149,3 +158,105 @@ def test_agreement_that_sends_problems_to_the_supplier_must_name_it(unit):
     assert "supplier_name" in error.value.message_dict
     agreement.supplier_name = "Skolsystem AB"
     agreement.full_clean()
+
+
+# --- The first line from the register: the seed (issue 11) ------------------------
+
+
+@pytest.fixture
+def arstaviken(seed):
+    return Unit.objects.get(slug="arstaviken")
+
+
+def initials(contacts):
+    return [contact.initials for contact in contacts]
+
+
+def test_arstaviken_technical_chain_names_aw_who_has_support_lokalt(arstaviken):
+    steps = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)
+    assert [step.kind for step in steps] == [STEP_PEDAGOGUE, STEP_FIRST_LINE, STEP_IT_UNIT]
+    first_line = steps[1]
+    assert not first_line.missing and not first_line.disagree
+    assert initials(first_line.people) == initials(first_line.register) == ["A.W"]
+    assert first_line.sources == ["Support lokalt"]
+    assert first_line.appointed == []
+    assert first_line.people[0].url == "/person/A.W/"
+
+
+def test_pedagogical_chain_names_ra_who_has_support_och_stod(arstaviken):
+    first_line = support_chain(unit=arstaviken, kind=ProblemKind.PEDAGOGY)[1]
+    assert first_line.kind == STEP_IT_MENTOR
+    assert initials(first_line.people) == ["R.A"]
+    assert first_line.sources == ["Support och stöd"]  # two items of that name, once
+
+
+def test_system_chain_names_the_school_platform_administrator(arstaviken):
+    first_line = support_chain(unit=arstaviken, kind=ProblemKind.SYSTEMS)[1]
+    assert initials(first_line.people) == ["R.A"]
+    assert first_line.sources == ["Skolplattform | Skoladministratör"]
+
+
+def appoint_first_line(unit, person):
+    return Appointment.objects.create(
+        person=person,
+        position=Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT),
+        unit=unit,
+    )
+
+
+def test_appointment_naming_someone_else_shows_both_and_says_they_disagree(arstaviken):
+    other = PersonFactory(organisation=arstaviken.organisation, initials="H.H", name="Hedda")
+    appoint_first_line(arstaviken, other)
+    first_line = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)[1]
+    assert first_line.disagree
+    assert initials(first_line.register) == ["A.W"]
+    assert initials(first_line.appointed) == ["H.H"]
+    assert initials(first_line.people) == ["A.W", "H.H"]
+
+
+def test_appointment_of_the_same_person_agrees(arstaviken):
+    appoint_first_line(arstaviken, Person.objects.get(initials="A.W"))
+    first_line = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)[1]
+    assert not first_line.disagree
+    assert initials(first_line.people) == ["A.W"]
+    assert initials(first_line.appointed) == ["A.W"]
+
+
+def test_neither_register_nor_appointment_means_missing_and_ask_the_rektor(arstaviken):
+    Assignment.objects.filter(item__support_kind=ProblemKind.TECHNOLOGY).delete()
+    first_line = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)[1]
+    assert first_line.missing and not first_line.disagree
+    assert initials(first_line.people) == ["K.E"]  # rektor of Årstaviken
+    assert "fråga rektor" in first_line.description
+
+
+def test_role_only_entry_resolves_to_who_holds_the_role(arstaviken, django_assert_max_num_queries):
+    Assignment.objects.filter(item__name="Support lokalt").update(person=None)
+    with django_assert_max_num_queries(5):
+        first_line = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)[1]
+    # A.W is appointed it-samordnare (ITS) at Årstaviken in the seed.
+    assert initials(first_line.people) == ["A.W"]
+    assert first_line.sources == ["Support lokalt"]
+
+
+def test_collective_role_names_nobody_so_the_step_is_missing(arstaviken):
+    teachers = Role.objects.get(code="LÄR")
+    Assignment.objects.filter(item__name="Support lokalt").update(person=None, role=teachers)
+    first_line = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)[1]
+    assert first_line.missing
+
+
+def test_deputies_come_after_the_ordinary_and_are_marked(arstaviken):
+    item = Item.objects.get(name="Support lokalt")
+    deputy = PersonFactory(organisation=arstaviken.organisation, initials="D.E")
+    Assignment.objects.create(
+        item=item, unit=arstaviken, person=deputy, priority=Assignment.Priority.DEPUTY, order=0
+    )
+    people = support_chain(unit=arstaviken, kind=ProblemKind.TECHNOLOGY)[1].people
+    assert [(c.initials, c.deputy) for c in people] == [("A.W", False), ("D.E", True)]
+
+
+def test_other_units_register_is_not_the_first_line(arstaviken):
+    other = UnitFactory(organisation=arstaviken.organisation, slug="annan-skola")
+    first_line = support_chain(unit=other, kind=ProblemKind.TECHNOLOGY)[1]
+    assert first_line.missing and first_line.register == []

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from guardian.shortcuts import assign_perm
@@ -69,7 +70,8 @@ def test_answer_names_the_responsible_at_the_unit_best_first(reader_client):
     assert "Ansvarig på Årstaviken" in first and "A.W · ITS" in first
 
 
-def test_support_matter_gives_the_support_chain(reader_client):
+def appoint_hedda_first_line():
+    """H.H, not in the register, appointed hanteringsansvarig at Årstaviken."""
     unit = Unit.objects.get(slug="arstaviken")
     helper = PersonFactory(organisation=unit.organisation, initials="H.H", name="Hedda Hjälp")
     Appointment.objects.create(
@@ -77,6 +79,10 @@ def test_support_matter_gives_the_support_chain(reader_client):
         position=Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT),
         unit=unit,
     )
+
+
+def test_support_matter_gives_the_support_chain(reader_client):
+    appoint_hedda_first_line()
     html = page(reader_client.get(SEARCH, {"q": "wifi"}))
     chain = html[html.index('class="support-chain"') :]
     assert "Hedda Hjälp" in chain and 'href="/person/H.H/"' in chain
@@ -132,9 +138,104 @@ def test_search_at_200_units_answers_in_fixed_queries(
     client.get(SEARCH, {"q": "lösenord"})  # the session and the login settle first
     # Session, user, two permission reads, units (the first page and the chosen one),
     # the search (two on PostgreSQL),
-    # the assignments at the unit, the support chain (agreement, appointments),
-    # the header's person.
+    # the assignments at the unit, the support chain (agreement, appointments,
+    # the register's local support), the header's person.
+    limit = 13 if connection.vendor == "postgresql" else 12
     for question in ("skrivaren fungerar inte", "betygen", "kaffemaskin"):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(limit):
             response = client.get(SEARCH, {"q": question})
         assert response.status_code == 200
+
+
+# --- One answer to "who do I turn to?" (issue 11) ------------------------------------
+
+
+def first_line(html, list_class):
+    """The people linked in the first-line step of the first chain in a list of that class."""
+    chain = html[html.index(f'<ol class="{list_class}">') :]
+    step = chain[chain.index("chain-step--hanteringsansvarig") :]
+    step = step[: step.index('<li class="chain-step')]
+    return re.findall(r'href="(/person/[^"]+)"', step), step
+
+
+def test_search_answer_blueprint_answer_and_vem_fragar_jag_name_the_same_people(reader_client):
+    from organisation.models import Person
+
+    Person.objects.filter(initials="A.W").update(email="anna@example.org", phone="054-11 22")
+    chain_page = page(
+        reader_client.get(
+            reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"}
+        )
+    )
+    people, step = first_line(chain_page, "chain")
+    assert people == ["/person/A.W/"]
+    assert "Enligt ansvarsfördelningen: Support lokalt." in step
+    assert 'href="mailto:anna@example.org"' in step and 'href="tel:054-1122"' in step
+    for html in (
+        page(reader_client.get(SEARCH, {"q": "wifi"})),
+        page(reader_client.get(reverse("registry:blueprint"), {"q": "wifi"})),
+    ):
+        answer_people, answer_step = first_line(html, "support-chain")
+        assert answer_people == people
+        assert 'href="mailto:anna@example.org"' in answer_step
+        assert "Saknas" not in answer_step
+
+
+def test_a_question_about_support_gives_the_chain_for_each_kind_it_matches(reader_client):
+    html = page(reader_client.get(SEARCH, {"q": "support"}))
+    assert "Tekniskt problem på Årstaviken: fråga i den här ordningen" in html
+    assert "Pedagogiskt problem på Årstaviken: fråga i den här ordningen" in html
+    pedagogy = html[html.index("Pedagogiskt problem på Årstaviken") :]
+    step = pedagogy[pedagogy.index("chain-step--it-handledare") :]
+    assert 'href="/person/R.A/"' in step[: step.index("</li>")]
+    assert "Enligt ansvarsfördelningen: Support och stöd." in step
+
+
+def test_disagreeing_register_and_appointment_are_both_shown(reader_client):
+    appoint_hedda_first_line()
+    html = page(
+        reader_client.get(
+            reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "teknik"}
+        )
+    )
+    people, step = first_line(html, "chain")
+    assert people == ["/person/A.W/", "/person/H.H/"]
+    assert "Enligt ansvarsfördelningen (Support lokalt):" in step
+    assert "Utsedd i befattningen Hanteringsansvarig:" in step
+    assert "Uppgifterna skiljer sig åt:" in step
+    assert step.index("/person/A.W/") < step.index("Utsedd i") < step.index("/person/H.H/")
+
+
+def test_person_page_lists_what_the_person_holds_where(reader_client):
+    html = page(reader_client.get(reverse("registry:person_detail", args=["A.W"])))
+    section = html[html.index('class="appointments"') :]
+    section = section[: section.index("</section>")]
+    assert '<a href="/roll/ITS/">ITS</a> IT-samordnare – Årstaviken' in section
+
+
+def test_person_page_leaves_out_appointments_at_units_the_user_cannot_see(reader_client):
+    from organisation.models import Person
+
+    other = Unit.objects.create(
+        organisation=Unit.objects.get(slug="arstaviken").organisation, slug="annan", name="Annan"
+    )
+    Appointment.objects.create(
+        person=Person.objects.get(initials="A.W"),
+        position=Position.objects.get(code="it-samordnare"),
+        unit=other,
+    )
+    html = page(reader_client.get(reverse("registry:person_detail", args=["A.W"])))
+    assert "Årstaviken" in html and "– Annan" not in html
+
+
+def test_role_page_says_who_holds_an_individual_role_and_whom_a_collective_one_means(
+    reader_client,
+):
+    html = page(reader_client.get(reverse("registry:role_detail", args=["ITS"])))
+    holders = html[html.index('class="role-holders"') :]
+    assert 'Årstaviken: <a href="/person/A.W/">A.W</a>' in holders
+    html = page(reader_client.get(reverse("registry:role_detail", args=["SPE"])))
+    assert "ingen utsedd" in html[html.index('class="role-holders"') :]
+    html = page(reader_client.get(reverse("registry:role_detail", args=["LÄR"])))
+    assert 'class="role-holders"' not in html
+    assert "alla LÄR på enheten" in html

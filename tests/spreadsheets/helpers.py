@@ -18,7 +18,8 @@ def csv_with(*rows, header=None):
     """The seed csv's header and the given rows, `;`-separated.
 
     Rows of six cells make a file without the optional Sökord column (as
-    written before issue 12), rows of seven one with it.
+    written before issue 12), rows of seven one with it, rows of nine one with
+    Kräver ersättare and Lokalt stöd för as well (issue 11).
     """
     stream = io.StringIO()
     if header is None:

@@ -334,3 +334,60 @@ def test_confirm_of_a_vanished_upload_asks_for_it_again(client, rektor, media):
     response = client.post(reverse(IMPORT_URL), {"token": token})
     assert "Den uppladdade filen finns inte längre" in response.content.decode()
     assert database_state() == before
+
+
+ROLE_FIELDS = ["code", "name", "description", "position", "order", "kind", "needs_deputy"]
+
+
+def role_import_preview(client, content):
+    return client.post(
+        reverse("admin:registry_role_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("roller.csv", content.encode("utf-8")),
+        },
+    )
+
+
+def test_roles_export_how_each_is_filled_and_reimport_unchanged(client, superuser, seed):
+    client.force_login(superuser)
+    exported = client.post(
+        reverse("admin:registry_role_export"),
+        {"format": "0", "resource": "0", **{f"roleresource_{f}": "on" for f in ROLE_FIELDS}},
+    )
+    text = exported.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == (
+        "Kod;Namn;Beskrivning;Befattning;Ordning;Hur rollen fylls;Kräver ersättare"
+    )
+    lines = {line.split(";")[0]: line for line in text.splitlines()[1:]}
+    assert lines["LÄR"].endswith(";kollektiv;")
+    assert lines["Resp chef"].endswith(";relativ;")
+    assert ";it-samordnare;" in lines["ITS"] and lines["ITS"].endswith(";individuell;")
+    html = role_import_preview(client, text).content.decode()
+    assert 'class="update"' not in html and 'class="new"' not in html
+
+
+def test_role_import_sets_kind_and_deputy_and_refuses_bad_values(client, superuser, seed):
+    client.force_login(superuser)
+    header = "Kod;Namn;Hur rollen fylls;Kräver ersättare\n"
+    html = role_import_preview(client, header + "VAKT;Vaktmästare;individuell;kanske\n")
+    html = html.content.decode()
+    assert "Skriv ”ja”, ”nej” eller lämna tomt (nu ”kanske”)." in html
+    assert 'field-label">Kräver ersättare<' in html  # the column, as the file names it
+    html = role_import_preview(client, header + "VAKT;Vaktmästare;alla;ja\n").content.decode()
+    assert "Skriv individuell, kollektiv eller relativ (nu ”alla”)." in html
+    assert 'field-label">Hur rollen fylls<' in html
+    assert Role.objects.get(code="VAKT").needs_deputy is False
+
+    preview = role_import_preview(client, header + "VAKT;Vaktmästare;individuell;ja\n")
+    fields = dict(
+        re.findall(
+            r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"',
+            preview.content.decode(),
+        )
+    )
+    done = client.post(reverse("admin:registry_role_process_import"), fields)
+    assert done.status_code == 302
+    role = Role.objects.get(code="VAKT")
+    assert (role.kind, role.needs_deputy) == ("individuell", True)

@@ -42,6 +42,8 @@ def test_row_holds_all_responsible_at_the_unit_in_poster_notation(seed):
             "Ansvariga": "V.G ADM; K.E REK",
             "Beskrivning": "",
             "Sökord": "budget, pengar, ekonomi, kostnad, budgetering",
+            "Kräver ersättare": "",
+            "Lokalt stöd för": "",
         }
     ]
 

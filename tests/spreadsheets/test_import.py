@@ -343,10 +343,14 @@ HEADER = "Enhet;Område;Kolumn;Ansvarsområde;Ansvariga;Beskrivning"
         ),
         (
             HEADER + ";Sökord;Kommentar",
-            "Rad 1, kolumn ”kolumn 8”, värde ”Kommentar”: Okänd kolumn",
+            "Rad 1, kolumn ”kolumn 8”, värde ”Kommentar”: Rubriken ska vara ”Kräver ersättare”",
+        ),
+        (
+            HEADER + ";Sökord;Kräver ersättare;Lokalt stöd för;Kommentar",
+            "Rad 1, kolumn ”kolumn 10”, värde ”Kommentar”: Okänd kolumn",
         ),
     ],
-    ids=["renamed", "missing", "not-keywords", "extra"],
+    ids=["renamed", "missing", "not-keywords", "not-deputy", "extra"],
 )
 def test_missing_or_renamed_headers_are_rejected(seed, header, expected):
     assert_rejected(csv_with(WIFI, header=header), "blueprint.csv", expected)
@@ -528,3 +532,102 @@ def test_formula_like_item_names_round_trip_losslessly(seed, file_format):
     assert (result.errors, result.has_changes) == ([], False)
     assert {row.item for row in result.rows} >= set(names)
     assert database_state() == before
+
+
+# --- Kräver ersättare and Lokalt stöd för (issue 11) ----------------------------
+
+
+def test_seed_marks_local_support_and_deputies(seed):
+    marked = dict(Item.objects.exclude(support_kind="").values_list("name", "support_kind"))
+    assert marked == {
+        "Support lokalt": "teknik",
+        "Support och stöd": "pedagogik",
+        "Skolplattform | Skoladministratör": "system",
+    }
+    assert Item.objects.filter(support_kind="pedagogik").count() == 2
+    assert set(Item.objects.filter(needs_deputy=True).values_list("name", flat=True)) == {
+        "Brandlarm",
+        "Inbrottslarm",
+        "Support lokalt",
+        "WiFi / Nätverk",
+        "Skolplattform | Betygsadministratör",
+        "Lönesystem",
+    }
+
+
+def test_export_writes_the_marks_and_a_round_trip_keeps_them(seed):
+    text = seed_export("csv").decode("utf-8")
+    header, *lines = text.splitlines()
+    assert header.endswith(";Sökord;Kräver ersättare;Lokalt stöd för")
+    support = next(line for line in lines if ";Support lokalt;" in line)
+    assert support.endswith(";ja;teknik")
+    assert run(text.encode("utf-8")).has_changes is False
+
+
+def test_file_without_the_mark_columns_leaves_the_marks(seed):
+    support = ["arstaviken", "HYGIEN", "Infrastruktur och resurser", "Support lokalt", "A.W ITS"]
+    result = run(csv_with([*support, "", ""]))  # seven columns: up to Sökord
+    assert result.applied
+    item = Item.objects.get(name="Support lokalt")
+    assert (item.needs_deputy, item.support_kind) == (True, "teknik")
+
+
+def test_marks_are_set_and_cleared_with_a_preview(seed):
+    keywords = Item.objects.get(name="WiFi / Nätverk").keywords
+    preview = run(csv_with([*WIFI, keywords, "nej", "Teknik"]), dry_run=True)
+    (row,) = preview.rows
+    assert row.status == "changed" and row.marks_changed
+    assert (row.marks_before, row.marks_after) == (
+        "Kräver ersättare: ja",
+        "Lokalt stöd för: teknik",
+    )
+    result = run(csv_with([*WIFI, keywords, "", "teknik"]))
+    assert result.applied and result.items_updated == 1
+    item = Item.objects.get(name="WiFi / Nätverk")
+    assert (item.needs_deputy, item.support_kind) == (False, "teknik")
+    assert item.history.first().history_change_reason == "Import från blueprint.csv"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (
+            ["kanske", ""],
+            "Rad 3, kolumn ”Kräver ersättare”, värde ”kanske”: Skriv ”ja”, ”nej” eller lämna tomt.",
+        ),
+        (
+            ["ja", "hårdvara"],
+            "Rad 3, kolumn ”Lokalt stöd för”, värde ”hårdvara”: "
+            "Skriv teknik, system eller pedagogik, eller lämna tomt.",
+        ),
+    ],
+    ids=["deputy", "support"],
+)
+def test_bad_marks_are_rejected_and_nothing_changes(seed, cells, expected):
+    # The first row is good: a bad row anywhere stops the whole file.
+    good = [*BUDGET, "budget", "ja", ""]
+    assert_rejected(csv_with(good, [*WIFI, "wifi", *cells]), "blueprint.csv", expected)
+
+
+def test_rows_of_one_item_must_agree_on_the_marks(seed):
+    other = ["", *WIFI[1:]]
+    assert_rejected(
+        csv_with([*WIFI, "wifi", "ja", ""], [*other, "wifi", "", ""]),
+        "blueprint.csv",
+        "Rad 3, kolumn ”Kräver ersättare”, värde ””: Värdet skiljer sig från rad 2",
+    )
+
+
+def test_rektor_may_not_change_marks(seed, django_user_model):
+    from guardian.shortcuts import assign_perm
+
+    user = django_user_model.objects.create_user("rektor-markering", password="x")
+    assign_perm("organisation.manage_unit", user, Unit.objects.get(slug="arstaviken"))
+    keywords = Item.objects.get(name="WiFi / Nätverk").keywords
+    assert_rejected(
+        csv_with([*WIFI, keywords, "ja", "system"]),
+        "blueprint.csv",
+        "Rad 2, kolumn ”Lokalt stöd för”, värde ”system”: "
+        "Du får inte ändra ansvarsområdets ”Lokalt stöd för” (nu ””).",
+        user=user,
+    )
