@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 ORGANISATION_URLS = [
     reverse("organisation:organisation_list"),
-    reverse("organisation:organisation_detail", args=["testkommunen"]),
+    reverse("registry:organisation_detail", args=["testkommunen"]),
     reverse("registry:unit_detail", args=["skola-a"]),
     reverse("registry:support_chain"),
     reverse("registry:coverage"),
@@ -110,7 +110,7 @@ def test_organisation_page_shows_the_three_levels(client, superuser, units):
 
 def test_organisation_page_lists_only_visible_units(client, reader_a, units):
     client.force_login(reader_a)
-    response = client.get(reverse("organisation:organisation_detail", args=["testkommunen"]))
+    response = client.get(reverse("registry:organisation_detail", args=["testkommunen"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Skola Alfa" in page and "Rektor A" in page
@@ -119,7 +119,7 @@ def test_organisation_page_lists_only_visible_units(client, reader_a, units):
 
 def test_user_without_units_sees_no_organisation(client, django_user_model, units):
     client.force_login(django_user_model.objects.create_user("nobody"))
-    url = reverse("organisation:organisation_detail", args=["testkommunen"])
+    url = reverse("registry:organisation_detail", args=["testkommunen"])
     assert client.get(url).status_code == 404
 
 
@@ -241,7 +241,7 @@ def test_page_query_counts_do_not_depend_on_size(
     _grow(units, size)
     client.force_login(principal_a)
     pages = [
-        (reverse("organisation:organisation_detail", args=["testkommunen"]), {}, 13),
+        (reverse("registry:organisation_detail", args=["testkommunen"]), {}, 13),
         (reverse("registry:unit_detail", args=["skola-a"]), {}, 17),
         (reverse("registry:support_chain"), {"unit": "skola-a", "kind": "teknik"}, 11),
         (reverse("registry:coverage"), {}, 14),
