@@ -515,7 +515,7 @@ def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=Fa
         "first_line": _rows(_first_line_disagreements(batch)),
     }
     # The people behind the disagreements, for their details: one query.
-    support = _rows(_support_people(batch)) if found["first_line"] else []
+    support = _rows(_support_people(batch))
     names = _Names(found, support)
     for unit in units:
         result.append(
@@ -566,9 +566,8 @@ class _Names:
             for key in ("items_without_responsible", "missing_deputies")
             for row in found[key]
         }
-        # "Support och stöd" is in two columns: the column tells them apart.
         self.items = {
-            pk: (order, f"{name} ({column})")
+            pk: (order, name, column)
             for order, (pk, name, column) in enumerate(
                 Item.objects.filter(pk__in=item_ids).values_list("pk", "name", "column__name")
             )
@@ -617,7 +616,8 @@ def _build(unit, rows, max_assignments, names=None, support=()):
                 "items_without_responsible",
                 unit,
                 names.items[item_id][1],
-                _("Ingen ansvarig på enheten."),
+                _("Ingen ansvarig på enheten (kolumnen %(column)s).")
+                % {"column": names.items[item_id][2]},
                 f"{assignment_add}?item={item_id}{unit_query}",
             )
         )
@@ -653,7 +653,8 @@ def _build(unit, rows, max_assignments, names=None, support=()):
                 "missing_deputies",
                 unit,
                 names.items[item_id][1],
-                _("Kräver ersättare; ingen är utsedd på enheten."),
+                _("Kräver ersättare; ingen är utsedd på enheten (kolumnen %(column)s).")
+                % {"column": names.items[item_id][2]},
                 f"{assignment_add}?item={item_id}&priority={Assignment.Priority.DEPUTY}"
                 f"{unit_query}",
             )
