@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organisation.models import Appointment, Person, Position, ProblemKind, Unit
+from organisation.models import Appointment, Organisation, Person, Position, ProblemKind, Unit
 from registry.models import Assignment, Item, Role
 
 # The decision's first line for each kind of problem: who the register's
@@ -148,6 +148,7 @@ def max_assignments_setting():
 
 TABLES = {
     "unit": Unit._meta.db_table,
+    "organisation": Organisation._meta.db_table,
     "person": Person._meta.db_table,
     "position": Position._meta.db_table,
     "appointment": Appointment._meta.db_table,
@@ -155,11 +156,16 @@ TABLES = {
     "item": Item._meta.db_table,
     "role": Role._meta.db_table,
 }
-# An organisation-wide assignment `a` holds at unit `u`: role-only everywhere,
-# one naming a person at the units of that person's huvudman.
-ORGANISATION_WIDE_AT_UNIT = (
-    "a.unit_id IS NULL AND (a.person_id IS NULL OR a.person_id IN "
-    "(SELECT p.id FROM {person} p WHERE p.organisation_id = u.organisation_id))"
+# The organisation-wide assignments, each with every huvudman where it holds:
+# role-only everywhere, one naming a person in that person's huvudman (as on
+# the blueprint page). A few rows; joined on organisation_id = the unit's, so
+# no statement asks "does it hold here?" pair by pair.
+ORGANISATION_WIDE = (
+    "(SELECT o.id AS organisation_id, a.item_id AS item_id, a.role_id AS role_id,"
+    " a.person_id AS person_id, a.kind AS kind, a.priority AS priority"
+    " FROM {assignment} a CROSS JOIN {organisation} o"
+    " WHERE a.unit_id IS NULL AND (a.person_id IS NULL OR o.id IN"
+    " (SELECT p.organisation_id FROM {person} p WHERE p.id = a.person_id)))"
 )
 # The first-line position for the support kind `kind` (FIRST_LINE_POSITIONS).
 FIRST_LINE_CODE = "CASE {kind} WHEN %s THEN %s WHEN %s THEN %s WHEN %s THEN %s END"
@@ -167,11 +173,16 @@ FIRST_LINE_PARAMS = [value for pair in FIRST_LINE_POSITIONS.items() for value in
 
 
 def _sql(template, **extra):
-    return template.format(
-        **TABLES,
-        organisation_wide=ORGANISATION_WIDE_AT_UNIT.format(**TABLES),
-        **extra,
-    )
+    return template.format(**TABLES, organisation_wide=ORGANISATION_WIDE.format(**TABLES), **extra)
+
+
+def _within(column, units):
+    """`column` is a unit of `units` ((subquery, params); subquery None: every unit).
+
+    Every unit needs no subquery: on the whole register the statements then
+    read the assignments without joining each to the unit table.
+    """
+    return f"{column} IS NOT NULL" if units[0] is None else f"{column} IN ({units[0]})"
 
 
 def _unfilled_roles(units):
@@ -179,40 +190,73 @@ def _unfilled_roles(units):
     return _sql(
         """
         SELECT used.unit_id, used.role_id FROM (
-          SELECT DISTINCT a.unit_id, a.role_id FROM {assignment} a
-          WHERE a.unit_id IN ({units}) AND a.role_id IN (SELECT id FROM {role} WHERE kind = %s)
+          SELECT a.unit_id AS unit_id, a.role_id AS role_id
+          FROM {assignment} a JOIN {role} r ON r.id = a.role_id
+          WHERE {a_in_units} AND r.kind = %s
+          GROUP BY a.unit_id, a.role_id
           UNION
-          SELECT u.id, a.role_id FROM {unit} u, {assignment} a
-          WHERE u.id IN ({units}) AND a.role_id IN (SELECT id FROM {role} WHERE kind = %s)
-            AND {organisation_wide}
+          SELECT u.id, w.role_id FROM {unit} u
+            JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
+            JOIN {role} r ON r.id = w.role_id
+          WHERE {u_in_units} AND r.kind = %s
         ) used
         JOIN {unit} u ON u.id = used.unit_id JOIN {role} r ON r.id = used.role_id
         WHERE NOT EXISTS (SELECT 1 FROM {appointment} ap
-                          WHERE ap.unit_id = u.id AND ap.position_id = r.position_id)
+                          WHERE ap.unit_id = used.unit_id AND ap.position_id = r.position_id)
           AND NOT EXISTS (SELECT 1 FROM {appointment} ap JOIN {person} p ON p.id = ap.person_id
                           WHERE ap.unit_id IS NULL AND ap.position_id = r.position_id
                             AND p.organisation_id = u.organisation_id)
-          AND NOT (r.position_id IS NULL AND EXISTS (
-            SELECT 1 FROM {assignment} a
-            WHERE a.unit_id = u.id AND a.role_id = r.id AND a.person_id IS NOT NULL))
+          AND (r.position_id IS NOT NULL OR NOT EXISTS (
+            SELECT 1 FROM {assignment} b
+            WHERE b.unit_id = used.unit_id AND b.role_id = used.role_id
+              AND b.person_id IS NOT NULL))
         """,
-        units=units[0],
+        a_in_units=_within("a.unit_id", units),
+        u_in_units=_within("u.id", units),
     ), [*units[1], Role.Kind.INDIVIDUAL, *units[1], Role.Kind.INDIVIDUAL]
 
 
 def _items_without_responsible(units):
-    """(unit id, item id): nobody is responsible for the item at the unit."""
+    """(unit id, item id): nobody is responsible for the item at the unit (for a page or batch
+    of units: a row per pair of unit and item)."""
     return _sql(
         """
-        SELECT u.id, i.id FROM {unit} u, {item} i
-        WHERE u.id IN ({units})
+        SELECT u.id, i.id FROM {unit} u CROSS JOIN {item} i
+        WHERE {u_in_units}
           AND NOT EXISTS (SELECT 1 FROM {assignment} a
                           WHERE a.unit_id = u.id AND a.item_id = i.id AND a.kind = %s)
-          AND NOT EXISTS (SELECT 1 FROM {assignment} a
-                          WHERE a.item_id = i.id AND a.kind = %s AND {organisation_wide})
+          AND NOT EXISTS (SELECT 1 FROM {organisation_wide} w
+                          WHERE w.organisation_id = u.organisation_id AND w.item_id = i.id
+                            AND w.kind = %s)
         """,
-        units=units[0],
+        u_in_units=_within("u.id", units),
     ), [*units[1], Assignment.Kind.RESPONSIBLE, Assignment.Kind.RESPONSIBLE]
+
+
+def _items_without_responsible_count(units):
+    """The number of `_items_without_responsible` rows, without pairing every unit with every
+    item: units × items, less the pairs someone is responsible for (the unit's own entries and
+    the organisation-wide ones, counted once)."""
+    return _sql(
+        """
+        SELECT (SELECT COUNT(*) FROM {unit} u WHERE {u_in_units}) * (SELECT COUNT(*) FROM {item})
+          - (SELECT COUNT(*) FROM (
+               SELECT a.unit_id, a.item_id FROM {assignment} a
+               WHERE {a_in_units} AND a.kind = %s
+               UNION
+               SELECT u.id, w.item_id FROM {unit} u
+                 JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
+               WHERE {u_in_units} AND w.kind = %s) covered)
+        """,
+        u_in_units=_within("u.id", units),
+        a_in_units=_within("a.unit_id", units),
+    ), [
+        *units[1],
+        *units[1],
+        Assignment.Kind.RESPONSIBLE,
+        *units[1],
+        Assignment.Kind.RESPONSIBLE,
+    ]
 
 
 def _missing_positions(units):
@@ -220,49 +264,59 @@ def _missing_positions(units):
     return _sql(
         """
         SELECT u.id, po.id FROM {unit} u, {position} po
-        WHERE u.id IN ({units}) AND po.code IN (%s, %s)
+        WHERE {u_in_units} AND po.code IN (%s, %s)
           AND NOT EXISTS (SELECT 1 FROM {appointment} ap
                           WHERE ap.unit_id = u.id AND ap.position_id = po.id)
         """,
-        units=units[0],
+        u_in_units=_within("u.id", units),
     ), [*units[1], Position.Code.IT_MENTOR, Position.Code.FIRST_LINE_CONTACT]
 
 
 def _missing_deputies(units):
-    """(unit id, item id): the item or a responsible's role needs a deputy; none at the unit."""
-    marked = (
-        "(a.item_id IN (SELECT id FROM {item} WHERE needs_deputy = %s)"
-        " OR a.role_id IN (SELECT id FROM {role} WHERE needs_deputy = %s))"
-    )
+    """(unit id, item id): the item or a responsible's role needs a deputy; none at the unit.
+
+    One pass, grouped by unit and item, over the entries of the few items
+    concerned (marked, or with an entry whose role is marked), through the
+    index on the item: whether a responsible needs a deputy and whether a
+    deputy is there come from the same rows.
+    """
     return _sql(
         """
-        SELECT needed.unit_id, needed.item_id FROM (
-          SELECT DISTINCT a.unit_id, a.item_id FROM {assignment} a
-          WHERE a.unit_id IN ({units}) AND a.kind = %s AND {marked}
-          UNION
-          SELECT u.id, a.item_id FROM {unit} u, {assignment} a
-          WHERE u.id IN ({units}) AND a.kind = %s AND {marked} AND {organisation_wide}
-        ) needed
-        JOIN {unit} u ON u.id = needed.unit_id
-        WHERE NOT EXISTS (SELECT 1 FROM {assignment} a
-                          WHERE a.unit_id = u.id AND a.item_id = needed.item_id
-                            AND a.priority = %s)
-          AND NOT EXISTS (SELECT 1 FROM {assignment} a
-                          WHERE a.item_id = needed.item_id AND a.priority = %s
-                            AND {organisation_wide})
+        SELECT e.unit_id, e.item_id FROM (
+          SELECT a.unit_id AS unit_id, a.item_id AS item_id, a.role_id AS role_id,
+                 a.kind AS kind, a.priority AS priority
+          FROM {assignment} a WHERE {a_in_units} AND a.item_id IN ({concerned})
+          UNION ALL
+          SELECT u.id, w.item_id, w.role_id, w.kind, w.priority FROM {unit} u
+            JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
+          WHERE {u_in_units} AND w.item_id IN ({concerned})
+        ) e
+        JOIN {item} i ON i.id = e.item_id LEFT JOIN {role} r ON r.id = e.role_id
+        GROUP BY e.unit_id, e.item_id
+        HAVING SUM(CASE WHEN e.kind = %s AND (i.needs_deputy = %s OR r.needs_deputy = %s)
+                   THEN 1 ELSE 0 END) > 0
+           AND SUM(CASE WHEN e.priority = %s THEN 1 ELSE 0 END) = 0
         """,
-        units=units[0],
-        marked=marked.format(**TABLES),
+        a_in_units=_within("a.unit_id", units),
+        u_in_units=_within("u.id", units),
+        concerned=_sql(
+            "SELECT id FROM {item} WHERE needs_deputy = %s UNION SELECT c.item_id"
+            " FROM {assignment} c JOIN {role} cr ON cr.id = c.role_id"
+            " WHERE cr.needs_deputy = %s AND {c_in_units}",
+            c_in_units=_within("c.unit_id", units),
+        ),
     ), [
         *units[1],
-        Assignment.Kind.RESPONSIBLE,
+        True,
+        True,
+        *units[1],
+        *units[1],
         True,
         True,
         *units[1],
         Assignment.Kind.RESPONSIBLE,
         True,
         True,
-        Assignment.Priority.DEPUTY,
         Assignment.Priority.DEPUTY,
     ]
 
@@ -274,88 +328,91 @@ def _unappointed(units):
         """
         SELECT a.unit_id, a.person_id, a.role_id, COUNT(*) FROM {assignment} a
           JOIN {role} r ON r.id = a.role_id
-        WHERE a.unit_id IN ({units}) AND a.person_id IS NOT NULL
+        WHERE {a_in_units} AND a.person_id IS NOT NULL
           AND r.kind = %s AND r.position_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM {appointment} ap
                           WHERE ap.person_id = a.person_id AND ap.position_id = r.position_id
-                            AND (ap.unit_id = a.unit_id OR ap.unit_id IS NULL))
+                            AND ap.unit_id = a.unit_id)
+          AND NOT EXISTS (SELECT 1 FROM {appointment} ap
+                          WHERE ap.person_id = a.person_id AND ap.position_id = r.position_id
+                            AND ap.unit_id IS NULL)
         GROUP BY a.unit_id, a.person_id, a.role_id
         """,
-        units=units[0],
+        a_in_units=_within("a.unit_id", units),
     ), [*units[1], Role.Kind.INDIVIDUAL]
 
 
-def _support_people(units):
-    """(unit id, support kind, person id): who the register names for each kind of local
-    support at the unit: the people named on responsible entries of items with that support
-    kind, and for role-only entries the role's holders (registry.queries.role_holders)."""
-    entries = (
-        "SELECT a.unit_id AS unit_id, i.support_kind AS kind, a.person_id AS person_id,"
-        " a.role_id AS role_id"
-        " FROM {assignment} a JOIN {item} i ON i.id = a.item_id"
-        " WHERE a.unit_id IN ({units}) AND i.support_kind <> '' AND a.kind = %s"
-        " AND a.item_id IN (SELECT id FROM {item} WHERE support_kind <> '')"
-        " UNION ALL "
-        "SELECT u.id, i.support_kind, a.person_id, a.role_id"
-        " FROM {unit} u, {assignment} a JOIN {item} i ON i.id = a.item_id"
-        " WHERE u.id IN ({units}) AND i.support_kind <> '' AND a.kind = %s"
-        " AND {organisation_wide}"
-    )
-    sql = _sql(
-        """
-        SELECT e.unit_id, e.kind, e.person_id FROM ({entries}) e WHERE e.person_id IS NOT NULL
+# The people the register names for local support, from the CTE `entries` (SUPPORT_ENTRIES):
+# people named on the entries, and for role-only entries the role's holders.
+SUPPORT_PEOPLE = """
+        SELECT e.unit_id, e.kind, e.person_id FROM entries e WHERE e.person_id IS NOT NULL
         UNION
-        SELECT e.unit_id, e.kind, ap.person_id FROM ({entries}) e
+        SELECT e.unit_id, e.kind, ap.person_id FROM entries e
           JOIN {role} r ON r.id = e.role_id
           JOIN {appointment} ap ON ap.position_id = r.position_id AND ap.unit_id = e.unit_id
         WHERE e.person_id IS NULL AND r.kind = %s
         UNION
-        SELECT e.unit_id, e.kind, ap.person_id FROM ({entries}) e
+        SELECT e.unit_id, e.kind, ap.person_id FROM entries e
           JOIN {role} r ON r.id = e.role_id
           JOIN {unit} u ON u.id = e.unit_id
           JOIN {appointment} ap ON ap.position_id = r.position_id AND ap.unit_id IS NULL
           JOIN {person} p ON p.id = ap.person_id AND p.organisation_id = u.organisation_id
         WHERE e.person_id IS NULL AND r.kind = %s
         UNION
-        SELECT e.unit_id, e.kind, b.person_id FROM ({entries}) e
+        SELECT e.unit_id, e.kind, b.person_id FROM entries e
           JOIN {role} r ON r.id = e.role_id
           JOIN {assignment} b ON b.unit_id = e.unit_id AND b.role_id = r.id
         WHERE e.person_id IS NULL AND r.kind = %s AND r.position_id IS NULL
           AND b.person_id IS NOT NULL
+"""
+SUPPORT_PEOPLE_PARAMS = [Role.Kind.INDIVIDUAL] * 3
+
+
+def _support_entries(units):
+    """The CTE `entries`: (unit id, support kind, person id, role id) of every responsible
+    entry holding at the units for an item marked as local support, through the few marked
+    items."""
+    return _sql(
+        """
+        entries AS (
+          SELECT a.unit_id AS unit_id, i.support_kind AS kind, a.person_id AS person_id,
+                 a.role_id AS role_id
+          FROM {assignment} a JOIN {item} i ON i.id = a.item_id
+          WHERE {a_in_units} AND i.support_kind <> '' AND a.kind = %s
+          UNION ALL
+          SELECT u.id, i.support_kind, w.person_id, w.role_id FROM {unit} u
+            JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
+            JOIN {item} i ON i.id = w.item_id
+          WHERE {u_in_units} AND i.support_kind <> '' AND w.kind = %s)
         """,
-        entries=_sql(entries, units=units[0]),
-    )
-    entry_params = [
-        *units[1],
-        Assignment.Kind.RESPONSIBLE,
-        *units[1],
-        Assignment.Kind.RESPONSIBLE,
-    ]
-    return sql, [
-        *entry_params,
-        *entry_params,
-        Role.Kind.INDIVIDUAL,
-        *entry_params,
-        Role.Kind.INDIVIDUAL,
-        *entry_params,
-        Role.Kind.INDIVIDUAL,
-    ]
+        a_in_units=_within("a.unit_id", units),
+        u_in_units=_within("u.id", units),
+    ), [*units[1], Assignment.Kind.RESPONSIBLE, *units[1], Assignment.Kind.RESPONSIBLE]
+
+
+def _support_people(units):
+    """(unit id, support kind, person id): who the register names for each kind of local
+    support at the unit: the people named on responsible entries of items with that support
+    kind, and for role-only entries the role's holders (registry.queries.role_holders)."""
+    entries, params = _support_entries(units)
+    return f"WITH {entries} {_sql(SUPPORT_PEOPLE)}", [*params, *SUPPORT_PEOPLE_PARAMS]
 
 
 def _first_line_disagreements(units):
     """(unit id, support kind): the register's local support and the appointed first line
     (hanteringsansvarig, IT-handledare) both name people, and nobody is on both."""
-    support, support_params = _support_people(units)
+    entries, entry_params = _support_entries(units)
     return _sql(
         """
-        WITH support AS (
+        WITH {entries},
+        support AS (
           SELECT s.unit_id AS unit_id, s.kind AS kind, s.person_id AS person_id,
                  {first_line} AS code
           FROM ({support}) s),
         first_line AS (
           SELECT ap.unit_id AS unit_id, po.code AS code, ap.person_id AS person_id
           FROM {appointment} ap JOIN {position} po ON po.id = ap.position_id
-          WHERE ap.unit_id IN ({units}) AND po.code IN (%s, %s))
+          WHERE {ap_in_units} AND po.code IN (%s, %s))
         SELECT k.unit_id, k.kind FROM (SELECT DISTINCT unit_id, kind, code FROM support) k
         JOIN (SELECT DISTINCT unit_id, code FROM first_line) f
           ON f.unit_id = k.unit_id AND f.code = k.code
@@ -364,79 +421,97 @@ def _first_line_disagreements(units):
                   ) agreed ON agreed.unit_id = k.unit_id AND agreed.kind = k.kind
         WHERE agreed.unit_id IS NULL
         """,
-        support=support,
-        units=units[0],
+        entries=entries,
+        support=_sql(SUPPORT_PEOPLE),
+        ap_in_units=_within("ap.unit_id", units),
         first_line=FIRST_LINE_CODE.format(kind="s.kind"),
     ), [
+        *entry_params,
         *FIRST_LINE_PARAMS,
-        *support_params,
+        *SUPPORT_PEOPLE_PARAMS,
         *units[1],
         Position.Code.IT_MENTOR,
         Position.Code.FIRST_LINE_CONTACT,
     ]
 
 
-def _in_scope(scope):
-    """An assignment `a` counts towards a person's load: at a unit of the scope, or
-    organisation-wide naming someone of a huvudman with units in the scope."""
-    return (
-        f"(a.unit_id IN ({scope[0]}) OR a.unit_id IS NULL AND a.person_id IN ("
-        f"SELECT p.id FROM {TABLES['person']} p WHERE p.organisation_id IN ("
-        f"SELECT su.organisation_id FROM {TABLES['unit']} su WHERE su.id IN ({scope[0]}))))",
-        [*scope[1], *scope[1]],
-    )
+def _loads(scope):
+    """(person id, load): everyone's assignments in `scope`: at its units, and the
+    organisation-wide ones naming someone of a huvudman with units in it."""
+    return _sql(
+        """
+        SELECT l.person_id, COUNT(*) AS assignments FROM (
+          SELECT a.person_id FROM {assignment} a
+          WHERE {a_in_scope} AND a.person_id IS NOT NULL
+          UNION ALL
+          SELECT a.person_id FROM {assignment} a JOIN {person} p ON p.id = a.person_id
+          WHERE a.unit_id IS NULL AND p.organisation_id IN (
+            SELECT su.organisation_id FROM {unit} su WHERE {su_in_scope})
+        ) l GROUP BY l.person_id
+        """,
+        a_in_scope=_within("a.unit_id", scope),
+        su_in_scope=_within("su.id", scope),
+    ), [*scope[1], *scope[1]]
+
+
+def _person_load(scope):
+    """The load of person `w.person_id` in `scope` (as _loads counts it), correlated: for the
+    few people of a page of units, through the index on the assignments' person."""
+    return _sql(
+        """
+        (SELECT COUNT(*) FROM {assignment} a
+         WHERE a.person_id = w.person_id AND {a_in_scope})
+        + (SELECT COUNT(*) FROM {assignment} a JOIN {person} p ON p.id = a.person_id
+           WHERE a.person_id = w.person_id AND a.unit_id IS NULL AND p.organisation_id IN (
+             SELECT su.organisation_id FROM {unit} su WHERE {su_in_scope}))
+        """,
+        a_in_scope=_within("a.unit_id", scope),
+        su_in_scope=_within("su.id", scope),
+    ), [*scope[1], *scope[1]]
 
 
 def _overloaded(units, scope, max_assignments):
     """(unit id, person id, load): people above the limit who have assignments at the unit;
     the load counts their assignments in the whole scope."""
-    in_scope, in_scope_params = _in_scope(scope)
+    load, load_params = _person_load(scope)
     return _sql(
         """
         SELECT t.unit_id, t.person_id, t.load FROM (
-          SELECT w.unit_id, w.person_id,
-                 (SELECT COUNT(*) FROM {assignment} a
-                  WHERE a.person_id = w.person_id AND {in_scope}) AS load
-          FROM (SELECT DISTINCT unit_id, person_id FROM {assignment}
-                WHERE unit_id IN ({units}) AND person_id IS NOT NULL) w
+          SELECT w.unit_id, w.person_id, {load} AS load
+          FROM (SELECT DISTINCT a.unit_id, a.person_id FROM {assignment} a
+                WHERE {a_in_units} AND a.person_id IS NOT NULL) w
         ) t WHERE t.load > %s
         """,
-        units=units[0],
-        in_scope=in_scope,
-    ), [*in_scope_params, *units[1], max_assignments]
+        load=load,
+        a_in_units=_within("a.unit_id", units),
+    ), [*load_params, *units[1], max_assignments]
 
 
 def _overloaded_organisation_wide(scope, max_assignments):
     """(None, person id, load): people above the limit with no assignment at a unit of the
     scope (only organisation-wide ones)."""
-    in_scope, in_scope_params = _in_scope(scope)
+    load, load_params = _person_load(scope)
     return _sql(
         """
         SELECT NULL, t.person_id, t.load FROM (
-          SELECT o.person_id,
-                 (SELECT COUNT(*) FROM {assignment} a
-                  WHERE a.person_id = o.person_id AND {in_scope}) AS load
-          FROM (SELECT DISTINCT a.person_id FROM {assignment} a
-                WHERE a.unit_id IS NULL AND a.person_id IS NOT NULL AND {in_scope}) o
+          SELECT w.person_id, {load} AS load
+          FROM (SELECT DISTINCT a.person_id FROM {assignment} a JOIN {person} p
+                  ON p.id = a.person_id
+                WHERE a.unit_id IS NULL AND p.organisation_id IN (
+                  SELECT su.organisation_id FROM {unit} su WHERE {su_in_scope})) w
         ) t
         WHERE t.load > %s AND NOT EXISTS (
-          SELECT 1 FROM {assignment} b WHERE b.person_id = t.person_id AND b.unit_id IN ({units}))
+          SELECT 1 FROM {assignment} b WHERE b.person_id = t.person_id AND {b_in_scope})
         """,
-        in_scope=in_scope,
-        units=scope[0],
-    ), [*in_scope_params, *in_scope_params, max_assignments, *scope[1]]
+        load=load,
+        su_in_scope=_within("su.id", scope),
+        b_in_scope=_within("b.unit_id", scope),
+    ), [*load_params, *scope[1], max_assignments, *scope[1]]
 
 
 def _overloaded_count(scope, max_assignments):
-    in_scope, in_scope_params = _in_scope(scope)
-    return _sql(
-        """
-        SELECT COUNT(*) FROM (
-          SELECT a.person_id FROM {assignment} a WHERE a.person_id IS NOT NULL AND {in_scope}
-          GROUP BY a.person_id HAVING COUNT(*) > %s) t
-        """,
-        in_scope=in_scope,
-    ), [*in_scope_params, max_assignments]
+    loads, params = _loads(scope)
+    return f"SELECT COUNT(*) FROM ({loads}) t WHERE t.assignments > %s", [*params, max_assignments]
 
 
 def _rows(sql_and_params):
@@ -451,8 +526,16 @@ def _count(sql_and_params):
     return _rows((f"SELECT COUNT(*) FROM ({sql}) counted", params))[0][0]
 
 
+def covers_every_unit(units):
+    """Whether the Unit queryset `units` has no conditions (a superuser's scope)."""
+    return not units.query.where and not units.query.is_sliced
+
+
 def _units_sql(units):
-    """A unit queryset as a subquery selecting ids, for the statements above."""
+    """A unit queryset as a subquery selecting ids, for the statements above (None for every
+    unit: see `_within`)."""
+    if covers_every_unit(units):
+        return None, []
     sql, params = units.order_by().values("pk").query.sql_with_params()
     return sql, list(params)
 
@@ -477,7 +560,7 @@ def coverage_counts(*, units, max_assignments=None):
     disagreements = _count(_unappointed(scope)) + _count(_first_line_disagreements(scope))
     return {
         "unfilled_roles": _count(_unfilled_roles(scope)),
-        "items_without_responsible": _count(_items_without_responsible(scope)),
+        "items_without_responsible": _rows(_items_without_responsible_count(scope))[0][0],
         "missing_positions": _count(_missing_positions(scope)),
         "overloaded_people": _rows(_overloaded_count(scope, max_assignments))[0][0],
         "missing_deputies": _count(_missing_deputies(scope)),

@@ -26,7 +26,8 @@ from organisation.models import (
 )
 from organisation.permissions import can_edit_unit
 from organisation.views import visible_organisations
-from registry.coverage import CHECKS, coverage_by_unit, coverage_counts, coverage_findings
+from registry import page_cache
+from registry.coverage import CHECKS, coverage_by_unit, coverage_findings
 from registry.support import support_chain as build_support_chain
 
 UNIT_LEVEL_CODES = [
@@ -186,7 +187,7 @@ def coverage_scope(request):
 def coverage(request):
     """Counts per check over every unit in scope, then a page of units with their findings."""
     units, unit = coverage_scope(request)
-    counts = coverage_counts(units=units)
+    counts = page_cache.coverage_summary(units)
     unit_page = Paginator(
         units.order_by("name", "pk").select_related("organisation"), UNITS_PER_PAGE
     ).get_page(request.GET.get("sida"))

@@ -5,12 +5,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisation.models import Position, Unit
+from registry import page_cache
 from registry.coverage import CHECK_KEYS, coverage_by_unit, coverage_counts, coverage_findings
 from registry.models import Assignment, Item, Role
 from tests.factories import (
     AppointmentFactory,
     AssignmentFactory,
     ItemFactory,
+    OrganisationFactory,
     PersonFactory,
     PositionFactory,
     RoleFactory,
@@ -316,3 +318,84 @@ def test_every_finding_links_to_a_working_admin_page(client, superuser, position
     for finding in found:
         # 200, not a redirect: admin answers an unknown list filter with ?e=1.
         assert client.get(finding.admin_url).status_code == 200, finding
+
+
+def every_check_firing(positions):
+    """Two huvudmän, 5 + 2 units, every check firing, organisation-wide entries of both
+    kinds (role-only, holding everywhere; naming a person, holding in their huvudman)."""
+    build(positions, units=5, items=3)
+    north = OrganisationFactory(name="Norrkommunen", slug="norr")
+    for number in range(2):
+        unit = UnitFactory(slug=f"norr-{number}", name=f"Norr {number}", organisation=north)
+        AssignmentFactory(item=Item.objects.first(), unit=unit, role=None, person=PersonFactory())
+    own = Unit.objects.exclude(organisation=north).first().organisation
+    # Covered organisation-wide in Testkommunen only; with a deputy there only.
+    item = ItemFactory(needs_deputy=True)
+    AssignmentFactory(item=item, unit=None, role=None, person=PersonFactory(organisation=own))
+    AssignmentFactory(
+        item=item,
+        unit=None,
+        role=None,
+        person=PersonFactory(organisation=own),
+        priority=Assignment.Priority.DEPUTY,
+    )
+    # A role-only entry everywhere: ITS in use at every unit, Norr's too.
+    AssignmentFactory(item=ItemFactory(), unit=None, role=Role.objects.get(code="ITS"))
+    # Someone with only organisation-wide entries, above the limit.
+    central = PersonFactory(organisation=north)
+    for _ in range(3):
+        AssignmentFactory(item=ItemFactory(), unit=None, role=None, person=central)
+    return north
+
+
+@pytest.mark.parametrize("scope_kind", ["all", "one huvudman", "some units"])
+def test_the_summary_counts_what_the_pages_list(positions, scope_kind):
+    north = every_check_firing(positions)
+    scope = {
+        "all": Unit.objects.all(),
+        "one huvudman": Unit.objects.filter(organisation=north),
+        "some units": Unit.objects.filter(slug__in=["u5-0", "u5-3", "norr-1"]),
+    }[scope_kind]
+    counts = coverage_counts(units=scope, max_assignments=1)
+    entries = []
+    ordered = list(scope.order_by("name", "pk"))
+    for start in range(0, len(ordered), 2):  # pages of two units
+        entries += coverage_by_unit(
+            units=ordered[start : start + 2],
+            scope=scope,
+            max_assignments=1,
+            organisation_wide=start == 0,
+        )
+    listed = {key: [f for e in entries for f in e.findings[key]] for key in CHECK_KEYS}
+    # A person above the limit is listed at each of their units, counted once.
+    assert counts["overloaded_people"] == len({f.subject for f in listed["overloaded_people"]})
+    assert counts == {
+        key: len({f.subject for f in found}) if key == "overloaded_people" else len(found)
+        for key, found in listed.items()
+    }
+    if scope_kind == "all":
+        assert all(counts.values()), counts
+    exported = list(coverage_findings(units=scope, max_assignments=1, batch=3))
+    assert sorted(map(repr, exported)) == sorted(
+        repr(f) for found in listed.values() for f in found
+    )
+
+
+def test_the_summary_is_cached_until_the_next_write(positions, settings):
+    settings.DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = 1
+    every_check_firing(positions)
+    units = Unit.objects.all()
+    first = page_cache.coverage_summary(units)
+    assert first == coverage_counts(units=units, max_assignments=1)
+    with CaptureQueriesContext(connection) as queries:
+        assert page_cache.coverage_summary(units) == first
+    assert len(queries) == 1  # the data version
+    # A write changes the version: the next view counts again. A new item with a
+    # responsible from Testkommunen: missing at Norrkommunen's two units.
+    AssignmentFactory(item=ItemFactory(), unit=None, role=None, person=PersonFactory())
+    assert page_cache.coverage_summary(units)["items_without_responsible"] == (
+        first["items_without_responsible"] + 2
+    )
+    # Another scope is another entry.
+    some = Unit.objects.filter(slug="u5-0")
+    assert page_cache.coverage_summary(some) == coverage_counts(units=some, max_assignments=1)
