@@ -15,6 +15,7 @@ Organisation-wide assignments (no unit) hold at every unit; one naming a
 person only at the units of that person's huvudman, as on the blueprint page.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -224,13 +225,16 @@ def _items_without_responsible(units):
         SELECT u.id, i.id FROM {unit} u CROSS JOIN {item} i
         WHERE {u_in_units}
           AND NOT EXISTS (SELECT 1 FROM {assignment} a
-                          WHERE a.unit_id = u.id AND a.item_id = i.id AND a.kind = %s)
+                          WHERE {a_in_units} AND a.unit_id = u.id AND a.item_id = i.id
+                            AND a.kind = %s)
           AND NOT EXISTS (SELECT 1 FROM {organisation_wide} w
                           WHERE w.organisation_id = u.organisation_id AND w.item_id = i.id
                             AND w.kind = %s)
         """,
         u_in_units=_within("u.id", units),
-    ), [*units[1], Assignment.Kind.RESPONSIBLE, Assignment.Kind.RESPONSIBLE]
+        # Repeated inside: the planner then reads only these units' entries.
+        a_in_units=_within("a.unit_id", units),
+    ), [*units[1], *units[1], Assignment.Kind.RESPONSIBLE, Assignment.Kind.RESPONSIBLE]
 
 
 def _items_without_responsible_count(units):
@@ -584,7 +588,9 @@ def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=Fa
         scope_sql = _units_sql(scope)
         overloaded = _rows(_overloaded_organisation_wide(scope_sql, max_assignments))
         if overloaded:
-            result.append(_build(None, {"overloaded_people": overloaded}, max_assignments))
+            result.append(
+                _build(None, {"overloaded_people": overloaded}, max_assignments, urls=_admin_urls())
+            )
     if not units:
         return [entry for entry in result if entry.total]
     batch = _ids_sql([unit.pk for unit in units])
@@ -600,15 +606,16 @@ def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=Fa
     # The people behind the disagreements, for their details: one query.
     support = _rows(_support_people(batch))
     names = _Names(found, support)
+    # Each unit's rows, sorted out in one pass over the rows.
+    by_unit = defaultdict(lambda: defaultdict(list))
+    for key, rows in [*found.items(), ("support", support)]:
+        for row in rows:
+            by_unit[row[0]][key].append(row)
+    urls = _admin_urls()
     for unit in units:
+        rows = by_unit[unit.pk]
         result.append(
-            _build(
-                unit,
-                {key: [row for row in rows if row[0] == unit.pk] for key, rows in found.items()},
-                max_assignments,
-                names=names,
-                support=[row for row in support if row[0] == unit.pk],
-            )
+            _build(unit, rows, max_assignments, urls=urls, names=names, support=rows["support"])
         )
     return result
 
@@ -668,11 +675,21 @@ class _Names:
         self.people = Person.objects.in_bulk(person_ids)
 
 
-def _build(unit, rows, max_assignments, names=None, support=()):
+def _admin_urls():
+    """The admin pages the findings link to, looked up once per batch of units."""
+    return {
+        "appointment_add": reverse("admin:organisation_appointment_add"),
+        "assignment_add": reverse("admin:registry_assignment_add"),
+        "person_change": reverse("admin:organisation_person_change", args=[0]),
+        "appointments": reverse("admin:organisation_appointment_changelist"),
+    }
+
+
+def _build(unit, rows, max_assignments, *, urls, names=None, support=()):
     """A UnitCoverage from the rows the statements returned for one unit."""
     findings = {key: [] for key in CHECK_KEYS}
-    appointment_add = reverse("admin:organisation_appointment_add")
-    assignment_add = reverse("admin:registry_assignment_add")
+    appointment_add = urls["appointment_add"]
+    assignment_add = urls["assignment_add"]
     unit_query = f"&unit={unit.pk}" if unit else ""
     people = (
         names.people
@@ -714,7 +731,7 @@ def _build(unit, rows, max_assignments, names=None, support=()):
                 f"{appointment_add}?position={position_id}{unit_query}",
             )
         )
-    person_change = reverse("admin:organisation_person_change", args=[0])
+    person_change = urls["person_change"]
     for _unit_id, person_id, load in sorted(
         rows.get("overloaded_people", []), key=lambda row: (-row[2], people[row[1]].initials)
     ):
@@ -770,7 +787,7 @@ def _build(unit, rows, max_assignments, names=None, support=()):
                     "är utsedd till %(position)s på enheten."
                 )
                 % {"people": ", ".join(named), "position": Position.Code(code).label.lower()},
-                f"{reverse('admin:organisation_appointment_changelist')}?enhet={unit.slug}",
+                f"{urls['appointments']}?enhet={unit.slug}",
             )
         )
     return UnitCoverage(unit=unit, findings=findings)
