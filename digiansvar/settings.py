@@ -126,10 +126,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: the coverage report's statements (correlated
-    # EXISTS over a few rows each) carry cost estimates that trigger it, and
-    # compiling took 2-10 s for queries that run in 0.1 s (docs/coverage.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # No JIT compilation (docs/deployment.md): the coverage report's
+    # statements carry cost estimates that trigger it, and compiling took
+    # 2-10 s for queries that run in 0.1-2 s. Sent as the libpq startup
+    # parameter `options` (psycopg passes OPTIONS on to the connection), added
+    # to whatever `options` DATABASE_URL gives unless that sets jit itself.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -465,9 +465,10 @@ def _person_load(scope):
         """
         (SELECT COUNT(*) FROM {assignment} a
          WHERE a.person_id = w.person_id AND {a_in_scope})
-        + (SELECT COUNT(*) FROM {assignment} a JOIN {person} p ON p.id = a.person_id
-           WHERE a.person_id = w.person_id AND a.unit_id IS NULL AND p.organisation_id IN (
-             SELECT su.organisation_id FROM {unit} su WHERE {su_in_scope}))
+        + (SELECT COUNT(*) FROM {assignment} a
+           WHERE a.person_id = w.person_id AND a.unit_id IS NULL
+             AND (SELECT p.organisation_id FROM {person} p WHERE p.id = a.person_id) IN (
+               SELECT su.organisation_id FROM {unit} su WHERE {su_in_scope}))
         """,
         a_in_scope=_within("a.unit_id", scope),
         su_in_scope=_within("su.id", scope),
