@@ -304,9 +304,9 @@ def _missing_deputies(units):
         a_in_units=_within("a.unit_id", units),
         u_in_units=_within("u.id", units),
         concerned=_sql(
-            "SELECT id FROM {item} WHERE needs_deputy = %s UNION SELECT c.item_id"
-            " FROM {assignment} c JOIN {role} cr ON cr.id = c.role_id"
-            " WHERE cr.needs_deputy = %s AND {c_in_units}",
+            "SELECT ci.id FROM {item} ci WHERE ci.needs_deputy = %s OR ci.id IN ("
+            "SELECT c.item_id FROM {assignment} c JOIN {role} cr ON cr.id = c.role_id"
+            " WHERE cr.needs_deputy = %s AND {c_in_units})",
             c_in_units=_within("c.unit_id", units),
         ),
     ), [
