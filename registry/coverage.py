@@ -6,10 +6,12 @@ explains each check and the seed's findings.
 
 Every check is one SQL statement over the units it is asked about (a page of
 units, a batch of the export, or the user's whole scope for the counts):
-cross joins of units with items or roles, EXISTS / NOT EXISTS against the
-indexes on assignments and appointments, GROUP BY for the loads. Nothing reads
-the whole assignment table into Python, so a page of 50 units costs the same
-at 10 units as at 10,000, and the whole-scope counts are aggregates.
+GROUP BY over the entries, anti-joins with the appointments, the
+organisation-wide entries expanded to their huvudmän and joined on the
+unit's. Nothing reads the whole assignment table into Python, so a page of
+50 units costs the same at 10 units as at 10,000; the whole-scope counts are
+aggregates (docs/coverage.md, "How it is computed"), which the coverage
+page takes from the page cache (registry/page_cache.py).
 
 Organisation-wide assignments (no unit) hold at every unit; one naming a
 person only at the units of that person's huvudman, as on the blueprint page.
@@ -555,9 +557,10 @@ def _ids_sql(ids):
 def coverage_counts(*, units, max_assignments=None):
     """Findings per check over every unit of `units` (a Unit queryset): one aggregate each.
 
-    Six queries (seven statements' counts) whatever the number of units. The
-    count of overloaded people counts each person once, however many units
-    they work at.
+    Seven queries whatever the number of units, each reading the scope's
+    entries once (seconds at 10,000 units: the coverage page caches the result,
+    registry.page_cache.coverage_summary). The count of overloaded people counts
+    each person once, however many units they work at.
     """
     if max_assignments is None:
         max_assignments = max_assignments_setting()
