@@ -1,115 +1,201 @@
-"""Coverage report benchmark: the whole-organisation report over the demo municipality.
+"""Coverage report benchmark: the whole-organisation summary, its pages and the xlsx export.
 
-Run by bench/run.py against the database with the large demo; by hand:
+Run by bench/run.py on the large demo (`make bench`) and at each national size
+(`make bench-national`); by hand:
 
-    DATABASE_URL=... python bench/coverage.py [--units 200] [--seed 1] [--repeat 5]
+    DATABASE_URL=... python -P bench/coverage.py [--units 200] [--seed 1] [--repeat 3]
 
 Builds the demo with `generate_demo` if the database has none (an existing
-demo is reused as it is), then prints, for the report function alone, for the
-report page and for the xlsx export: the median time of --repeat runs, the
-number of SQL queries, and the peak memory of one run (tracemalloc).
+demo is reused as it is). As a superuser (every unit in scope), it prints
+the median time of --repeat runs and the number of SQL queries of: the
+summary's counts computed (`coverage_counts`, cold) and read from the page
+cache (warm, until the next write); the coverage page cold (cache emptied,
+as after a write) and warm, its first and a middle page of units; the
+organisation page and a person's page; and the xlsx export, run once in a
+process of its own for its wall time and peak resident memory (GNU time).
 """
 
 import argparse
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Replace this script's folder on the path by the project root: bench/ holds
 # scripts named like packages (import_export.py) that would shadow them.
-sys.path[0] = str(ROOT)
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
 
+import warnings  # noqa: E402
+
 import django  # noqa: E402
 
+warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from organisation.models import Unit  # noqa: E402
-from registry.coverage import coverage_report  # noqa: E402
+from registry import page_cache  # noqa: E402
+from registry.coverage import coverage_counts  # noqa: E402
 from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
+from registry.models import Assignment  # noqa: E402
+from registry.organisation_views import UNITS_PER_PAGE  # noqa: E402
 
 BENCH_USER = "bench-superuser"
 
 
-def measure(label, action, repeat):
-    action()  # warm caches (content types, templates) once
-    # Counted with an execute wrapper: a test-client request resets
-    # connection.queries, so CaptureQueriesContext would see none.
+def counted(action):
+    """The number of SQL statements `action` runs (an execute wrapper: the test
+    client resets connection.queries between requests)."""
     queries = []
     with connection.execute_wrapper(
         lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
     ):
         action()
-    tracemalloc.start()
+    return len(queries)
+
+
+def measure(label, action, repeat, before=None):
+    """`before` runs ahead of each timed run, untimed (empties the cache for a cold figure)."""
+    for prepare in (before, action):  # warm Django's own caches (templates, content types)
+        if prepare:
+            prepare()
     action()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    if before:
+        before()
+    queries = counted(action)
     times = []
     for _ in range(repeat):
+        if before:
+            before()
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    print(f"| {label} | {statistics.median(times):.0f} | {len(queries)} | {peak / 1024:.0f} |")
+    print(f"| {label} | {statistics.median(times):.0f} | {queries} |", flush=True)
+
+
+def client():
+    user, _created = get_user_model().objects.get_or_create(
+        username=BENCH_USER, defaults={"is_superuser": True, "is_staff": True}
+    )
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def export_once():
+    """The xlsx export once, for a process of its own: prints its seconds and queries."""
+    browser = client()
+
+    size = 0
+
+    def export():
+        nonlocal size
+        response = browser.get(reverse("registry:coverage_export"))
+        assert response.status_code == 200
+        for chunk in response.streaming_content:  # the file is written while it is sent
+            size += len(chunk)
+
+    start = time.perf_counter()
+    queries = counted(export)
+    print(f"seconds {time.perf_counter() - start:.1f} queries {queries} bytes {size}")
+
+
+def export_process():
+    """Wall time, queries and peak RSS (MiB) of the export in a fresh process."""
+    with tempfile.NamedTemporaryFile(suffix=".time") as report:
+        output = subprocess.run(
+            [
+                "/usr/bin/time",
+                "-f",
+                "%M",
+                "-o",
+                report.name,
+                sys.executable,
+                "-P",
+                __file__,
+                "--export-once",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        peak_kib = int(Path(report.name).read_text().split()[-1])
+    figures = dict(zip(output[::2], output[1::2], strict=False))
+    print(
+        f"| xlsx export (own process, once) | {float(figures['seconds']) * 1000:.0f} "
+        f"| {figures['queries']} | peak RSS {peak_kib / 1024:.0f} MiB, "
+        f"file {int(figures['bytes']) / 2**20:.1f} MiB |"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--export-once", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.export_once:
+        return export_once()
 
     result = demo_organisation_generate(units=options.units, seed=options.seed)
     if result["created"]:
         print(f"Built the demo in {result['seconds']} s.")
     counts = demo_counts(slug=DEMO_SLUG)
-    print(
-        f"Demo: {counts['units']} units, {counts['people']} people, "
-        f"{counts['assignments']} assignments; database {connection.vendor}."
-    )
     units = Unit.objects.all()
-    report = coverage_report(units=units)
     print(
-        "Findings: "
-        + ", ".join(
-            f"{category} {len(getattr(report, category))}" for category in report.CATEGORIES
-        )
+        f"Coverage on {connection.vendor}: {units.count()} units, {counts['people']} people, "
+        f"{Assignment.objects.count()} assignments"
     )
+    findings = coverage_counts(units=units)
+    print("Findings: " + ", ".join(f"{key} {count}" for key, count in findings.items()))
 
-    user, _ = get_user_model().objects.get_or_create(
-        username=BENCH_USER, defaults={"is_superuser": True, "is_staff": True}
+    browser = client()
+
+    def get(url):
+        def action():
+            assert browser.get(url).status_code == 200
+
+        return action
+
+    page = reverse("registry:coverage")
+    middle = max(1, (units.count() + UNITS_PER_PAGE - 1) // UNITS_PER_PAGE // 2)
+    person = (
+        Assignment.objects.filter(unit__isnull=False, person__isnull=False)
+        .order_by("pk")
+        .select_related("person")
+        .first()
+        .person
     )
-    client = Client()
-    client.force_login(user)
-    page_url = reverse("registry:coverage")
-    export_url = reverse("registry:coverage_export")
+    organisation = reverse("registry:organisation_detail", args=[DEMO_SLUG])
 
-    def page():
-        assert client.get(page_url).status_code == 200
-
-    def export():
-        response = client.get(export_url)
-        assert response.status_code == 200
-        b"".join(response.streaming_content)  # the file is written while it is sent
-
-    print("\n| coverage, all units | ms (median) | queries | peak KiB |")
-    print("|---|---|---|---|")
-    measure("coverage_report()", lambda: coverage_report(units=units), options.repeat)
-    measure("report page (HTML)", page, options.repeat)
-    measure("xlsx export", export, options.repeat)
+    print("\n| coverage, superuser | ms (median) | queries |")
+    print("|---|---|---|")
+    repeat = options.repeat
+    measure("summary counts, cold (coverage_counts)", lambda: coverage_counts(units=units), repeat)
+    measure("summary counts, warm (cached)", lambda: page_cache.coverage_summary(units), repeat)
+    measure("coverage page 1, cold (cache emptied)", get(page), repeat, before=cache.clear)
+    measure("coverage page 1, warm", get(page), repeat)
+    measure(f"coverage page {middle}, warm", get(f"{page}?sida={middle}"), repeat)
+    measure("organisation page (coverage grid)", get(organisation), repeat)
+    measure("person page", get(person.get_absolute_url()), repeat)
+    export_process()
 
 
 if __name__ == "__main__":

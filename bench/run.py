@@ -123,7 +123,8 @@ def machine():
 
 
 def national(options):
-    """bench/national.py at each size on PostgreSQL; a table with ratios to the smallest size.
+    """bench/national.py and bench/coverage.py at each size on PostgreSQL; a table with ratios
+    to the smallest size.
 
     The databases digiansvar_bench_u<N> are built once by generate_demo (10,000
     units: ~3M assignments, about 4 minutes here) and kept; --rebuild builds
@@ -148,6 +149,9 @@ def national(options):
                 url,
             )
             results[units] = json.loads(Path(out.name).read_text())
+        if not options.only_pages:
+            print(f"\n## bench/coverage.py ({units} units)")
+            run(["bench/coverage.py", "--repeat", str(max(1, options.repeat // 3))], url)
     sizes = sorted(results)
     base = results[sizes[0]]
     header = " | ".join(f"{results[n]['units']:,} units" for n in sizes)

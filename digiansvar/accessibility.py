@@ -36,7 +36,7 @@ COVERED_PAGES = [
     CoveredPage(_("En persons ansvarsområden"), "registry:person_detail"),
     CoveredPage(_("En rolls ansvarsområden"), "registry:role_detail"),
     CoveredPage(_("Organisationen"), "organisation:organisation_list"),
-    CoveredPage(_("En huvudman"), "organisation:organisation_detail"),
+    CoveredPage(_("En huvudman"), "registry:organisation_detail"),
     CoveredPage(_("En enhet"), "registry:unit_detail"),
     CoveredPage(_("Vem frågar jag?"), "registry:support_chain"),
     CoveredPage(_("Täckningsrapporten"), "registry:coverage"),

@@ -79,9 +79,12 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "digiansvar.urls"
 
-# A unit's and a person's pages show the blueprint, so they belong to the
-# register; the organisation app, below it, cannot name them.
+# A huvudman's, a unit's and a person's pages show the blueprint or coverage,
+# so they belong to the register; the organisation app, below it, cannot name them.
 ABSOLUTE_URL_OVERRIDES = {
+    "organisation.organisation": lambda organisation: reverse(
+        "registry:organisation_detail", args=[organisation.slug]
+    ),
     "organisation.unit": lambda unit: reverse("registry:unit_detail", args=[unit.slug]),
     "organisation.person": lambda person: reverse("registry:person_detail", args=[person.initials]),
 }
@@ -122,6 +125,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation (docs/deployment.md): the coverage report's
+    # statements carry cost estimates that trigger it, and compiling took
+    # 2-10 s for queries that run in 0.1-2 s. Sent as the libpq startup
+    # parameter `options` (psycopg passes OPTIONS on to the connection), added
+    # to whatever `options` DATABASE_URL gives unless that sets jit itself.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -50,8 +49,7 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("organisation:organisation_detail", args=[self.slug])
+    # get_absolute_url: settings.ABSOLUTE_URL_OVERRIDES (the page shows coverage too).
 
 
 class Unit(models.Model):

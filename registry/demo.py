@@ -16,7 +16,7 @@ from organisation.models import (
     ServiceAgreement,
     Unit,
 )
-from registry.models import Assignment
+from registry.models import Assignment, Role
 from registry.services import seed_load
 
 DEMO_SLUG = "demokommunen"
@@ -74,6 +74,9 @@ P_NO_IT_MENTOR = 0.03
 P_DROPPED_ITEMS = 0.15  # the unit has 1–3 items with no responsible at all
 P_UNFILLED_ROLE = 0.10  # one role the unit uses is held by nobody
 P_DEPUTY = 0.75  # per item naming a person: a deputy is named
+# The hanteringsansvarig is someone other than the people the register names
+# for local support (coverage: register and appointments disagree).
+P_OTHER_FIRST_LINE = 0.04
 # Assignments are inserted in batches of this many rows.
 ASSIGNMENT_BATCH = 5000
 
@@ -124,10 +127,12 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
 
     Skolor and förskolor mixed; people in every position (huvudman level,
     eight verksamhetsutvecklare over all four focuses and their chef, each
-    unit's rektor, IT-handledare and hanteringsansvarig); both IT-råd with
+    unit's rektor, IT-handledare and hanteringsansvariga, and the holders of
+    the poster's individual roles, deputies included); both IT-råd with
     members and a leader; Årstaviken's blueprint assigned per unit to the
     unit's own people, most items with a deputy. Deliberate gaps: units
-    without hanteringsansvarig or IT-handledare, items without responsible,
+    without hanteringsansvarig or IT-handledare, a hanteringsansvarig who is not
+    the one the register names for local support, items without responsible,
     unfilled roles, items resting on one person.
 
     Rows are written with bulk_create (no history rows). If the huvudman
@@ -215,6 +220,7 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
             "unfilled_role": (
                 rng.choice(["LÄR", "MEN", "SPE", "HÄL"]) if rng.random() < P_UNFILLED_ROLE else None
             ),
+            "other_first_line": rng.random() < P_OTHER_FIRST_LINE,
         }
         gaps_by_unit[unit.pk] = gaps
         slots = {slot: new_person() for slot in [*SEED_SLOTS, *EXTRA_SLOTS]}
@@ -246,23 +252,42 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
         appointments.append(
             Appointment(person=person, position=positions["verksamhetsutvecklare"], focus=focus)
         )
+    # Who holds the poster's individual roles at each unit is recorded once,
+    # as appointments to the roles' positions (registry.queries.role_holders).
+    role_positions = {
+        role.code: role.position
+        for role in Role.objects.filter(kind=Role.Kind.INDIVIDUAL, position__isnull=False)
+        .select_related("position")
+        .exclude(code="REK")
+    }
     for unit in unit_list:
-        slots = slots_by_unit[unit.pk]
+        slots, gaps = slots_by_unit[unit.pk], gaps_by_unit[unit.pk]
         appointments.append(
             Appointment(person=slots["K.E"], position=positions["rektor"], unit=unit)
         )
+        for slot, code in SEED_SLOTS.items():
+            if code in role_positions:
+                appointments.append(
+                    Appointment(person=slots[slot], position=role_positions[code], unit=unit)
+                )
+        if "SPE" in role_positions and gaps["unfilled_role"] != "SPE":
+            appointments.append(
+                Appointment(person=slots["special"], position=role_positions["SPE"], unit=unit)
+            )
+        # The IT-pedagog is the IT-handledare; the IT-samordnare and the
+        # IT-pedagog (local support, the school platform) are hanteringsansvariga.
         if "it-mentor" in slots:
             appointments.append(
-                Appointment(
-                    person=slots["it-mentor"], position=positions["it-handledare"], unit=unit
-                )
+                Appointment(person=slots["R.A"], position=positions["it-handledare"], unit=unit)
             )
         if "first-line" in slots:
-            appointments.append(
-                Appointment(
-                    person=slots["first-line"], position=positions["hanteringsansvarig"], unit=unit
+            first_line = ["first-line"] if gaps["other_first_line"] else ["A.W", "R.A"]
+            for slot in first_line:
+                appointments.append(
+                    Appointment(
+                        person=slots[slot], position=positions["hanteringsansvarig"], unit=unit
+                    )
                 )
-            )
     # The decision: the developers' chef is one of the rektorer (of a skola).
     schools = [unit for unit in unit_list if unit.kind == Unit.Kind.SCHOOL] or unit_list
     preschools = [unit for unit in unit_list if unit.kind == Unit.Kind.PRESCHOOL] or unit_list
@@ -295,6 +320,7 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
     # thousand rows so that memory stays flat at 10,000 units (~3M rows).
     assignments = []
     assignment_count = 0
+    deputy_positions = set()
     for unit in unit_list:
         if len(assignments) >= ASSIGNMENT_BATCH:
             Assignment.objects.bulk_create(assignments, batch_size=ASSIGNMENT_BATCH)
@@ -330,6 +356,9 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
                 if rng.random() < P_DEPUTY:
                     deputy = slots[rng.choice(["deputy-1", "deputy-2"])]
                     add(source.item_id, source.role, deputy, Assignment.Priority.DEPUTY, 90)
+                    if source.role_id and source.role.code in role_positions:
+                        # A deputy ITS is appointed IT-samordnare too.
+                        deputy_positions.add((unit, deputy, role_positions[source.role.code]))
             elif person is None and source.role_id:
                 # "LÄR" alone: name the unit's holder of the role beside it.
                 code = source.role.code
@@ -338,6 +367,14 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
                     add(source.item_id, source.role, holder, Assignment.Priority.DEPUTY, 91)
     Assignment.objects.bulk_create(assignments, batch_size=ASSIGNMENT_BATCH)
     assignment_count += len(assignments)
+    deputy_appointments = [
+        Appointment(person=person, position=position, unit=unit)
+        for unit, person, position in sorted(
+            deputy_positions, key=lambda row: (row[0].pk, row[1].pk, row[2].pk)
+        )
+    ]
+    Appointment.objects.bulk_create(deputy_appointments, batch_size=ASSIGNMENT_BATCH)
+    appointments += deputy_appointments
     return {
         "created": True,
         "units": len(unit_list),

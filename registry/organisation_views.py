@@ -1,11 +1,14 @@
-"""Pages about the unit and its support, which show blueprint data too: a unit, "Vem frågar jag?",
-coverage. The organisation's own pages (the three levels) are in organisation/views.py.
+"""Pages about the organisation and its support that show blueprint data too: a huvudman (with
+its coverage grid), a unit, "Vem frågar jag?", coverage. The organisation app below only lists
+the huvudmän (organisation/views.py).
 """
 
 from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,18 +16,99 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from digiansvar.spreadsheets import spreadsheet_response
-from organisation.models import Position, ProblemKind, Unit
+from organisation.models import (
+    Appointment,
+    ITCouncil,
+    ITCouncilMembership,
+    Position,
+    ProblemKind,
+    Unit,
+)
 from organisation.permissions import can_edit_unit
-from registry.coverage import coverage_report
+from organisation.views import visible_organisations
+from registry import page_cache
+from registry.coverage import CHECKS, coverage_by_unit, coverage_findings
 from registry.support import support_chain as build_support_chain
 
-COVERAGE_TITLES = {
-    "missing_positions": _("Enheter utan IT-handledare eller hanteringsansvarig"),
-    "items_without_responsible": _("Ansvarsområden utan ansvarig"),
-    "unfilled_roles": _("Roller som ingen person har"),
-    "overloaded_people": _("Personer med många uppdrag"),
-    "single_person_items": _("Ansvarsområden som vilar på en person utan ersättare"),
-}
+UNIT_LEVEL_CODES = [
+    Position.Code.PRINCIPAL,
+    Position.Code.IT_MENTOR,
+    Position.Code.FIRST_LINE_CONTACT,
+]
+# The organisation page and the coverage report list this many units a page.
+UNITS_PER_PAGE = 50
+
+
+def organisation_detail(request, slug):
+    """The three levels of the decision; units (a page of them) limited to those the user may
+    see, with the coverage grid for users who may see coverage."""
+    organisation = get_object_or_404(visible_organisations(request.user), slug=slug)
+    central = list(
+        Appointment.objects.filter(unit__isnull=True, person__organisation=organisation)
+        .select_related("person", "position")
+        .order_by("position__order", "focus", "person__initials")
+    )
+    huvudman = [a for a in central if a.position.level == Position.Level.HUVUDMAN]
+    shared = [a for a in central if a.position.level == Position.Level.SHARED]
+    developers = defaultdict(list)
+    for appointment in shared:
+        if appointment.position.code == Position.Code.DEVELOPER:
+            developers[appointment.focus].append(appointment.person)
+    councils = ITCouncil.objects.filter(organisation=organisation).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=ITCouncilMembership.objects.select_related("person"),
+        )
+    )
+    visible = Unit.objects.visible_to(request.user).filter(organisation=organisation)
+    unit_page = Paginator(
+        visible.order_by("name", "pk").prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.filter(position__code__in=UNIT_LEVEL_CODES)
+                .select_related("person", "position")
+                .order_by("person__initials"),
+                to_attr="key_appointments",
+            )
+        ),
+        UNITS_PER_PAGE,
+    ).get_page(request.GET.get("sida"))
+    unit_rows = []
+    for unit in unit_page.object_list:
+        by_code = defaultdict(list)
+        for appointment in unit.key_appointments:
+            by_code[appointment.position.code].append(appointment.person)
+        unit_rows.append((unit, [by_code[code] for code in UNIT_LEVEL_CODES]))
+    can_see_coverage = Unit.objects.editable_by(request.user).exists()
+    coverage_rows = []
+    if can_see_coverage and unit_rows:
+        coverage_rows = coverage_by_unit(units=[unit for unit, _ in unit_rows], scope=visible)
+    percent = organisation.developer_preschool_percent
+    context = {
+        "organisation": organisation,
+        "huvudman": huvudman,
+        "councils": councils,
+        "developer_groups": [
+            (label, developers.get(value, [])) for value, label in Appointment.Focus.choices
+        ],
+        "developer_managers": [
+            a.person for a in shared if a.position.code == Position.Code.DEVELOPER_MANAGER
+        ],
+        "other_shared": [
+            a
+            for a in shared
+            if a.position.code not in (Position.Code.DEVELOPER, Position.Code.DEVELOPER_MANAGER)
+        ],
+        "preschool_percent": percent,
+        "school_percent": 100 - percent,
+        "unit_positions": [Position.Code(code).label for code in UNIT_LEVEL_CODES],
+        "unit_rows": unit_rows,
+        "unit_page": unit_page,
+        "can_see_coverage": can_see_coverage,
+        "checks": CHECKS,
+        "coverage_rows": coverage_rows,
+    }
+    return render(request, "organisation/organisation_detail.html", context)
 
 
 def unit_detail(request, slug):
@@ -37,9 +121,9 @@ def unit_detail(request, slug):
     by_position = defaultdict(list)
     for appointment in appointments:
         by_position[appointment.position].append(appointment)
-    report = None
+    coverage = None
     if can_edit_unit(request.user, unit):
-        report = coverage_report(units=Unit.objects.filter(pk=unit.pk))
+        (coverage,) = coverage_by_unit(units=[unit], scope=Unit.objects.filter(pk=unit.pk))
     context = {
         "unit": unit,
         "positions": list(by_position.items()),
@@ -50,8 +134,8 @@ def unit_detail(request, slug):
         ],
         "blueprint_url": f"{reverse('registry:blueprint')}?unit={unit.slug}",
         "problem_kinds": [(kind.value, kind.problem_title) for kind in ProblemKind],
-        "report": report,
-        "sections": coverage_sections(report) if report is not None else [],
+        "coverage": coverage,
+        "coverage_url": f"{reverse('registry:coverage')}?unit={unit.slug}",
     }
     return render(request, "registry/unit_detail.html", context)
 
@@ -86,24 +170,6 @@ def support_chain(request):
     return render(request, "registry/support_chain.html", context)
 
 
-# A whole-organisation report can hold thousands of findings; the page shows
-# the first ones per category and the xlsx export holds them all.
-COVERAGE_PAGE_LIMIT = 200
-
-
-def coverage_sections(report):
-    limit = COVERAGE_PAGE_LIMIT
-    return [
-        (
-            category,
-            COVERAGE_TITLES[category],
-            getattr(report, category)[:limit],
-            len(getattr(report, category)),
-        )
-        for category in report.CATEGORIES
-    ]
-
-
 def coverage_scope(request):
     """The units the report covers: visible ones, for users who edit at least one unit."""
     if not Unit.objects.editable_by(request.user).exists():
@@ -119,26 +185,40 @@ def coverage_scope(request):
 
 
 def coverage(request):
+    """Counts per check over every unit in scope, then a page of units with their findings."""
     units, unit = coverage_scope(request)
-    report = coverage_report(units=units)
+    counts = page_cache.coverage_summary(units)
+    unit_page = Paginator(
+        units.order_by("name", "pk").select_related("organisation"), UNITS_PER_PAGE
+    ).get_page(request.GET.get("sida"))
+    entries = coverage_by_unit(
+        units=unit_page.object_list,
+        scope=units,
+        organisation_wide=unit is None and unit_page.number == 1,
+    )
     export_url = reverse("registry:coverage_export")
     if unit is not None:
         export_url += f"?unit={unit.slug}"
     context = {
-        "report": report,
         "unit": unit,
-        "sections": coverage_sections(report),
+        "unit_page": unit_page,
+        "summary": [(check, counts[check.key]) for check in CHECKS],
+        "total": sum(counts.values()),
+        "entries": entries,
         "export_url": export_url,
     }
     return render(request, "registry/coverage.html", context)
 
 
 def coverage_export(request):
-    """The whole report as xlsx, through the one spreadsheet writer (formula-like cells escaped)."""
+    """Every finding as xlsx, through the one spreadsheet writer (formula-like cells escaped).
+
+    Streamed: the findings are computed batch by batch of units while the
+    file is written, so memory does not grow with the number of units.
+    """
     units, unit = coverage_scope(request)
-    report = coverage_report(units=units)
     whole = gettext("Hela huvudmannen")
-    titles = {category: str(title) for category, title in COVERAGE_TITLES.items()}
+    titles = {check.key: str(check.title) for check in CHECKS}
     base = request.build_absolute_uri("/").rstrip("/")
     rows = (
         [
@@ -148,7 +228,7 @@ def coverage_export(request):
             str(finding.detail),
             base + finding.admin_url,
         ]
-        for finding in report.findings
+        for finding in coverage_findings(units=units)
     )
     return spreadsheet_response(
         rows,

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from organisation.models import Person
-from registry import queries, versions
+from registry import coverage, queries, versions
 from registry.models import Area
 
 
@@ -166,3 +166,23 @@ def controls_html(request, context):
         html = render_to_string("registry/_controls.html", context)
         cache.set(key, html, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return mark_safe(html)  # rendered by our own template
+
+
+def coverage_summary(units):
+    """The coverage report's counts per check over `units` (registry.coverage.coverage_counts),
+    cached with the data version and the units covered.
+
+    The counts read the whole assignment table (a few seconds at 10,000
+    units); cached, every later view until the next write costs two queries:
+    the version, and the ids of the units in scope unless that is every unit.
+    """
+    scope = (
+        "all" if coverage.covers_every_unit(units) else sorted(units.values_list("pk", flat=True))
+    )
+    max_assignments = coverage.max_assignments_setting()
+    key = cache_key("coverage-counts", scope, max_assignments, queries.data_version())
+    counts = cache.get(key)
+    if counts is None:
+        counts = coverage.coverage_counts(units=units, max_assignments=max_assignments)
+        cache.set(key, counts, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return counts

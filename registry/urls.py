@@ -16,7 +16,12 @@ urlpatterns = [
     path("versioner/", views.version_list, name="version_list"),
     path("versioner/andringar/", views.version_changes, name="version_changes"),
     path("versioner/<int:pk>/", views.version_detail, name="version_detail"),
-    # The organisation's pages that show the blueprint too, under /organisation/.
+    # The organisation's pages that show the blueprint or coverage too, under /organisation/.
+    path(
+        "organisation/huvudman/<slug:slug>/",
+        organisation_views.organisation_detail,
+        name="organisation_detail",
+    ),
     path("organisation/enhet/<slug:slug>/", organisation_views.unit_detail, name="unit_detail"),
     path("organisation/vem-fragar-jag/", organisation_views.support_chain, name="support_chain"),
     path("organisation/tackning/", organisation_views.coverage, name="coverage"),

@@ -9,7 +9,7 @@ from django.db.models import Q
 from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from organisation.queries import MANAGE_UNIT
 from registry import versions
-from registry.coverage import coverage_report
+from registry.coverage import coverage_by_unit
 from review.models import UnitReview
 
 
@@ -42,7 +42,7 @@ def unit_checklist(review):
     off, or, before its first sign-off, from the version in force now.
     """
     unit = review.unit
-    report = coverage_report(units=Unit.objects.filter(pk=unit.pk))
+    (coverage,) = coverage_by_unit(units=[unit], scope=Unit.objects.filter(pk=unit.pk))
     last = (
         UnitReview.objects.filter(unit=unit, status=UnitReview.Status.SIGNED, version__isnull=False)
         .exclude(pk=review.pk)
@@ -66,7 +66,8 @@ def unit_checklist(review):
             without_login.append(person)
         elif not person.user.is_active:
             left.append(person)
-    return Checklist(report.findings, baseline, changes, left, without_login)
+    findings = [finding for _check, found in coverage.sections() for finding in found]
+    return Checklist(findings, baseline, changes, left, without_login)
 
 
 @dataclass

@@ -49,7 +49,7 @@ def sample_arguments():
         "registry:item_detail": [item.pk],
         "registry:person_detail": ["A.W"],
         "registry:role_detail": ["ITS"],
-        "organisation:organisation_detail": [Organisation.objects.get().slug],
+        "registry:organisation_detail": [Organisation.objects.get().slug],
         "registry:unit_detail": ["arstaviken"],
         "admin:registry_assignment_change": [assignment.pk],
         "admin:registry_assignment_history": [assignment.pk],

@@ -52,11 +52,14 @@ def test_organisation_unit_and_technical_support_chain(page, live_server, princi
     assert page.get_by_role("link", name="Hanna Ansvarig").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Årstaviken").click()
+    # The unit links from the list of units (and again from the coverage grid).
+    page.locator("table.org-units").get_by_role("link", name="Årstaviken").click()
     page.wait_for_url("**/organisation/enhet/arstaviken/")
     assert page.locator("h1").inner_text() == "Årstaviken"
     assert page.get_by_role("heading", name="Personer efter befattning").is_visible()
-    assert page.get_by_role("heading", name="Täckning", exact=True).is_visible()
+    # The unit's coverage in short at the top, the findings further down.
+    assert page.get_by_role("heading", name="Täckning i korthet").is_visible()
+    assert page.get_by_role("heading", name="Brister att åtgärda").is_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Vem frågar jag?", exact=True).first.click()

@@ -224,3 +224,16 @@ def test_an_expired_session_sends_the_user_back_to_the_login(client, superuser, 
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_postgresql_connections_turn_jit_off_keeping_the_urls_own_options():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    plain = run_django(show, {"DATABASE_URL": "postgres://u@db.example/digiansvar"})
+    assert plain.stdout.strip() == "{'options': '-c jit=off'}"
+    url = "postgres://u@db.example/digiansvar?options=-c%20statement_timeout%3D5000"
+    assert run_django(show, {"DATABASE_URL": url}).stdout.strip() == (
+        "{'options': '-c statement_timeout=5000 -c jit=off'}"
+    )
+    # A URL that sets jit itself decides.
+    url = "postgres://u@db.example/digiansvar?options=-c%20jit%3Don"
+    assert run_django(show, {"DATABASE_URL": url}).stdout.strip() == "{'options': '-c jit=on'}"

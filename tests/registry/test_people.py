@@ -119,7 +119,7 @@ def every_page(anna):
         reverse("registry:support_chain") + "?unit=arstaviken&kind=teknik",
         reverse("registry:coverage"),
         reverse("organisation:organisation_list"),
-        reverse("organisation:organisation_detail", args=[anna.organisation.slug]),
+        reverse("registry:organisation_detail", args=[anna.organisation.slug]),
         reverse("admin:organisation_person_change", args=[anna.pk]),
         reverse("admin:autocomplete")
         + "?app_label=registry&model_name=assignment&field_name=person&term=A",
