@@ -16,7 +16,6 @@ process of its own for its wall time and peak resident memory (GNU time).
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -24,23 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Replace this script's folder on the path by the project root: bench/ holds
-# scripts named like packages (import_export.py) that would shadow them.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiansvar.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, setup  # noqa: E402
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402

@@ -257,3 +257,14 @@ def _contact_step(*, kind, name, email, phone, description):
         description=description,
         people=[Contact(name=name, email=email, phone=phone)],
     )
+
+
+def support_chains(*, unit, kinds):
+    """[(problem title, steps), …]: the one support chain for each kind of problem.
+
+    The blueprint's answer box and the search page show these, and
+    "Vem frågar jag?" the same chain, so they cannot give different answers.
+    """
+    return [
+        (ProblemKind(kind).problem_title, support_chain(unit=unit, kind=kind)) for kind in kinds
+    ]

@@ -23,7 +23,7 @@ from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
 from registry.search import item_search, item_suggestions
-from registry.support import support_chain
+from registry.support import support_chains
 
 SESSION_UNIT = "registry_unit"
 # The blueprint page offers these of digiansvar.spreadsheets' formats.
@@ -155,18 +155,7 @@ def _support_chains(filterset, kinds, unit):
     """The unit's support chains for the kinds of support matter a search found."""
     if not filterset.is_valid() or not filterset.form.cleaned_data.get("q"):
         return []
-    return support_chains(unit, kinds)
-
-
-def support_chains(unit, kinds):
-    """[(problem title, steps), …]: the one support chain (registry.support) for each kind.
-
-    The blueprint's answer box and the search page show these, and
-    "Vem frågar jag?" the same chain, so they cannot give different answers.
-    """
-    return [
-        (ProblemKind(kind).problem_title, support_chain(unit=unit, kind=kind)) for kind in kinds
-    ]
+    return support_chains(unit=unit, kinds=kinds)
 
 
 def _render_filtered(request, template, partial, context):
@@ -620,6 +609,6 @@ def search(request):
             "q": text,
             "answers": answers,
             "suggestions": suggestions,
-            "support_chains": support_chains(unit, kinds) if text else [],
+            "support_chains": support_chains(unit=unit, kinds=kinds) if text else [],
         },
     )

@@ -27,6 +27,7 @@ from organisation.services import unit_grant
 from registry.models import Assignment, Blueprint
 from review.models import ReviewRound
 from tests.factories import AppointmentFactory, AssignmentFactory, ItemFactory, PositionFactory
+from tests.spreadsheets.helpers import people_export_form
 
 pytestmark = pytest.mark.django_db
 
@@ -194,22 +195,7 @@ def test_outsiders_get_nothing_of_a_row(client, world, outsiders, model, who):
 def export_people(client):
     response = client.post(
         reverse("admin:organisation_person_export"),
-        {
-            "format": "0",
-            "resource": "0",
-            **{
-                f"personresource_{name}": "on"
-                for name in [
-                    "organisation",
-                    "initials",
-                    "name",
-                    "title",
-                    "email",
-                    "phone",
-                    "positions",
-                ]
-            },
-        },
+        people_export_form(),
     )
     assert response.status_code == 200
     return response.content.decode("utf-8-sig").splitlines()

@@ -7,6 +7,7 @@ from digiansvar.spreadsheets import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
+from registry.resources import PersonResource
 from registry.services import SEED_BLUEPRINT
 
 
@@ -44,3 +45,12 @@ def database_state():
         Assignment.history.count(),
         list(Assignment.objects.values_list("pk", "priority", "order").order_by("pk")),
     )
+
+
+def people_export_form():
+    """The admin's people export form with every column of the people resource ticked."""
+    return {
+        "format": "0",
+        "resource": "0",
+        **{f"personresource_{name}": "on" for name in PersonResource().fields},
+    }

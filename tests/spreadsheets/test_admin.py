@@ -9,7 +9,7 @@ from guardian.shortcuts import assign_perm
 from organisation.models import Person, Unit
 from registry.models import Item, Role
 from tests.factories import ItemFactory, UnitFactory
-from tests.spreadsheets.helpers import csv_with, database_state
+from tests.spreadsheets.helpers import csv_with, database_state, people_export_form
 
 pytestmark = pytest.mark.django_db
 
@@ -232,22 +232,7 @@ def test_people_export_and_reimport_is_unchanged(client, superuser, seed):
     client.force_login(superuser)
     exported = client.post(
         reverse("admin:organisation_person_export"),
-        {
-            "format": "0",
-            "resource": "0",
-            **{
-                f"personresource_{f}": "on"
-                for f in [
-                    "organisation",
-                    "initials",
-                    "name",
-                    "title",
-                    "email",
-                    "phone",
-                    "positions",
-                ]
-            },
-        },
+        people_export_form(),
     )
     assert exported.status_code == 200
     text = exported.content.decode("utf-8-sig")
