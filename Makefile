@@ -35,6 +35,7 @@ run: export DJANGO_DEBUG ?= 1
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py coverage_refresh
 	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -239,29 +239,34 @@ def _items_without_responsible(units):
     ), [*units[1], *units[1], Assignment.Kind.RESPONSIBLE, Assignment.Kind.RESPONSIBLE]
 
 
-def _items_without_responsible_count(units):
-    """The number of `_items_without_responsible` rows, without pairing every unit with every
-    item: units × items, less the pairs someone is responsible for (the unit's own entries and
-    the organisation-wide ones, counted once)."""
+def _items_without_responsible_by_unit(units):
+    """(unit id, number of `_items_without_responsible` rows of the unit) for every unit with
+    any, without pairing every unit with every item: the items, less those someone is
+    responsible for at the unit (its own entries and the organisation-wide ones, counted
+    once)."""
     return _sql(
         """
-        SELECT (SELECT COUNT(*) FROM {unit} u WHERE {u_in_units}) * (SELECT COUNT(*) FROM {item})
-          - (SELECT COUNT(*) FROM (
-               SELECT a.unit_id, a.item_id FROM {assignment} a
-               WHERE {a_in_units} AND a.kind = %s
-               UNION
-               SELECT u.id, w.item_id FROM {unit} u
-                 JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
-               WHERE {u_in_units} AND w.kind = %s) covered)
+        SELECT u.id, (SELECT COUNT(*) FROM {item}) - COUNT(covered.item_id) FROM {unit} u
+        LEFT JOIN (
+          SELECT a.unit_id AS unit_id, a.item_id AS item_id FROM {assignment} a
+          WHERE {a_in_units} AND a.kind = %s
+          UNION
+          SELECT cu.id, w.item_id FROM {unit} cu
+            JOIN {organisation_wide} w ON w.organisation_id = cu.organisation_id
+          WHERE {cu_in_units} AND w.kind = %s) covered ON covered.unit_id = u.id
+        WHERE {u_in_units}
+        GROUP BY u.id
+        HAVING (SELECT COUNT(*) FROM {item}) - COUNT(covered.item_id) > 0
         """,
-        u_in_units=_within("u.id", units),
         a_in_units=_within("a.unit_id", units),
+        cu_in_units=_within("cu.id", units),
+        u_in_units=_within("u.id", units),
     ), [
         *units[1],
-        *units[1],
         Assignment.Kind.RESPONSIBLE,
         *units[1],
         Assignment.Kind.RESPONSIBLE,
+        *units[1],
     ]
 
 
@@ -568,12 +573,20 @@ def coverage_counts(*, units, max_assignments=None):
     disagreements = _count(_unappointed(scope)) + _count(_first_line_disagreements(scope))
     return {
         "unfilled_roles": _count(_unfilled_roles(scope)),
-        "items_without_responsible": _rows(_items_without_responsible_count(scope))[0][0],
+        "items_without_responsible": sum(
+            count for _unit, count in _rows(_items_without_responsible_by_unit(scope))
+        ),
         "missing_positions": _count(_missing_positions(scope)),
-        "overloaded_people": _rows(_overloaded_count(scope, max_assignments))[0][0],
+        "overloaded_people": overloaded_count(units=units, max_assignments=max_assignments),
         "missing_deputies": _count(_missing_deputies(scope)),
         "disagreements": disagreements,
     }
+
+
+def overloaded_count(*, units, max_assignments):
+    """How many people have more than `max_assignments` assignments in `units` (a Unit
+    queryset): at those units, and organisation-wide in a huvudman with units among them."""
+    return _rows(_overloaded_count(_units_sql(units), max_assignments))[0][0]
 
 
 def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=False):

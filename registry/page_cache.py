@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from organisation.models import Person
-from registry import coverage, queries, versions
+from registry import coverage, coverage_store, queries, versions
 from registry.models import Area
 
 
@@ -169,12 +169,14 @@ def controls_html(request, context):
 
 
 def coverage_summary(units):
-    """The coverage report's counts per check over `units` (registry.coverage.coverage_counts),
-    cached with the data version and the units covered.
+    """The coverage report's counts per check over `units`, cached with the data version and
+    the units covered.
 
-    The counts read the whole assignment table (a few seconds at 10,000
-    units); cached, every later view until the next write costs two queries:
-    the version, and the ids of the units in scope unless that is every unit.
+    The counts come from the numbers registry.coverage_store keeps, brought
+    up to date with what changed since they were last read (after one write,
+    a unit or two); cached, every later view until the next write costs two
+    queries: the version, and the ids of the units in scope unless that is
+    every unit.
     """
     scope = (
         "all" if coverage.covers_every_unit(units) else sorted(units.values_list("pk", flat=True))
@@ -183,6 +185,6 @@ def coverage_summary(units):
     key = cache_key("coverage-counts", scope, max_assignments, queries.data_version())
     counts = cache.get(key)
     if counts is None:
-        counts = coverage.coverage_counts(units=units, max_assignments=max_assignments)
+        counts = coverage_store.coverage_store_counts(units=units, max_assignments=max_assignments)
         cache.set(key, counts, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return counts

@@ -458,8 +458,8 @@ def responsibilities(*, units, person=None, role=None, organisation_wide=True):
 # What the blueprint pages show. Every write through the ORM (admin, services)
 # or the spreadsheet import leaves a row in their history tables.
 VERSIONED_MODELS = (Item, Assignment, Person, Unit, Appointment, Role, Area, Column, Blueprint)
-# generate_demo writes these with bulk_create, which leaves no history rows,
-# but every insert raises the largest id.
+# These may be written with bulk_create, which leaves no history rows (generate_demo
+# records them afterwards); every insert still raises the largest id.
 BULK_WRITTEN_MODELS = (Assignment, Person, Unit, Appointment)
 
 
@@ -475,10 +475,18 @@ def data_version():
     of the version too, and the version changes again when they end.
     SQLite lets one writer in at a time, so there the ids alone suffice.
     """
+    return ":".join("" if value is None else str(value) for value in data_version_parts().values())
+
+
+def data_version_parts():
+    """What data_version is made of, by name: "<model label> history" and "<model label> id"
+    (the largest ids, None for an empty table) and "writes running" (PostgreSQL: the other
+    write transactions still running, "" or None when there are none)."""
+    names, sql = _data_version_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(_data_version_sql(connection.vendor))
+        cursor.execute(sql)
         row = cursor.fetchone()
-    return ":".join("" if value is None else str(value) for value in row)
+    return dict(zip(names, row, strict=True))
 
 
 @functools.cache
@@ -486,18 +494,22 @@ def _data_version_sql(vendor):
     # Built once: simple_history makes a new manager class on every
     # `Model.history` access, which cost more than the query itself.
     quote = connection.ops.quote_name
-    parts = [
-        f"(SELECT MAX({quote('history_id')}) FROM {quote(model.history.model._meta.db_table)})"
+    parts = {
+        f"{model._meta.label} history": (
+            f"(SELECT MAX({quote('history_id')}) FROM {quote(model.history.model._meta.db_table)})"
+        )
         for model in VERSIONED_MODELS
-    ] + [
-        f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})"
+    } | {
+        f"{model._meta.label} id": f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})"
         for model in BULK_WRITTEN_MODELS
-    ]
+    }
     if vendor == "postgresql":
-        parts.append(
+        # Not this connection's own: a write transaction asking for the version
+        # (registry.coverage_store) would otherwise never see its own end.
+        parts["writes running"] = (
             "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text)"
             " FROM pg_stat_get_activity(NULL) AS activity"
             " WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            " AND backend_xid IS NOT NULL)"
+            " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
         )
-    return "SELECT " + ", ".join(parts)
+    return list(parts), "SELECT " + ", ".join(parts.values())

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from organisation.models import Appointment, ITCouncilMembership, Person, Position, Unit
 from registry.coverage import coverage_counts
+from registry.coverage_store import coverage_store_counts, coverage_store_refresh
 from registry.demo import demo_organisation_generate
 from registry.models import Assignment, Item
 
@@ -83,3 +84,19 @@ def test_generate_demo_command_reports_counts(seed, capsys):
     # The seed's own unit is untouched.
     assert Unit.objects.filter(slug="arstaviken").exists()
     assert Position.objects.filter(code="hanteringsansvarig").exists()
+
+
+def test_the_demo_has_a_history_so_editing_one_entry_counts_one_unit_again(seed):
+    demo_organisation_generate(units=6, seed=3)
+    demo = Assignment.objects.filter(unit__organisation__slug="demokommunen")
+    assert Assignment.history.filter(id__in=demo.values("pk"), history_type="+").count() == (
+        demo.count()
+    )
+    assert coverage_store_refresh() == Unit.objects.count()
+    entry = demo.filter(priority=Assignment.Priority.DEPUTY).first()
+    entry.priority = Assignment.Priority.PRIMARY
+    entry.save()
+    assert coverage_store_refresh() == 1
+    assert coverage_store_counts(units=Unit.objects.all()) == coverage_counts(
+        units=Unit.objects.all()
+    )

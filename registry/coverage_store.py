@@ -1,0 +1,316 @@
+"""The coverage summary kept up to date, so that it does not read 10,000 units on every write.
+
+CoverageCount holds each unit's number of findings per check, CoverageLoad
+each person's number of assignments per huvudman, and CoverageMark how far
+both have read the register. `coverage_store_refresh()` reads only what
+changed after the mark:
+- the history rows written since (every write through the ORM, admin,
+  services or the import leaves one, as registry.queries.data_version
+  relies on), and the rows written in bulk without history since (ids above
+  the mark's; generate_demo);
+- the units and people those rows touch, including where an assignment or
+  appointment was before it moved; an organisation-wide entry touches the
+  units of its huvudman (a role-only one every unit), a person who changed
+  huvudman the units of both.
+Those units are counted again with the coverage page's own statements
+(registry.coverage), those people's loads with one aggregate per batch.
+A change to what the checks read from the catalogue (items' and roles'
+marks, positions' codes: a fingerprint) or a role-only organisation-wide
+entry counts every unit again (not the loads); a missing or unreadable mark
+(a new or restored database) or a changed row whose creation left no history
+(so where it was is unknown) counts everything; more than a quarter of the
+units or people touched counts all of them, which costs about the same. At
+10,000 units, counting everything takes the seconds the summary took before
+this store (docs/coverage.md); `manage.py coverage_refresh` does it outside
+a request after a deploy or a restore.
+
+On PostgreSQL, ids become visible when their write commits, not in the order
+they were handed out: while other writes are running, the counts are brought
+up to date but the mark is not moved, so the next refresh reads those rows
+again (counting a unit twice is harmless).
+
+`coverage_store_counts(units=...)` answers the coverage summary from the
+stored numbers: a sum over the units in scope, and the people above the limit
+from the loads when the scope is whole huvudmän (a superuser, a huvudman's
+administrator). For part of a huvudman (a rektor's units) the loads are
+counted over those units alone, so that count is computed live
+(registry.coverage); it reads only those units' entries.
+"""
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Sum
+
+from organisation.models import Appointment, Person, Position, Unit
+from registry import coverage
+from registry.models import (
+    Assignment,
+    CoverageCount,
+    CoverageLoad,
+    CoverageMark,
+    Item,
+    Role,
+)
+from registry.queries import data_version_parts
+
+# Units counted again per statement.
+BATCH = 1000
+# More units or people touched than this share of all (and than a batch): count them all, which
+# costs about the same.
+REBUILD_SHARE = 0.25
+# The checks stored per unit, and the statements whose rows are their findings
+# (a row per finding; the unit's id first).
+UNIT_CHECKS = {
+    "unfilled_roles": [coverage._unfilled_roles],
+    "missing_positions": [coverage._missing_positions],
+    "missing_deputies": [coverage._missing_deputies],
+    "disagreements": [coverage._unappointed, coverage._first_line_disagreements],
+}
+# The parts of registry.queries.data_version this store follows.
+FOLLOWED = (Assignment, Appointment, Unit, Person)
+
+
+def coverage_store_refresh():
+    """Bring CoverageCount and CoverageLoad up to date with the register; returns how many
+    units were counted again (0: nothing had changed)."""
+    with transaction.atomic():
+        mark, _created = CoverageMark.objects.select_for_update().get_or_create(pk=1)
+        version = data_version_parts()
+        now = {key: version[key] for key in _followed_keys()}
+        now["catalogue"] = _catalogue_fingerprint()
+        before = mark.read_up_to
+        if before == now:
+            return 0
+        units, people = _touched_since(before, now)
+        counted = _count_units(None if units is None else sorted(units))
+        _count_loads(None if people is None else sorted(people))
+        if not version.get("writes running"):
+            mark.read_up_to = now
+            mark.save(update_fields=["read_up_to"])
+    return counted
+
+
+def coverage_store_counts(*, units, max_assignments=None):
+    """The coverage summary over `units` (a Unit queryset), from the stored numbers: the same
+    counts as registry.coverage.coverage_counts, brought up to date first."""
+    if max_assignments is None:
+        max_assignments = coverage.max_assignments_setting()
+    coverage_store_refresh()
+    every_unit = coverage.covers_every_unit(units)
+    stored = (
+        CoverageCount.objects.all() if every_unit else CoverageCount.objects.filter(unit__in=units)
+    )
+    sums = stored.aggregate(
+        **{key: Sum(key) for key in coverage.CHECK_KEYS if key != "overloaded_people"}
+    )
+    counts = {key: sums.get(key) or 0 for key in coverage.CHECK_KEYS}
+    organisations = units.order_by().values("organisation_id")
+    whole = every_unit or not (
+        Unit.objects.filter(organisation__in=organisations).exclude(pk__in=units).exists()
+    )
+    if whole:
+        counts["overloaded_people"] = (
+            CoverageLoad.objects.filter(organisation__in=organisations)
+            .values("person")
+            .annotate(load=Sum("assignments"))
+            .filter(load__gt=max_assignments)
+            .count()
+        )
+    else:
+        counts["overloaded_people"] = coverage.overloaded_count(
+            units=units, max_assignments=max_assignments
+        )
+    return counts
+
+
+def _followed_keys():
+    return [f"{model._meta.label} {part}" for model in FOLLOWED for part in ("history", "id")]
+
+
+def _catalogue_fingerprint():
+    """What the checks read from the catalogue, as a short digest (three small queries)."""
+    marks = [
+        list(Item.objects.order_by("pk").values_list("pk", "needs_deputy", "support_kind")),
+        list(
+            Role.objects.order_by("pk").values_list(
+                "pk", "kind", "needs_deputy", "position_id", "position__code"
+            )
+        ),
+        list(Position.objects.order_by("pk").values_list("pk", "code")),
+    ]
+    return hashlib.sha256(json.dumps(marks, default=str).encode()).hexdigest()
+
+
+def _touched_since(before, now):
+    """(unit ids, person ids) the writes between the marks `before` and `now` touched; None
+    for either when all of them must be counted again."""
+    if not before or set(before) != set(now):
+        return None, None
+    if any(_above(now[key], before[key]) is None for key in now if key.endswith(" history")):
+        return None, None
+
+    def since(model, part):
+        key = f"{model._meta.label} {part}"
+        # A row id may go down (the newest row was removed: its history says where it was).
+        return _above(now[key], before[key]) if part == "history" else before[key] or 0
+
+    # Every check reads the catalogue at every unit; people's loads do not.
+    every_unit = before["catalogue"] != now["catalogue"]
+    units, people, organisations = set(), set(), set()
+    # Assignments and appointments: where each changed one is and was, and whom it names.
+    for model in (Assignment, Appointment):
+        placed = _versions_since(model, since(model, "history"), "unit_id", "person_id")
+        if placed is None:
+            return None, None
+        placed |= set(
+            model.objects.filter(pk__gt=since(model, "id"))
+            .order_by()
+            .values_list("unit_id", "person_id")
+        )
+        for unit_id, person_id in placed:
+            if unit_id is not None:
+                units.add(unit_id)
+            elif person_id is not None:
+                organisations.add(person_id)  # resolved to their huvudman below
+            else:
+                every_unit = True  # a role-only organisation-wide entry holds at every unit
+            if model is Assignment and person_id is not None:
+                people.add(person_id)
+    organisations = set(
+        Person.objects.filter(pk__in=organisations)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+    )
+    # People: a change of huvudman moves their organisation-wide entries and load.
+    belonged = _versions_since(Person, since(Person, "history"), "id", "organisation_id")
+    if belonged is None:
+        return None, None
+    for person_id, organisation_id in belonged:
+        people.add(person_id)
+        organisations.update(
+            were for other, were in belonged if other == person_id and were != organisation_id
+        )
+    # Units: a new unit, or one moved to another huvudman (its people's loads move too).
+    moved = set(
+        Unit.history.model.objects.filter(history_id__gt=since(Unit, "history"))
+        .order_by()
+        .values_list("id", flat=True)
+    )
+    moved |= set(
+        Unit.objects.filter(pk__gt=since(Unit, "id")).order_by().values_list("pk", flat=True)
+    )
+    if _too_many(moved, Unit):
+        return None, None
+    units |= moved
+    units |= set(
+        Unit.objects.filter(organisation__in=organisations).order_by().values_list("pk", flat=True)
+    )
+    people |= set(
+        Assignment.objects.filter(unit__in=moved, person__isnull=False)
+        .order_by()
+        .values_list("person_id", flat=True)
+    )
+    return (
+        None if every_unit or _too_many(units, Unit) else units,
+        None if _too_many(people, Person) else people,
+    )
+
+
+def _too_many(touched, model):
+    """Whether counting `touched` rows again one by one costs about as much as counting them
+    all: more than a batch, and more than a quarter of the table."""
+    return len(touched) > max(BATCH, REBUILD_SHARE * model.objects.count())
+
+
+def _versions_since(model, after, *fields):
+    """`fields` of every version of each row of `model` written after history id `after`:
+    as it is and as it was before. None when such a row was changed but its creation left no
+    history (written in bulk), so where it was before is unknown."""
+    history = model.history.model.objects.order_by()
+    changed = history.filter(history_id__gt=after)
+    updated = set(changed.filter(history_type="~").values_list("id", flat=True))
+    created = history.filter(id__in=updated, history_type="+").values("id").distinct()
+    if updated and created.count() < len(updated):
+        return None
+    return set(history.filter(id__in=changed.values("id")).values_list(*fields))
+
+
+def _above(now, before):
+    """The history id to read above: the mark's (0 for an empty table then); None if history
+    ids went down (history was removed: a restore)."""
+    before = before or 0
+    if before and (now is None or now < before):
+        return None
+    return before
+
+
+def _count_units(unit_ids):
+    """Count the findings of `unit_ids` again, BATCH units at a time (None: every unit, each
+    statement once over the whole register); returns how many units that was."""
+    if unit_ids is None:
+        CoverageCount.objects.all().delete()
+        scopes = [((None, []), None)]
+    else:
+        scopes = [
+            (coverage._ids_sql(unit_ids[start : start + BATCH]), unit_ids[start : start + BATCH])
+            for start in range(0, len(unit_ids), BATCH)
+        ]
+    for scope, batch_ids in scopes:
+        # The statements read the units through the unit table: a removed unit has no rows.
+        counts = defaultdict(Counter)
+        for key, statements in UNIT_CHECKS.items():
+            for statement in statements:
+                for row in coverage._rows(statement(scope)):
+                    counts[row[0]][key] += 1
+        for unit_id, missing in coverage._rows(coverage._items_without_responsible_by_unit(scope)):
+            counts[unit_id]["items_without_responsible"] = missing
+        if batch_ids is not None:
+            CoverageCount.objects.filter(unit_id__in=batch_ids).delete()
+        CoverageCount.objects.bulk_create(
+            (
+                CoverageCount(
+                    unit_id=unit_id,
+                    **{
+                        key: found[key] for key in coverage.CHECK_KEYS if key != "overloaded_people"
+                    },
+                )
+                for unit_id, found in counts.items()
+            ),
+            batch_size=BATCH,
+        )
+    return Unit.objects.count() if unit_ids is None else len(unit_ids)
+
+
+def _count_loads(person_ids):
+    """Count the assignments of `person_ids` per huvudman again (None: everyone), in one
+    statement per BATCH people: at the huvudman's units, and organisation-wide under their
+    own."""
+    if person_ids is None:
+        CoverageLoad.objects.all().delete()
+        batches = [None]
+    else:
+        batches = [person_ids[start : start + BATCH] for start in range(0, len(person_ids), BATCH)]
+    tables = coverage.TABLES
+    for batch in batches:
+        if batch is None:
+            among, params = "IS NOT NULL", []
+        else:
+            CoverageLoad.objects.filter(person_id__in=batch).delete()
+            among, params = f"IN ({', '.join(['%s'] * len(batch))})", list(batch)
+        sql = f"""
+            INSERT INTO {CoverageLoad._meta.db_table} (person_id, organisation_id, assignments)
+            SELECT l.person_id, l.organisation_id, COUNT(*) FROM (
+              SELECT a.person_id AS person_id, u.organisation_id AS organisation_id
+              FROM {tables["assignment"]} a JOIN {tables["unit"]} u ON u.id = a.unit_id
+              WHERE a.person_id {among}
+              UNION ALL
+              SELECT a.person_id, p.organisation_id
+              FROM {tables["assignment"]} a JOIN {tables["person"]} p ON p.id = a.person_id
+              WHERE a.unit_id IS NULL AND a.person_id {among}
+            ) l GROUP BY l.person_id, l.organisation_id
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + params)
