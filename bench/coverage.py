@@ -8,11 +8,14 @@ Run by bench/run.py on the large demo (`make bench`) and at each national size
 Builds the demo with `generate_demo` if the database has none (an existing
 demo is reused as it is). As a superuser (every unit in scope), it prints
 the median time of --repeat runs and the number of SQL queries of: the
-summary's counts computed (`coverage_counts`, cold) and read from the page
-cache (warm, until the next write); the coverage page cold (cache emptied,
-as after a write) and warm, its first and a middle page of units; the
-organisation page and a person's page; and the xlsx export, run once in a
-process of its own for its wall time and peak resident memory (GNU time).
+summary counted from scratch (`coverage_counts`, and the coverage store
+counting every unit as after a deploy, once), after one write (the store
+counts the unit the write touched; registry.coverage_store) and read from the
+page cache (warm, until the next write); the coverage page after a write and
+warm, its first and a middle page of units; the organisation page and a
+person's page; and the xlsx export, run once in a process of its own for its
+wall time and peak resident memory (GNU time). The write adds an assignment
+at one unit, or removes the one it added.
 """
 
 import argparse
@@ -29,7 +32,6 @@ from bench.common import ROOT, setup  # noqa: E402
 setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -37,8 +39,9 @@ from django.urls import reverse  # noqa: E402
 from organisation.models import Unit  # noqa: E402
 from registry import page_cache  # noqa: E402
 from registry.coverage import coverage_counts  # noqa: E402
+from registry.coverage_store import coverage_store_refresh  # noqa: E402
 from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
-from registry.models import Assignment  # noqa: E402
+from registry.models import Assignment, CoverageMark, Item  # noqa: E402
 from registry.organisation_views import UNITS_PER_PAGE  # noqa: E402
 
 BENCH_USER = "bench-superuser"
@@ -56,7 +59,7 @@ def counted(action):
 
 
 def measure(label, action, repeat, before=None):
-    """`before` runs ahead of each timed run, untimed (empties the cache for a cold figure)."""
+    """`before` runs ahead of each timed run, untimed (a write, for a figure after one)."""
     for prepare in (before, action):  # warm Django's own caches (templates, content types)
         if prepare:
             prepare()
@@ -72,6 +75,22 @@ def measure(label, action, repeat, before=None):
         action()
         times.append((time.perf_counter() - start) * 1000)
     print(f"| {label} | {statistics.median(times):.0f} | {queries} |", flush=True)
+
+
+def one_write(units):
+    """A write touching one unit: an assignment added at the middle unit, or removed again."""
+    unit = units.order_by("pk")[units.count() // 2]
+    person = Assignment.objects.filter(unit=unit, person__isnull=False).first().person
+    added = dict(item=Item.objects.order_by("pk").last(), unit=unit, person=person, role=None)
+
+    def write():
+        existing = Assignment.objects.filter(**added, kind=Assignment.Kind.RESPONSIBLE).first()
+        if existing:
+            existing.delete()
+        else:
+            Assignment.objects.create(**added, kind=Assignment.Kind.RESPONSIBLE)
+
+    return write
 
 
 def client():
@@ -174,9 +193,23 @@ def main():
     print("\n| coverage, superuser | ms (median) | queries |")
     print("|---|---|---|")
     repeat = options.repeat
-    measure("summary counts, cold (coverage_counts)", lambda: coverage_counts(units=units), repeat)
-    measure("summary counts, warm (cached)", lambda: page_cache.coverage_summary(units), repeat)
-    measure("coverage page 1, cold (cache emptied)", get(page), repeat, before=cache.clear)
+    write = one_write(units)
+    measure(
+        "summary counted from scratch (coverage_counts)",
+        lambda: coverage_counts(units=units),
+        repeat,
+    )
+    measure(
+        "store counts every unit (as after a deploy: coverage_refresh)",
+        coverage_store_refresh,
+        1,
+        before=lambda: CoverageMark.objects.all().delete(),
+    )
+    measure(
+        "summary after one write", lambda: page_cache.coverage_summary(units), repeat, before=write
+    )
+    measure("summary, warm (cached)", lambda: page_cache.coverage_summary(units), repeat)
+    measure("coverage page 1, after one write", get(page), repeat, before=write)
     measure("coverage page 1, warm", get(page), repeat)
     measure(f"coverage page {middle}, warm", get(f"{page}?sida={middle}"), repeat)
     measure("organisation page (coverage grid)", get(organisation), repeat)

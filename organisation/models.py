@@ -40,6 +40,7 @@ class Organisation(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("Resten av verksamhetsutvecklarnas tid går till skolan."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -203,6 +204,7 @@ class Position(models.Model):
     level = models.CharField(verbose_name=_("nivå"), max_length=20, choices=Level.choices)
     description = models.TextField(verbose_name=_("uppdrag"), blank=True)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from organisation.models import Appointment, Person, ProblemKind, Unit
+from organisation.models import Appointment, Organisation, Person, Position, ProblemKind, Unit
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 from registry.search import item_search_ids
 
@@ -457,7 +457,19 @@ def responsibilities(*, units, person=None, role=None, organisation_wide=True):
 
 # What the blueprint pages show. Every write through the ORM (admin, services)
 # or the spreadsheet import leaves a row in their history tables.
-VERSIONED_MODELS = (Item, Assignment, Person, Unit, Appointment, Role, Area, Column, Blueprint)
+VERSIONED_MODELS = (
+    Item,
+    Assignment,
+    Person,
+    Unit,
+    Appointment,
+    Role,
+    Area,
+    Column,
+    Blueprint,
+    Position,
+    Organisation,
+)
 # These may be written with bulk_create, which leaves no history rows (generate_demo
 # records them afterwards); every insert still raises the largest id.
 BULK_WRITTEN_MODELS = (Assignment, Person, Unit, Appointment)

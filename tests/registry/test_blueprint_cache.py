@@ -84,7 +84,7 @@ def test_import_shows_on_the_next_request(seeded_client):
 
 
 def test_bulk_written_rows_without_history_still_change_the_page(seeded_client):
-    # generate_demo writes with bulk_create, which leaves no history rows.
+    # A write with bulk_create leaves no history rows.
     assert "Z.Z" not in page(seeded_client.get(BLUEPRINT))
     unit = Unit.objects.get(slug="arstaviken")
     person = Person.objects.bulk_create(

@@ -22,18 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def positions():
-    return {
-        code: PositionFactory(code=code, name=label, level=Position.Level.UNIT)
-        for code, label in [
-            (Position.Code.PRINCIPAL, "Rektor"),
-            (Position.Code.IT_MENTOR, "IT-handledare"),
-            (Position.Code.FIRST_LINE_CONTACT, "Hanteringsansvarig"),
-        ]
-    }
-
-
 def staffed_unit(positions, slug):
     unit = UnitFactory(slug=slug, name=slug.title())
     for code in (Position.Code.IT_MENTOR, Position.Code.FIRST_LINE_CONTACT):

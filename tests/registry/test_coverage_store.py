@@ -2,9 +2,11 @@
 everything again, and one write counts only the units it touched."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
-from registry import coverage_store
+from registry import coverage_store, page_cache
 from registry.coverage import coverage_counts
 from registry.coverage_store import coverage_store_counts, coverage_store_refresh
 from registry.models import Assignment, CoverageMark, Item, Role
@@ -16,7 +18,7 @@ from tests.factories import (
     PersonFactory,
     UnitFactory,
 )
-from tests.registry.test_coverage import every_check_firing, positions  # noqa: F401 (fixture)
+from tests.registry.test_coverage import every_check_firing
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +217,40 @@ def test_a_new_item_counts_everything_again(positions):
     ItemFactory()
     assert coverage_store_refresh() == Unit.objects.count()
     assert_stored_counts_agree()
+
+
+def test_a_changed_position_shows_in_the_cached_summary_at_once(positions, settings):
+    settings.DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = 1
+    every_check_firing(positions)
+    units = Unit.objects.all()
+    first = page_cache.coverage_summary(units)
+    # IT-handledare recoded: no unit lacks one any more (the decision's code is gone).
+    mentor = positions[Position.Code.IT_MENTOR]
+    mentor.code = "it-handledare-tidigare"
+    mentor.save()
+    second = page_cache.coverage_summary(units)
+    assert second["missing_positions"] < first["missing_positions"]
+    assert second == coverage_counts(units=units, max_assignments=1)
+
+
+def test_the_summary_after_a_write_costs_the_same_queries_however_many_units_it_touched(
+    positions,
+):
+    every_check_firing(positions)
+    units = Unit.objects.all()
+    coverage_store_refresh()
+
+    def queries_after_writes_at(slugs):
+        for slug in slugs:
+            at = unit(slug)
+            AssignmentFactory(
+                item=Item.objects.last(),
+                unit=at,
+                role=None,
+                person=PersonFactory(organisation=at.organisation),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            coverage_store_counts(units=units)
+        return len(queries)
+
+    assert queries_after_writes_at(["u5-0"]) == queries_after_writes_at(["u5-1", "u5-2", "u5-3"])
