@@ -583,6 +583,31 @@ def coverage_counts(*, units, max_assignments=None):
     }
 
 
+# The checks counted per unit, and the statements whose rows are their findings (a row per
+# finding; the unit's id first). People above the limit count once in a scope, not per unit.
+UNIT_CHECKS = {
+    "unfilled_roles": [_unfilled_roles],
+    "missing_positions": [_missing_positions],
+    "missing_deputies": [_missing_deputies],
+    "disagreements": [_unappointed, _first_line_disagreements],
+}
+
+
+def counts_by_unit(unit_ids=None):
+    """{unit id: {check: findings}} for the UNIT_CHECKS and items without responsible, for
+    the units `unit_ids` (None: every unit, each statement once over the register); units
+    without findings are left out. A fixed number of queries."""
+    scope = (None, []) if unit_ids is None else _ids_sql(unit_ids)
+    counts = defaultdict(lambda: dict.fromkeys([*UNIT_CHECKS, "items_without_responsible"], 0))
+    for key, statements in UNIT_CHECKS.items():
+        for statement in statements:
+            for row in _rows(statement(scope)):
+                counts[row[0]][key] += 1
+    for unit_id, missing in _rows(_items_without_responsible_by_unit(scope)):
+        counts[unit_id]["items_without_responsible"] = missing
+    return counts
+
+
 def overloaded_count(*, units, max_assignments):
     """How many people have more than `max_assignments` assignments in `units` (a Unit
     queryset): at those units, and organisation-wide in a huvudman with units among them."""

@@ -39,7 +39,6 @@ counted over those units alone, so that count is computed live
 
 import hashlib
 import json
-from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -61,14 +60,6 @@ BATCH = 1000
 # More units or people touched than this share of all (and than a batch): count them all, which
 # costs about the same.
 REBUILD_SHARE = 0.25
-# The checks stored per unit, and the statements whose rows are their findings
-# (a row per finding; the unit's id first).
-UNIT_CHECKS = {
-    "unfilled_roles": [coverage._unfilled_roles],
-    "missing_positions": [coverage._missing_positions],
-    "missing_deputies": [coverage._missing_deputies],
-    "disagreements": [coverage._unappointed, coverage._first_line_disagreements],
-}
 # The parts of registry.queries.data_version this store follows.
 FOLLOWED = (Assignment, Appointment, Unit, Person)
 
@@ -252,33 +243,16 @@ def _count_units(unit_ids):
     statement once over the whole register); returns how many units that was."""
     if unit_ids is None:
         CoverageCount.objects.all().delete()
-        scopes = [((None, []), None)]
+        batches = [None]
     else:
-        scopes = [
-            (coverage._ids_sql(unit_ids[start : start + BATCH]), unit_ids[start : start + BATCH])
-            for start in range(0, len(unit_ids), BATCH)
-        ]
-    for scope, batch_ids in scopes:
-        # The statements read the units through the unit table: a removed unit has no rows.
-        counts = defaultdict(Counter)
-        for key, statements in UNIT_CHECKS.items():
-            for statement in statements:
-                for row in coverage._rows(statement(scope)):
-                    counts[row[0]][key] += 1
-        for unit_id, missing in coverage._rows(coverage._items_without_responsible_by_unit(scope)):
-            counts[unit_id]["items_without_responsible"] = missing
-        if batch_ids is not None:
-            CoverageCount.objects.filter(unit_id__in=batch_ids).delete()
+        batches = [unit_ids[start : start + BATCH] for start in range(0, len(unit_ids), BATCH)]
+    for batch in batches:
+        # Read through the unit table: a removed unit has no findings, so no row.
+        counts = coverage.counts_by_unit(batch)
+        if batch is not None:
+            CoverageCount.objects.filter(unit_id__in=batch).delete()
         CoverageCount.objects.bulk_create(
-            (
-                CoverageCount(
-                    unit_id=unit_id,
-                    **{
-                        key: found[key] for key in coverage.CHECK_KEYS if key != "overloaded_people"
-                    },
-                )
-                for unit_id, found in counts.items()
-            ),
+            (CoverageCount(unit_id=unit_id, **found) for unit_id, found in counts.items()),
             batch_size=BATCH,
         )
     return Unit.objects.count() if unit_ids is None else len(unit_ids)
