@@ -10,7 +10,7 @@ worker); the session remembers which stored file belongs to which user.
 
 People and roles are plain one-row-one-object tables: they use
 django-import-export's own admin (the resources in registry/resources.py,
-files written and read by digiansvar.spreadsheets), with import limited to
+files written and read through digiansvar.spreadsheet_admin), with import limited to
 organisation-wide managers.
 """
 
@@ -26,13 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.tmp_storages import MediaStorage
 
-from digiansvar.spreadsheets import (
-    WRITE_FORMATS,
-    FileProblems,
-    SpreadsheetImportExportMixin,
-    max_bytes,
-    spreadsheet_response,
-)
+from digiansvar.spreadsheet_admin import SpreadsheetImportExportMixin
+from digiansvar.spreadsheet_reader import FileProblems, max_bytes
+from digiansvar.spreadsheet_writer import WRITE_FORMATS, spreadsheet_response
 from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
@@ -256,7 +252,7 @@ class OrganisationWideImportExportMixin(SpreadsheetImportExportMixin):
 
     People and roles belong to the whole huvudman; a rektor (scoped to units)
     exports what the admin list shows them but does not import. Files are
-    written and read by digiansvar.spreadsheets (SpreadsheetImportExportMixin).
+    written and read through digiansvar.spreadsheet_admin (SpreadsheetImportExportMixin).
     """
 
     def has_import_permission(self, request):

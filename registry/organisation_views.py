@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from digiansvar.spreadsheets import spreadsheet_response
+from digiansvar.spreadsheet_writer import spreadsheet_response
 from organisation.models import (
     Appointment,
     ITCouncil,

@@ -1,7 +1,8 @@
 """Import-export resources for people and roles in admin (one row, one object).
 
-Files are written and read by digiansvar.spreadsheets (the admin formats in
-SPREADSHEET_FORMATS), which escapes formula-like cells and reads them back;
+Files are written and read through the admin formats in
+digiansvar.spreadsheet_admin (SPREADSHEET_FORMATS: the one writer, which
+escapes formula-like cells, and the one reader, which reads them back);
 the blueprint table, whose rows are many assignments each, is
 registry.blueprint_file.
 """

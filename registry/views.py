@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from digiansvar.spreadsheets import spreadsheet_response
+from digiansvar.spreadsheet_writer import spreadsheet_response
 from organisation.models import Organisation, Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT, VIEW_UNIT, sees_all_units
 from registry import page_cache, queries, versions
@@ -26,7 +26,7 @@ from registry.search import item_search, item_suggestions
 from registry.support import support_chains
 
 SESSION_UNIT = "registry_unit"
-# The blueprint page offers these of digiansvar.spreadsheets' formats.
+# The blueprint page offers these of digiansvar.spreadsheet_writer's formats.
 EXPORT_FORMATS = ("xlsx", "csv")
 
 

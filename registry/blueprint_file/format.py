@@ -10,14 +10,15 @@ docs/spreadsheets.md):
 Rows are keyed by natural keys (unit slug, area name, column name, item name),
 never by database ids, so an exported file re-imports as "no changes".
 Organisation-wide assignments (no unit) get their own row with an empty Enhet.
-Files are written and read by digiansvar.spreadsheets (escaping, types,
-encodings); this module knows only what the columns mean.
+Files are written by digiansvar.spreadsheet_writer (escaping, types) and read
+by digiansvar.spreadsheet_reader (encodings, limits); this module knows only
+what the columns mean.
 """
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from digiansvar.spreadsheets import FileProblems, Problem, read_table
+from digiansvar.spreadsheet_reader import FileProblems, Problem, read_table
 from registry.models import Assignment
 from registry.notation import Responsible, format_responsible
 

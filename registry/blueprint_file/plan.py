@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digiansvar.spreadsheets import Problem, shorten
+from digiansvar.spreadsheet_reader import Problem, shorten
 from organisation.models import Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT
 from registry.blueprint_file.format import (

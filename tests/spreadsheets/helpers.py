@@ -3,7 +3,7 @@
 import csv
 import io
 
-from digiansvar.spreadsheets import spreadsheet_bytes
+from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item

@@ -5,7 +5,8 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Permission
 
-from digiansvar.spreadsheets import FileProblems, spreadsheet_bytes
+from digiansvar.spreadsheet_reader import FileProblems
+from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.format import HEADERS, blueprint_rows
@@ -510,9 +511,9 @@ def test_formula_like_text_survives_a_round_trip_as_text(seed, file_format):
 
 
 def test_file_with_too_many_rows_is_rejected(seed, monkeypatch):
-    import digiansvar.spreadsheets
+    import digiansvar.spreadsheet_reader
 
-    monkeypatch.setattr(digiansvar.spreadsheets, "MAX_ROWS", 100)
+    monkeypatch.setattr(digiansvar.spreadsheet_reader, "MAX_ROWS", 100)
     assert_rejected(SEED_BLUEPRINT.read_bytes(), "blueprint.csv", "Filen har fler än 100 rader.")
 
 

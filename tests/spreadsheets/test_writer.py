@@ -1,4 +1,7 @@
-"""The one writer and reader (digiansvar.spreadsheets): escaping, types, streaming, limits."""
+"""The one writer and reader (digiansvar.spreadsheet_writer, spreadsheet_reader).
+
+Escaping, types, streaming, limits.
+"""
 
 import csv
 import datetime
@@ -11,9 +14,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from digiansvar.spreadsheets import (
-    FileProblems,
-    read_table,
+from digiansvar.spreadsheet_reader import FileProblems, read_table
+from digiansvar.spreadsheet_writer import (
     spreadsheet_bytes,
     spreadsheet_chunks,
     spreadsheet_response,
