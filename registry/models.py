@@ -450,6 +450,8 @@ class CoverageCount(models.Model):
     they work at.
     """
 
+    derived_data = True  # left out of backups (organisation's backup command)
+
     unit = models.OneToOneField(
         Unit,
         verbose_name=_("enhet"),
@@ -479,6 +481,8 @@ class CoverageLoad(models.Model):
     """How many assignments a person has in one huvudman, kept up to date
     (registry.coverage_store): at its units, plus their organisation-wide ones
     under their own huvudman."""
+
+    derived_data = True  # left out of backups (organisation's backup command)
 
     person = models.ForeignKey(
         Person,
@@ -517,6 +521,8 @@ class CoverageMark(models.Model):
     include, and a fingerprint of the catalogue (items' and roles' marks);
     registry.coverage_store reads only what changed after it.
     """
+
+    derived_data = True  # left out of backups (organisation's backup command)
 
     read_up_to = models.JSONField(verbose_name=_("läst till och med"), default=dict)
 

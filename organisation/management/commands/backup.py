@@ -10,23 +10,24 @@ PostgreSQL). A name ending in .gz, .bz2 or .xz is compressed.
 import os
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 # Rows that migrate recreates (content types, model permissions) or that are
 # transient (sessions, login-throttling counters) are not part of a backup.
-# Derived data is left out: the coverage store (registry.coverage_store) counts
-# everything again when its mark is missing, as after a restore.
-EXCLUDED = [
-    "contenttypes",
-    "auth.permission",
-    "sessions",
-    "axes",
-    "registry.coveragecount",
-    "registry.coverageload",
-    "registry.coveragemark",
-]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+
+
+def excluded():
+    """What a backup leaves out: EXCLUDED, and every model that declares itself derived data
+    (`derived_data = True`: counted again from the rest when missing, as after a restore)."""
+    return EXCLUDED + [
+        model._meta.label_lower
+        for model in apps.get_models()
+        if getattr(model, "derived_data", False)
+    ]
 COMPRESSED = {".gz", ".bz2", ".xz", ".lzma"}
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 natural_foreign=True,
                 natural_primary=True,
-                exclude=EXCLUDED,
+                exclude=excluded(),
                 output=str(partial),
                 verbosity=0,
             )

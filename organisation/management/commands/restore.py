@@ -12,14 +12,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
-from organisation.management.commands.backup import EXCLUDED
+from organisation.management.commands.backup import excluded
 
 
 def restorable_models():
-    """The models a backup holds: every model except the EXCLUDED apps and models."""
+    """The models a backup holds: every model except the excluded apps and models."""
+    left_out = excluded()
     for model in apps.get_models():
         meta = model._meta
-        if meta.app_label in EXCLUDED or meta.label_lower in EXCLUDED:
+        if meta.app_label in left_out or meta.label_lower in left_out:
             continue
         if meta.proxy or not meta.managed:
             continue
