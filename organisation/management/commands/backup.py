@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 # Rows that migrate recreates (content types, model permissions) or that are
 # transient (sessions, login-throttling counters) are not part of a backup.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+COMPRESSED = {".gz", ".bz2", ".xz", ".lzma"}
 
 
 def excluded():
@@ -28,7 +29,6 @@ def excluded():
         for model in apps.get_models()
         if getattr(model, "derived_data", False)
     ]
-COMPRESSED = {".gz", ".bz2", ".xz", ".lzma"}
 
 
 class Command(BaseCommand):
