@@ -759,14 +759,18 @@ def test_item_page_queries_do_not_grow_with_units_or_holders(
 
 
 def test_item_page_and_version_say_the_same_in_english(seeded_client):
+    from django.utils import translation
+
     from registry.models import Blueprint
 
-    response = seeded_client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    html = item_page(seeded_client, PROFESSIONAL)
-    assert 'Teacher <span class="legend-reach">(every LÄR at the unit)</span>' in html
-    assert "none appointed" in chip_of(html, "SPE") and "A.W" in chip_of(html, "ITS")
-    version = Blueprint.objects.get(version="1.4.0")
-    html = page(seeded_client.get(reverse("registry:version_detail", args=[version.pk])))
-    assert 'Teacher <span class="legend-reach">(every LÄR at the unit)</span>' in html
-    assert "a version does not keep who that was" in html
+    # The requests activate English for this thread; leave it as it was.
+    with translation.override(translation.get_language()):
+        response = seeded_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert response.status_code == 302
+        html = item_page(seeded_client, PROFESSIONAL)
+        assert 'Teacher <span class="legend-reach">(every LÄR at the unit)</span>' in html
+        assert "none appointed" in chip_of(html, "SPE") and "A.W" in chip_of(html, "ITS")
+        version = Blueprint.objects.get(version="1.4.0")
+        html = page(seeded_client.get(reverse("registry:version_detail", args=[version.pk])))
+        assert 'Teacher <span class="legend-reach">(every LÄR at the unit)</span>' in html
+        assert "a version does not keep who that was" in html
