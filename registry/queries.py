@@ -268,22 +268,30 @@ class Chip:
         return None if self.holders is None else tuple(self.holders)
 
 
-def holders_attach(chips, *, unit):
-    """Give the role-only chips of individual roles who holds the role at `unit`.
+def holders_attach(chips, *, units):
+    """Give the role-only chips of individual roles who holds the role at their unit.
 
-    The chips are the unit's (its own and organisation-wide entries); one
-    or two queries (role_holders) when there are such chips, none otherwise.
+    A chip's unit is its entry's. An organisation-wide entry holds at every
+    unit, so its holders are those of the unit in view when `units` is one
+    unit (the poster, the search); with several (the item page) they differ
+    from unit to unit and are not looked up (the role page lists them).
+    One or two queries (role_holders) whatever the number of units, when
+    there are such chips; none otherwise.
     """
-    waiting = [
-        chip for chip in chips if chip.person is None and chip.role.kind == Role.Kind.INDIVIDUAL
-    ]
+    units = list(units)
+    only = units[0].pk if len(units) == 1 else None
+    waiting = []
+    for chip in chips:
+        unit_id = chip.assignment.unit_id or only
+        if chip.person is None and chip.role.kind == Role.Kind.INDIVIDUAL and unit_id:
+            waiting.append((chip, unit_id))
     if not waiting:
         return
-    roles = {chip.role.pk: chip.role for chip in waiting}
-    holders = role_holders(units=[unit], roles=list(roles.values()))
+    roles = {chip.role.pk: chip.role for chip, _unit_id in waiting}
+    holders = role_holders(units=units, roles=list(roles.values()))
     links = {}
-    for chip in waiting:
-        people = holders.get((unit.pk, chip.role.pk), [])
+    for chip, unit_id in waiting:
+        people = holders.get((unit_id, chip.role.pk), [])
         chip.holders = [
             (person.initials, person.name, _chip_url(person, None, links)) for person in people
         ]
@@ -375,7 +383,7 @@ def blueprint_matrix(*, unit, items):
         .order_by("item_id", "order", "pk")
     )
     chips = chips_by_item(assignments)
-    holders_attach([chip for row in chips.values() for chip in row], unit=unit)
+    holders_attach([chip for row in chips.values() for chip in row], units=[unit])
     item_url = item_url_maker()
     areas, roles, has_person_only = {}, {}, False
     # The items are read once here; the assignments above use them as a subquery.

@@ -21,15 +21,17 @@ from types import SimpleNamespace
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisation.models import Person, Unit
+from registry import queries
 from registry.models import Area, Assignment, Blueprint, BlueprintRows, Column, Item, Role
 
-SNAPSHOT_FORMAT = 2
+# 3: each role keeps its kind (individuell/kollektiv/relativ). Snapshots of
+# format 2 have none and are shown without a kind (snapshot_matrix).
+SNAPSHOT_FORMAT = 3
 # One assignment in a snapshot: 0 for "none" (organisation-wide, no role, no
 # person); deputy is 1 for an ersättare, 0 for ordinarie.
 ASSIGNMENT_FIELDS = ["unit", "item", "role", "person", "kind", "deputy", "order"]
@@ -100,8 +102,10 @@ def snapshot_build(*, organisation_id, unit_ids=None):
             )
         },
         "roles": {
-            str(pk): {"code": code, "name": name, "order": order}
-            for pk, code, name, order in Role.objects.values_list("pk", "code", "name", "order")
+            str(pk): {"code": code, "name": name, "order": order, "kind": kind}
+            for pk, code, name, order, kind in Role.objects.values_list(
+                "pk", "code", "name", "order", "kind"
+            )
         },
         "units": {
             str(pk): {"slug": slug, "name": name}
@@ -581,29 +585,32 @@ def changes_since_count(blueprint):
 def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
     """The poster of `unit_id` from a snapshot, in the shape of queries.blueprint_matrix.
 
-    Items, areas, columns, roles and chips are plain namespaces with the
-    attributes the blueprint templates read; an item links to its page only
-    if it still exists (`live_item_ids`).
+    Items, areas and columns are plain namespaces with the attributes the
+    blueprint templates read; an item links to its page only if it still
+    exists (`live_item_ids`). Roles, people and assignments are unsaved model
+    instances holding the snapshot's values, so that each chip is a
+    queries.Chip like the live poster's: the same label, description and
+    link, and the role's kind as it was at publishing (a snapshot from before
+    kinds were kept has none: its chips and legend say nothing about it).
+    Who held a role then is not kept in a version.
     """
-    from registry.queries import PALETTE_SIZE, AreaBlock, ColumnBlock, Matrix, Row, item_url_maker
-
     catalogue = _Catalogue(snapshot)
-    item_url = item_url_maker()
-    person_url = reverse("registry:person_detail", args=["_"]).rstrip("_/")
-    role_url = reverse("registry:role_detail", args=["_"]).rstrip("_/")
+    item_url = queries.item_url_maker()
     roles = {
-        int(pk): SimpleNamespace(
+        int(pk): Role(
             pk=int(pk),
             code=row["code"],
             name=row["name"],
             order=row["order"],
-            # Snapshots keep no role kind: the legend says nothing about it.
             kind=row.get("kind", ""),
-            get_absolute_url=f"{role_url}/{row['code']}/",
         )
         for pk, row in catalogue.roles.items()
     }
-    chips = defaultdict(list)
+    people = {
+        int(pk): Person(pk=int(pk), initials=row["initials"], name=row["name"])
+        for pk, row in catalogue.people.items()
+    }
+    chips, links = defaultdict(list), {}
     used_roles, has_person_only = {}, False
     for unit, item, role_id, person_id, _kind, deputy, _order in sorted(
         snapshot["assignments"], key=lambda row: (row[1], row[6])
@@ -611,24 +618,14 @@ def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
         if unit and unit != unit_id:
             continue
         role = roles.get(role_id)
-        person = catalogue.people.get(str(person_id)) if person_id else None
-        initials = person["initials"] if person else ""
-        chips[item].append(
-            SimpleNamespace(
-                role=role,
-                person=person,
-                label=" · ".join(part for part in (initials, role and role.code) if part),
-                description=", ".join(
-                    part for part in (person and person["name"], role and role.name) if part
-                ),
-                deputy=bool(deputy),
-                colour=role.order % PALETTE_SIZE if role else None,
-                url=f"{person_url}/{initials}/" if person else role.get_absolute_url,
-                # Who held a role then is not kept in a version.
-                holders=None,
-                holder_key=None,
-            )
+        assignment = Assignment(
+            unit_id=unit or None,
+            item_id=item,
+            role=role,
+            person=people.get(person_id),
+            priority=Assignment.Priority.DEPUTY if deputy else Assignment.Priority.PRIMARY,
         )
+        chips[item].append(queries.Chip(assignment, links))
         if role:
             used_roles[role.pk] = role
         else:
@@ -640,14 +637,14 @@ def snapshot_matrix(snapshot, *, unit_id, live_item_ids=()):
         column = catalogue.columns[str(row["column"])]
         area_row = catalogue.areas[str(column["area"])]
         area = areas.setdefault(
-            column["area"], AreaBlock(SimpleNamespace(pk=column["area"], **area_row))
+            column["area"], queries.AreaBlock(SimpleNamespace(pk=column["area"], **area_row))
         )
         if not area.columns or area.columns[-1].column.pk != row["column"]:
-            area.columns.append(ColumnBlock(SimpleNamespace(pk=row["column"], **column)))
+            area.columns.append(queries.ColumnBlock(SimpleNamespace(pk=row["column"], **column)))
         item = SimpleNamespace(pk=int(pk), **row)
         url = item_url(item.pk) if item.pk in live_item_ids else ""
-        area.columns[-1].rows.append(Row(item, chips.get(item.pk, []), "", url))
-    return Matrix(
+        area.columns[-1].rows.append(queries.Row(item, chips.get(item.pk, []), "", url))
+    return queries.Matrix(
         areas=list(areas.values()),
         roles=sorted(used_roles.values(), key=lambda role: (role.order, role.code)),
         has_person_only=has_person_only,

@@ -374,9 +374,16 @@ def item_detail(request, pk):
         .select_related("role", "person")
         .order_by("order", "pk")
     )
-    by_unit = {}
-    for assignment in assignments:
-        by_unit.setdefault(assignment.unit_id, []).append(queries.Chip(assignment))
+    links = {}
+    chips = [queries.Chip(assignment, links) for assignment in assignments]
+    # As on the poster: a role-only chip of an individual role names who holds
+    # the role at its unit, and the legend says whom the other roles mean.
+    queries.holders_attach(chips, units=page_units)
+    by_unit, roles = {}, {}
+    for chip in chips:
+        by_unit.setdefault(chip.assignment.unit_id, []).append(chip)
+        if chip.role:
+            roles[chip.role.pk] = chip.role
     return render(
         request,
         "registry/item_detail.html",
@@ -387,6 +394,7 @@ def item_detail(request, pk):
             "organisation_wide": by_unit.pop(None, []),
             "per_unit": [(unit, by_unit.get(unit.pk, [])) for unit in page_units],
             "unit_page": unit_page,
+            "legend": queries.legend(sorted(roles.values(), key=lambda r: (r.order, r.code))),
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
         },
@@ -594,7 +602,7 @@ def search(request):
         .select_related("role", "person")
         .order_by("item_id", "order", "pk")
     )
-    queries.holders_attach([chip for row in chips.values() for chip in row], unit=unit)
+    queries.holders_attach([chip for row in chips.values() for chip in row], units=[unit])
     answers = [{"item": hit.item, "chips": chips.get(hit.item.pk, [])} for hit in hits]
     suggestions = [] if hits or not text else [hit.item for hit in item_suggestions(text)]
     # The support matters among the answers, best first; no answer at all:

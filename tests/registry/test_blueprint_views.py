@@ -489,8 +489,9 @@ def build_blueprint(n_items):
 # once more); on a warm cache nothing else. The person, role and item pages
 # read the data version and, on a cold cache, the version in force (the
 # header's "N ändringar sedan" is cached with the data version). A cold
-# blueprint or grid reads who holds the roles that entries name without a
-# person (role_holders: one query here, where the roles have no position).
+# blueprint or grid, and the item page, read who holds the roles that entries
+# name without a person (role_holders: one query here, where the roles have no
+# position).
 PINNED = {
     "blueprint": 14,
     "grid": 14,
@@ -498,7 +499,7 @@ PINNED = {
     "htmx": 14,
     "person": 11,  # + what the person holds where (appointments)
     "role": 11,  # + who holds the role at the page's units (role_holders)
-    "item": 10,
+    "item": 11,  # + who holds the role-only entries' roles at the page's units
 }
 PINNED_WARM = {"blueprint": 6, "grid": 6, "filtered": 6, "htmx": 6}
 
@@ -610,3 +611,166 @@ def test_new_appointment_shows_on_the_next_request(seeded_client):
 
 
 PROFESSIONAL = "Ansvar för sin egna professionella utveckling"
+
+
+# ---- the item page shows role-only entries as the poster does ---------------------------
+
+
+def item_page(client, name):
+    item = Item.objects.get(name=name)
+    html = page(client.get(reverse("registry:item_detail", args=[item.pk])))
+    return html[html.index("<main") :]
+
+
+def chip_of(html, code):
+    """One chip of a chip list, from its role code to the end of its list item."""
+    start = html.index(f">{code}<")
+    return html[start : html.index("</li>", start)]
+
+
+def test_item_page_names_who_holds_a_role_only_entry_at_the_unit(seeded_client):
+    from organisation.models import Person
+
+    Person.objects.filter(initials="A.W").update(name="Anna Westin")
+    html = item_page(seeded_client, PROFESSIONAL)
+    # ITS at Årstaviken is A.W's (an appointment as it-samordnare), as on the poster.
+    assert '<span class="chip-holders"><a href="/person/A.W/" title="Anna Westin">A.W</a>' in (
+        chip_of(html, "ITS")
+    )
+    assert '<span class="chip-holders chip-holders--none">ingen utsedd</span>' in chip_of(
+        html, "SPE"
+    )
+
+
+def test_item_page_says_nobody_holds_a_role_once_the_holder_is_gone(seeded_client):
+    from organisation.models import Appointment
+
+    assert "ingen utsedd" not in chip_of(item_page(seeded_client, PROFESSIONAL), "ITS")
+    for appointment in Appointment.objects.filter(person__initials="A.W"):
+        appointment.delete()
+    its = chip_of(item_page(seeded_client, PROFESSIONAL), "ITS")
+    assert "ingen utsedd" in its and "A.W" not in its
+
+
+def test_item_page_labels_collective_and_relative_roles(seeded_client):
+    html = item_page(seeded_client, PROFESSIONAL)
+    teachers = chip_of(html, "LÄR")
+    assert 'title="Lärare (alla LÄR på enheten)"' in html
+    assert "chip-holders" not in teachers  # names nobody, says nobody is missing
+    legend = html[html.index('id="legend-heading"') :]
+    assert 'Lärare <span class="legend-reach">(alla LÄR på enheten)</span>' in legend
+    assert (
+        'Respektive chef <span class="legend-reach">'
+        "(var och ens egen: den som frågar vänder sig till sin egen)</span>" in legend
+    )
+    assert "IT-samordnare <span" not in legend  # individual roles have no such note
+
+
+def test_item_page_names_holders_only_at_the_units_the_reader_sees(
+    client, two_units, norra_reader, superuser
+):
+    from organisation.models import Position
+    from tests.factories import AppointmentFactory, PositionFactory
+
+    its = two_units["its"]
+    its.position = PositionFactory(code="it-samordnare", level=Position.Level.UNIT)
+    its.save()
+    AppointmentFactory(person=two_units["nils"], position=its.position, unit=two_units["norra"])
+    AppointmentFactory(person=two_units["sam"], position=its.position, unit=two_units["sodra"])
+    item = ItemFactory(column=two_units["wifi"].column, name="Skrivare")
+    for unit in (two_units["norra"], two_units["sodra"]):
+        AssignmentFactory(item=item, unit=unit, role=its, person=None)
+    url = reverse("registry:item_detail", args=[item.pk])
+
+    client.force_login(norra_reader)
+    html = page(client.get(url))
+    assert 'href="/person/N.N/"' in html
+    assert "S.S" not in html and "Södra skolan" not in html
+
+    client.force_login(superuser)
+    html = page(client.get(url))
+    norra = html[html.index("<dt>Norra skolan</dt>") : html.index("</dd>", html.index("Norra"))]
+    sodra = html[html.index("<dt>Södra skolan</dt>") : html.index("</dd>", html.index("Södra"))]
+    assert 'href="/person/N.N/"' in norra and "S.S" not in norra
+    assert 'href="/person/S.S/"' in sodra and "N.N" not in sodra
+
+
+def test_organisation_wide_role_only_entry_names_holders_only_with_one_unit_in_view(
+    client, two_units, norra_reader, superuser
+):
+    from organisation.models import Position
+    from tests.factories import AppointmentFactory, PositionFactory
+
+    its = two_units["its"]
+    its.position = PositionFactory(code="it-samordnare", level=Position.Level.UNIT)
+    its.save()
+    AppointmentFactory(person=two_units["nils"], position=its.position, unit=two_units["norra"])
+    AppointmentFactory(person=two_units["sam"], position=its.position, unit=two_units["sodra"])
+    item = ItemFactory(column=two_units["wifi"].column, name="Skrivare")
+    AssignmentFactory(item=item, unit=None, role=its, person=None)
+    url = reverse("registry:item_detail", args=[item.pk])
+
+    # One unit in view: the holder there, as the poster of that unit says.
+    client.force_login(norra_reader)
+    whole = page(client.get(url)).split("<dt>Hela huvudmannen</dt>")[1].split("</dd>")[0]
+    assert 'href="/person/N.N/"' in whole
+    # Two: who holds it differs by unit; the chip names no one and claims no gap.
+    client.force_login(superuser)
+    whole = page(client.get(url)).split("<dt>Hela huvudmannen</dt>")[1].split("</dd>")[0]
+    assert ">ITS<" in whole and "chip-holders" not in whole
+
+
+@pytest.mark.parametrize("n_units", [2, 12])
+def test_item_page_queries_do_not_grow_with_units_or_holders(
+    client, django_user_model, django_assert_num_queries, n_units
+):
+    from organisation.models import Position
+    from tests.factories import AppointmentFactory, PositionFactory
+
+    organisation = OrganisationFactory()
+    appointed = RoleFactory(
+        code="ITS", position=PositionFactory(code="it-samordnare", level=Position.Level.UNIT)
+    )
+    unrecorded = RoleFactory(code="SEK", position=None)  # held by those the register names
+    teachers = RoleFactory(code="LÄR", kind="kollektiv")
+    item, other = ItemFactory(name="Skrivare"), ItemFactory(name="Annat")
+    user = django_user_model.objects.create_user("reader", password="x")
+    for n in range(n_units):
+        unit = UnitFactory(organisation=organisation, slug=f"s{n:02}", name=f"Skola {n:02}")
+        assign_perm("organisation.view_unit", user, unit)
+        for k in range(2):
+            AppointmentFactory(
+                person=PersonFactory(organisation=organisation, initials=f"A{k}.{n:02}"),
+                position=appointed.position,
+                unit=unit,
+            )
+        clerk = PersonFactory(organisation=organisation, initials=f"S.{n:02}")
+        AssignmentFactory(item=other, unit=unit, role=unrecorded, person=clerk)
+        for role in (appointed, unrecorded, teachers):
+            AssignmentFactory(item=item, unit=unit, role=role, person=None)
+    client.force_login(user)
+    client.get(reverse("registry:blueprint"))  # the session remembers the unit from now on
+    cache.clear()
+    with django_assert_num_queries(12):
+        html = page(client.get(reverse("registry:item_detail", args=[item.pk])))
+    last = n_units - 1
+    assert f">A0.{last:02}</a>, <a" in html and f">A1.{last:02}<" in html
+    assert f">S.{last:02}<" in html
+
+
+def test_item_page_and_version_say_the_same_in_english(seeded_client):
+    from django.utils import translation
+
+    from registry.models import Blueprint
+
+    # The requests activate English for this thread; leave it as it was.
+    with translation.override(translation.get_language()):
+        response = seeded_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert response.status_code == 302
+        html = item_page(seeded_client, PROFESSIONAL)
+        assert 'Teacher <span class="legend-reach">(every LÄR at the unit)</span>' in html
+        assert "none appointed" in chip_of(html, "SPE") and "A.W" in chip_of(html, "ITS")
+        version = Blueprint.objects.get(version="1.4.0")
+        html = page(seeded_client.get(reverse("registry:version_detail", args=[version.pk])))
+        assert 'Teacher <span class="legend-reach">(every LÄR at the unit)</span>' in html
+        assert "a version does not keep who that was" in html

@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm
 
 from organisation.models import Organisation
 from registry import versions
-from registry.models import Assignment, Blueprint, Item
+from registry.models import Assignment, Blueprint, Item, Role
 from registry.versions import ChangeKind
 from tests.factories import (
     AssignmentFactory,
@@ -77,6 +77,12 @@ def test_snapshot_holds_the_catalogue_once_and_assignments_as_tuples(register):
     stored = Blueprint.objects.get(pk=blueprint.pk)
     # The catalogue once, on the version; assignments in one row per unit.
     assert set(stored.snapshot) >= {"areas", "columns", "items", "roles", "units"}
+    assert stored.snapshot["roles"][str(register["its"].pk)] == {
+        "code": "ITS",
+        "name": "IT-samordnare",
+        "order": 0,
+        "kind": "individuell",
+    }
     assert "assignments" not in stored.snapshot
     (school_rows,) = stored.unit_rows.filter(unit_id=register["school"].pk)
     assert school_rows.rows["people"] == {
@@ -388,6 +394,55 @@ def test_version_poster_shows_the_register_as_it_was(client, register, django_us
     assert "WiFi" in page and "Omdöpt" not in page.split("<main")[1]
     assert "A.A · ITS" in page
     assert "data-print" in page
+
+
+def legend_of(html):
+    return html[html.index('id="legend-heading"') :]
+
+
+def test_version_poster_keeps_the_role_kinds_of_publishing(client, register, django_user_model):
+    teacher = register["teacher"]
+    teacher.kind = Role.Kind.COLLECTIVE
+    teacher.save()
+    blueprint = publish(register["organisation"])
+    teacher.kind = Role.Kind.INDIVIDUAL  # changed live after publishing
+    teacher.save()
+    client = reader_client(client, django_user_model, register["school"])
+
+    html = client.get(reverse("registry:version_detail", args=[blueprint.pk])).content.decode()
+    assert 'title="Lärare (alla LÄR på enheten)">LÄR<' in html
+    assert 'Lärare <span class="legend-reach">(alla LÄR på enheten)</span>' in legend_of(html)
+    assert "IT-samordnare <span" not in legend_of(html)
+    # The live poster says what the role is now: named people, nobody appointed.
+    live = client.get(reverse("registry:blueprint")).content.decode()
+    assert "alla LÄR på enheten" not in live
+    assert ">LÄR<" in live and "ingen utsedd" in live
+
+
+def test_version_from_before_role_kinds_still_renders_without_them(
+    client, register, django_user_model
+):
+    teacher = register["teacher"]
+    teacher.kind = Role.Kind.COLLECTIVE
+    teacher.save()
+    blueprint = publish(register["organisation"])
+    # A snapshot of format 2, as published before role kinds were kept.
+    old = {**blueprint.snapshot, "format": 2}
+    old["roles"] = {
+        pk: {key: value for key, value in role.items() if key != "kind"}
+        for pk, role in old["roles"].items()
+    }
+    Blueprint.objects.filter(pk=blueprint.pk).update(snapshot=old)
+    client = reader_client(client, django_user_model, register["school"])
+
+    response = client.get(reverse("registry:version_detail", args=[blueprint.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'title="Lärare">LÄR<' in html and "A.A · ITS" in html
+    assert ">LÄR</a> Lärare</li>" in legend_of(html)  # the role is in the legend,
+    assert "legend-reach" not in html and "alla LÄR" not in html  # without a kind
+    assert "ingen utsedd" not in html  # a version keeps no holders, claims no gap
+    assert len(versions.version_diff(before=blueprint)) == 0  # and compares as before
 
 
 def test_query_counts_are_pinned(
