@@ -9,6 +9,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # spreadsheet round trip) fails the run instead of skipping.
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# The password of the users the browser tests log in with through the form.
+PASSWORD = "browser-test-pw-1"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -70,6 +72,7 @@ def artifacts_dir():
 
 @pytest.fixture
 def seed(db):
+    """The seed organisation and blueprint (fixtures/), loaded as load_seed does."""
     from registry.services import seed_load
 
     seed_load()
@@ -77,7 +80,27 @@ def seed(db):
 
 @pytest.fixture
 def superuser(db, django_user_model):
+    """The superuser "admin", password "pw-admin-1"."""
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-1")
+
+
+@pytest.fixture
+def seeded_client(client, seed, superuser):
+    """The test client logged in as the superuser, with the seed loaded."""
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def reader(seed, django_user_model):
+    """The user "rektor" (password PASSWORD), who may read the seed's Årstaviken only."""
+    from guardian.shortcuts import assign_perm
+
+    from organisation.models import Unit
+
+    user = django_user_model.objects.create_user("rektor", password=PASSWORD)
+    assign_perm("organisation.view_unit", user, Unit.objects.get(slug="arstaviken"))
+    return user
 
 
 @pytest.fixture

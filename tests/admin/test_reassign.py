@@ -189,13 +189,12 @@ CARETAKER_ITEMS = [
 
 
 @pytest.fixture
-def caretaker_leaves(seed, superuser, client):
+def caretaker_leaves(seeded_client):
     """In the seed, E.M (VAKT at Årstaviken) leaves and A.W (ITS) is to take over."""
-    client.force_login(superuser)
     people = {p.initials: p for p in Person.objects.filter(initials__in=["E.M", "A.W", "R.A"])}
     url = reverse("admin:registry_assignment_reassign")
     data = {"from_person": people["E.M"].pk, "to_person": people["A.W"].pk}
-    return client, url, data, people
+    return seeded_client, url, data, people
 
 
 def rows_of(initials):

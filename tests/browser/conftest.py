@@ -1,20 +1,8 @@
-"""Shared helpers for the browser tests: a seeded blueprint and a login through the real form."""
+"""Shared helpers for the browser tests: a login through the real form, and a page so logged in."""
 
 import pytest
 
-PASSWORD = "browser-test-pw-1"
-
-
-@pytest.fixture
-def reader(seed, django_user_model):
-    """A rektor who may read Årstaviken (a guardian object permission)."""
-    from guardian.shortcuts import assign_perm
-
-    from organisation.models import Unit
-
-    user = django_user_model.objects.create_user("rektor", password=PASSWORD)
-    assign_perm("organisation.view_unit", user, Unit.objects.get(slug="arstaviken"))
-    return user
+from tests.conftest import PASSWORD
 
 
 def log_in(page, live_server, user, password=PASSWORD, next_path="/"):
@@ -28,5 +16,6 @@ def log_in(page, live_server, user, password=PASSWORD, next_path="/"):
 
 @pytest.fixture
 def logged_in_page(page, live_server, reader):
+    """The browser page, logged in as the reader through the login form."""
     log_in(page, live_server, reader)
     return page

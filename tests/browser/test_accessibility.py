@@ -58,20 +58,13 @@ def sample_arguments():
     }
 
 
-@pytest.fixture
-def admin_user(seed, superuser):
-    superuser.set_password("pw-admin-1")
-    superuser.save()
-    return superuser
-
-
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_axe_finds_no_violation_on_any_page_the_statement_lists(
-    browser, live_server, admin_user, language
+    browser, live_server, seed, superuser, language
 ):
     context = browser.new_context(locale="sv-SE")
     page = context.new_page()
-    log_in(page, live_server, admin_user, password="pw-admin-1")
+    log_in(page, live_server, superuser, password="pw-admin-1")
     if language == "en":
         page.select_option("#language-select", "en")
         page.get_by_role("button", name="Byt").click()

@@ -43,8 +43,6 @@ def admin_with_person(seed, superuser):
     """A superuser who is also A.W: the header shows every link, "Mina ansvarsområden" too."""
     from organisation.models import Person
 
-    superuser.set_password("pw-admin-1")
-    superuser.save()
     Person.objects.filter(initials="A.W").update(user=superuser)
     return superuser
 

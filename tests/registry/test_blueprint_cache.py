@@ -23,12 +23,6 @@ def page(response):
     return response.content.decode()
 
 
-@pytest.fixture
-def seeded_client(client, seed, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def test_admin_change_shows_on_the_next_request(seeded_client):
     assert "IT-samordnare" in page(seeded_client.get(BLUEPRINT))  # cached now
     role = Role.objects.get(code="ITS")

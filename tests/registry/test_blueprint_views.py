@@ -194,12 +194,6 @@ def test_export_leaves_out_organisation_wide_person_of_another_huvudman(
 # ---- the seed blueprint ---------------------------------------------------------------
 
 
-@pytest.fixture
-def seeded_client(client, seed, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def count_of(html):
     """The result count the page states ("23 ansvarsområden"), in its live region.
 

@@ -43,14 +43,8 @@ def anna(seed):
     return person
 
 
-@pytest.fixture
-def signed_in(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-def test_person_page_shows_name_title_and_contact_links(anna, signed_in):
-    html = page(signed_in.get(reverse("registry:person_detail", args=["A.W"])))
+def test_person_page_shows_name_title_and_contact_links(anna, seeded_client):
+    html = page(seeded_client.get(reverse("registry:person_detail", args=["A.W"])))
     assert f"<h1>A.W – {NAME}</h1>" in html
     assert f'<p class="person-title">{TITLE}</p>' in html
     assert f'<a href="mailto:{EMAIL}">{EMAIL}</a>' in html
@@ -58,13 +52,13 @@ def test_person_page_shows_name_title_and_contact_links(anna, signed_in):
     assert f'<a href="tel:0701234567">{PHONE}</a>' in html
 
 
-def test_person_without_contact_details_shows_initials_only(seed, signed_in):
-    html = page(signed_in.get(reverse("registry:person_detail", args=["E.M"])))
+def test_person_without_contact_details_shows_initials_only(seeded_client):
+    html = page(seeded_client.get(reverse("registry:person_detail", args=["E.M"])))
     assert "<h1>E.M</h1>" in html
     assert "mailto:" not in html and "tel:" not in html and "person-title" not in html
 
 
-def test_chips_name_the_person_and_title_on_matrix_item_and_role_pages(anna, signed_in):
+def test_chips_name_the_person_and_title_on_matrix_item_and_role_pages(anna, seeded_client):
     # The title repeats the role's name (IT-samordnare): said once.
     description = f"{NAME}, IT-samordnare"
     wifi = Item.objects.get(name="WiFi / Nätverk")
@@ -73,31 +67,31 @@ def test_chips_name_the_person_and_title_on_matrix_item_and_role_pages(anna, sig
         reverse("registry:item_detail", args=[wifi.pk]),
         reverse("registry:search") + "?q=wifi",
     ):
-        html = page(signed_in.get(url))
+        html = page(seeded_client.get(url))
         assert f'title="{description}">A.W · ITS' in html, url
         assert f'<span class="visually-hidden"> – {description}</span>' in html, url
-    html = page(signed_in.get(reverse("registry:blueprint_grid") + "?area=hygien"))
+    html = page(seeded_client.get(reverse("registry:blueprint_grid") + "?area=hygien"))
     assert f'<a href="/person/A.W/" title="{description}">A.W</a>' in html
-    html = page(signed_in.get(reverse("registry:role_detail", args=["ITS"])))
+    html = page(seeded_client.get(reverse("registry:role_detail", args=["ITS"])))
     assert f'<a href="/person/A.W/">A.W</a> {NAME}, {TITLE}' in html
 
 
-def test_chip_says_a_title_other_than_the_role_name(anna, signed_in):
+def test_chip_says_a_title_other_than_the_role_name(anna, seeded_client):
     anna.title = "Lärare i teknik"
     anna.save()
-    html = page(signed_in.get(reverse("registry:blueprint") + "?area=hygien"))
+    html = page(seeded_client.get(reverse("registry:blueprint") + "?area=hygien"))
     assert f'title="{NAME}, Lärare i teknik, IT-samordnare">A.W · ITS' in html
 
 
-def test_person_filter_and_admin_choices_give_initials_name_and_title(anna, signed_in):
+def test_person_filter_and_admin_choices_give_initials_name_and_title(anna, seeded_client):
     label = f"A.W – {NAME}, {TITLE}"
     assert str(anna) == label
-    html = page(signed_in.get(reverse("registry:blueprint")))
+    html = page(seeded_client.get(reverse("registry:blueprint")))
     assert f'<option value="A.W">{label}</option>' in html
     assert '<option value="E.M">E.M</option>' in html  # initials only in the seed
-    html = page(signed_in.get(reverse("admin:registry_assignment_reassign")))
+    html = page(seeded_client.get(reverse("admin:registry_assignment_reassign")))
     assert f'<option value="{anna.pk}">{label}</option>' in html
-    response = signed_in.get(
+    response = seeded_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "registry", "model_name": "assignment", "field_name": "person", "term": "An"},
     )
@@ -126,9 +120,9 @@ def every_page(anna):
     ]
 
 
-def test_anonymous_visitors_get_no_name_email_or_phone(anna, client, signed_in):
+def test_anonymous_visitors_get_no_name_email_or_phone(anna, client, seeded_client):
     # Signed in, at least the person page shows them all (the test can fail).
-    html = page(signed_in.get(reverse("registry:person_detail", args=["A.W"])))
+    html = page(seeded_client.get(reverse("registry:person_detail", args=["A.W"])))
     assert all(secret in html for secret in SECRETS)
     client.logout()
     for url in every_page(anna):
@@ -140,8 +134,8 @@ def test_anonymous_visitors_get_no_name_email_or_phone(anna, client, signed_in):
             assert secret not in html, (url, secret)
 
 
-def test_role_filter_offers_only_roles_with_entries_at_the_unit(seed, signed_in):
-    html = page(signed_in.get(reverse("registry:blueprint")))
+def test_role_filter_offers_only_roles_with_entries_at_the_unit(seeded_client):
+    html = page(seeded_client.get(reverse("registry:blueprint")))
     select = re.search(r'<select name="role".*?</select>', html, re.S).group(0)
     offered = re.findall(r'<option value="([^"]+)"', select)
     at_unit = set(
@@ -153,10 +147,10 @@ def test_role_filter_offers_only_roles_with_entries_at_the_unit(seed, signed_in)
         assert f'<option value="{code}"' not in html, code
     # Every offered role gives a result.
     for code in offered:
-        html = page(signed_in.get(reverse("registry:blueprint"), {"role": code}))
+        html = page(seeded_client.get(reverse("registry:blueprint"), {"role": code}))
         assert "Inga ansvarsområden matchar filtren." not in html, code
     # A role without entries there, from a stale link, is named.
-    html = page(signed_in.get(reverse("registry:blueprint"), {"role": "Ekonom"}))
+    html = page(seeded_client.get(reverse("registry:blueprint"), {"role": "Ekonom"}))
     assert "Rollen ”Ekonom” finns inte eller har inget ansvar på enheten." in html
 
 

@@ -21,14 +21,6 @@ def page(response):
 
 
 @pytest.fixture
-def reader(seed, django_user_model):
-    """A rektor who may read Årstaviken only."""
-    user = django_user_model.objects.create_user("rektor", password="x")
-    assign_perm("organisation.view_unit", user, Unit.objects.get(slug="arstaviken"))
-    return user
-
-
-@pytest.fixture
 def reader_client(client, reader):
     client.force_login(reader)
     return client
