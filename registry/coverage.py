@@ -562,10 +562,11 @@ def _ids_sql(ids):
 def coverage_counts(*, units, max_assignments=None):
     """Findings per check over every unit of `units` (a Unit queryset): one aggregate each.
 
-    Seven queries whatever the number of units, each reading the scope's
-    entries once (seconds at 10,000 units: the coverage page caches the result,
-    registry.page_cache.coverage_summary). The count of overloaded people counts
-    each person once, however many units they work at.
+    Counted from scratch: seven queries whatever the number of units, each
+    reading the scope's entries once (seconds at 10,000 units). The coverage
+    page reads the same counts from registry.coverage_store, kept up to date,
+    which the tests and bench/coverage.py compare with this. The count of
+    overloaded people counts each person once, however many units they work at.
     """
     if max_assignments is None:
         max_assignments = max_assignments_setting()
