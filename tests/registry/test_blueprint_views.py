@@ -10,14 +10,17 @@ from django.core.cache import cache
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from registry.models import Area, Assignment, Column, Item
+from organisation.models import Appointment, Person, Position, Unit
+from registry.models import Area, Assignment, Blueprint, Column, Item
 from tests.factories import (
+    AppointmentFactory,
     AreaFactory,
     AssignmentFactory,
     ColumnFactory,
     ItemFactory,
     OrganisationFactory,
     PersonFactory,
+    PositionFactory,
     RoleFactory,
     UnitFactory,
 )
@@ -287,7 +290,6 @@ def test_search_for_support_matter_names_local_support_from_the_register(seeded_
 
 
 def test_search_for_support_matter_without_first_line_contact_names_the_rektor(seeded_client):
-    from registry.models import Assignment
 
     Assignment.objects.filter(item__support_kind="teknik").delete()
     html = page(seeded_client.get(reverse("registry:blueprint") + "?q=wifi"))
@@ -297,7 +299,6 @@ def test_search_for_support_matter_without_first_line_contact_names_the_rektor(s
 
 
 def test_search_answers_who_is_responsible_with_first_line_contacts(seeded_client):
-    from organisation.models import Appointment, Position, Unit
 
     position = Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT)
     helper = PersonFactory(
@@ -415,7 +416,6 @@ def test_unknown_person_role_and_item_are_404(seeded_client):
 
 
 def test_item_page_history_link_only_for_those_allowed(client, seed, django_user_model):
-    from organisation.models import Unit
 
     item = Item.objects.get(name="WiFi / Nätverk")
     user = django_user_model.objects.create_user("rektor", password="x")
@@ -432,7 +432,6 @@ def test_item_page_history_link_only_for_those_allowed(client, seed, django_user
 
 
 def test_my_responsibilities_link_for_a_user_linked_to_a_person(client, seed, django_user_model):
-    from organisation.models import Person, Unit
 
     user = django_user_model.objects.create_user("aw", password="x")
     assign_perm("organisation.view_unit", user, Unit.objects.get(slug="arstaviken"))
@@ -548,7 +547,6 @@ def item_row(html, name):
 
 
 def test_individual_role_chip_names_who_holds_it_at_the_unit(seeded_client):
-    from organisation.models import Person
 
     Person.objects.filter(initials="R.A").update(name="Rut Andersson")
     row = item_row(page(seeded_client.get(reverse("registry:blueprint"))), PROFESSIONAL)
@@ -590,7 +588,6 @@ def test_grid_names_holders_too(seeded_client):
 
 
 def test_new_appointment_shows_on_the_next_request(seeded_client):
-    from organisation.models import Appointment, Person, Position, Unit
 
     url = reverse("registry:blueprint")
     assert "ingen utsedd" in item_row(page(seeded_client.get(url)), PROFESSIONAL)  # cached
@@ -623,7 +620,6 @@ def chip_of(html, code):
 
 
 def test_item_page_names_who_holds_a_role_only_entry_at_the_unit(seeded_client):
-    from organisation.models import Person
 
     Person.objects.filter(initials="A.W").update(name="Anna Westin")
     html = item_page(seeded_client, PROFESSIONAL)
@@ -637,7 +633,6 @@ def test_item_page_names_who_holds_a_role_only_entry_at_the_unit(seeded_client):
 
 
 def test_item_page_says_nobody_holds_a_role_once_the_holder_is_gone(seeded_client):
-    from organisation.models import Appointment
 
     assert "ingen utsedd" not in chip_of(item_page(seeded_client, PROFESSIONAL), "ITS")
     for appointment in Appointment.objects.filter(person__initials="A.W"):
@@ -660,17 +655,21 @@ def test_item_page_labels_collective_and_relative_roles(seeded_client):
     assert "IT-samordnare <span" not in legend  # individual roles have no such note
 
 
-def test_item_page_names_holders_only_at_the_units_the_reader_sees(
-    client, two_units, norra_reader, superuser
-):
-    from organisation.models import Position
-    from tests.factories import AppointmentFactory, PositionFactory
-
+@pytest.fixture
+def its_held_at_both(two_units):
+    """ITS points at IT-samordnare: Nils holds it at Norra, Sam at Södra."""
     its = two_units["its"]
     its.position = PositionFactory(code="it-samordnare", level=Position.Level.UNIT)
     its.save()
     AppointmentFactory(person=two_units["nils"], position=its.position, unit=two_units["norra"])
     AppointmentFactory(person=two_units["sam"], position=its.position, unit=two_units["sodra"])
+    return its
+
+
+def test_item_page_names_holders_only_at_the_units_the_reader_sees(
+    client, two_units, its_held_at_both, norra_reader, superuser
+):
+    its = its_held_at_both
     item = ItemFactory(column=two_units["wifi"].column, name="Skrivare")
     for unit in (two_units["norra"], two_units["sodra"]):
         AssignmentFactory(item=item, unit=unit, role=its, person=None)
@@ -690,16 +689,9 @@ def test_item_page_names_holders_only_at_the_units_the_reader_sees(
 
 
 def test_organisation_wide_role_only_entry_names_holders_only_with_one_unit_in_view(
-    client, two_units, norra_reader, superuser
+    client, two_units, its_held_at_both, norra_reader, superuser
 ):
-    from organisation.models import Position
-    from tests.factories import AppointmentFactory, PositionFactory
-
-    its = two_units["its"]
-    its.position = PositionFactory(code="it-samordnare", level=Position.Level.UNIT)
-    its.save()
-    AppointmentFactory(person=two_units["nils"], position=its.position, unit=two_units["norra"])
-    AppointmentFactory(person=two_units["sam"], position=its.position, unit=two_units["sodra"])
+    its = its_held_at_both
     item = ItemFactory(column=two_units["wifi"].column, name="Skrivare")
     AssignmentFactory(item=item, unit=None, role=its, person=None)
     url = reverse("registry:item_detail", args=[item.pk])
@@ -718,8 +710,6 @@ def test_organisation_wide_role_only_entry_names_holders_only_with_one_unit_in_v
 def test_item_page_queries_do_not_grow_with_units_or_holders(
     client, django_user_model, django_assert_num_queries, n_units
 ):
-    from organisation.models import Position
-    from tests.factories import AppointmentFactory, PositionFactory
 
     organisation = OrganisationFactory()
     appointed = RoleFactory(
@@ -754,8 +744,6 @@ def test_item_page_queries_do_not_grow_with_units_or_holders(
 
 def test_item_page_and_version_say_the_same_in_english(seeded_client):
     from django.utils import translation
-
-    from registry.models import Blueprint
 
     # The requests activate English for this thread; leave it as it was.
     with translation.override(translation.get_language()):
