@@ -1,7 +1,10 @@
 """The coverage summary's stored counts: after every kind of write they agree with counting
 everything again, and one write counts only the units it touched."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -254,3 +257,15 @@ def test_the_summary_after_a_write_costs_the_same_queries_however_many_units_it_
         return len(queries)
 
     assert queries_after_writes_at(["u5-0"]) == queries_after_writes_at(["u5-1", "u5-2", "u5-3"])
+
+
+def test_coverage_refresh_counts_everything_once_then_only_what_changed(positions):
+    every_check_firing(positions)
+    out = io.StringIO()
+    call_command("coverage_refresh", stdout=out)
+    assert f"{Unit.objects.count()} enheter räknades om" in out.getvalue()
+    add_responsible()
+    out = io.StringIO()
+    call_command("coverage_refresh", stdout=out)
+    assert "1 enhet räknades om" in out.getvalue()
+    assert_stored_counts_agree()

@@ -7,6 +7,7 @@ after `migrate` or `restore` does it outside a request (registry.coverage_store)
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from registry.coverage_store import coverage_store_refresh
 
@@ -17,5 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counted = coverage_store_refresh()
         self.stdout.write(
-            _("Täckningen är aktuell: %(units)s enheter räknades om.") % {"units": counted}
+            ngettext(
+                "Täckningen är aktuell: %(units)s enhet räknades om.",
+                "Täckningen är aktuell: %(units)s enheter räknades om.",
+                counted,
+            )
+            % {"units": counted}
         )
