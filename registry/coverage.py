@@ -594,18 +594,23 @@ UNIT_CHECKS = {
 }
 
 
-def counts_by_unit(unit_ids=None):
-    """{unit id: {check: findings}} for the UNIT_CHECKS and items without responsible, for
-    the units `unit_ids` (None: every unit, each statement once over the register); units
-    without findings are left out. A fixed number of queries."""
+def counts_by_unit(unit_ids=None, checks=None):
+    """{unit id: {check: findings}} for the checks counted per unit (UNIT_CHECKS and items
+    without responsible; `checks`: only those), for the units `unit_ids` (None: every unit,
+    each statement once over the register); units without findings are left out. A fixed
+    number of queries."""
     scope = (None, []) if unit_ids is None else _ids_sql(unit_ids)
-    counts = defaultdict(lambda: dict.fromkeys([*UNIT_CHECKS, "items_without_responsible"], 0))
-    for key, statements in UNIT_CHECKS.items():
-        for statement in statements:
+    if checks is None:
+        checks = [*UNIT_CHECKS, "items_without_responsible"]
+    counts = defaultdict(lambda: dict.fromkeys(checks, 0))
+    for key in checks:
+        if key == "items_without_responsible":
+            for unit_id, missing in _rows(_items_without_responsible_by_unit(scope)):
+                counts[unit_id][key] = missing
+            continue
+        for statement in UNIT_CHECKS[key]:
             for row in _rows(statement(scope)):
                 counts[row[0]][key] += 1
-    for unit_id, missing in _rows(_items_without_responsible_by_unit(scope)):
-        counts[unit_id]["items_without_responsible"] = missing
     return counts
 
 

@@ -14,9 +14,11 @@ changed after the mark:
   huvudman the units of both.
 Those units are counted again with the coverage page's own statements
 (registry.coverage), those people's loads with one aggregate per batch.
-A change to what the checks read from the catalogue (items' and roles'
-marks, positions' codes: a fingerprint) or a role-only organisation-wide
-entry counts every unit again (not the loads); a missing or unreadable mark
+A change to what a check reads from the catalogue (a fingerprint per check
+of items, items' and roles' marks, positions' codes) counts that check again
+at every unit, in one statement (a new item without marks: only "items
+without responsible"); a role-only organisation-wide entry counts every unit
+again (not the loads); a missing or unreadable mark
 (a new or restored database) or a changed row whose creation left no history
 (so where it was is unknown) counts everything; more than a quarter of the
 units or people touched counts all of them, which costs about the same. At
@@ -60,6 +62,8 @@ BATCH = 1000
 # More units or people touched than this share of all (and than a batch): count them all, which
 # costs about the same.
 REBUILD_SHARE = 0.25
+# The checks CoverageCount holds (people above the limit count once per scope: CoverageLoad).
+UNIT_COUNTED = [key for key in coverage.CHECK_KEYS if key != "overloaded_people"]
 # The parts of registry.queries.data_version this store follows.
 FOLLOWED = (Assignment, Appointment, Unit, Person)
 
@@ -75,8 +79,12 @@ def coverage_store_refresh():
         before = mark.read_up_to
         if before == now:
             return 0
-        units, people = _touched_since(before, now)
+        units, people, checks = _touched_since(before, now)
+        if units is not None and checks:
+            _count_checks(checks)
         counted = _count_units(None if units is None else sorted(units))
+        if checks:
+            counted = Unit.objects.count()
         _count_loads(None if people is None else sorted(people))
         if not version.get("writes running"):
             mark.read_up_to = now
@@ -94,9 +102,7 @@ def coverage_store_counts(*, units, max_assignments=None):
     stored = (
         CoverageCount.objects.all() if every_unit else CoverageCount.objects.filter(unit__in=units)
     )
-    sums = stored.aggregate(
-        **{key: Sum(key) for key in coverage.CHECK_KEYS if key != "overloaded_people"}
-    )
+    sums = stored.aggregate(**{key: Sum(key) for key in UNIT_COUNTED})
     counts = {key: sums.get(key) or 0 for key in coverage.CHECK_KEYS}
     organisations = units.order_by().values("organisation_id")
     whole = every_unit or not (
@@ -122,40 +128,54 @@ def _followed_keys():
 
 
 def _catalogue_fingerprint():
-    """What the checks read from the catalogue, as a short digest (three small queries)."""
-    marks = [
-        list(Item.objects.order_by("pk").values_list("pk", "needs_deputy", "support_kind")),
-        list(
-            Role.objects.order_by("pk").values_list(
-                "pk", "kind", "needs_deputy", "position_id", "position__code"
-            )
-        ),
-        list(Position.objects.order_by("pk").values_list("pk", "code")),
-    ]
-    return hashlib.sha256(json.dumps(marks, default=str).encode()).hexdigest()
+    """{check: a short digest of what it reads from the catalogue} for the checks counted per
+    unit (three small queries): a new item without marks changes only "items without
+    responsible", a deputy mark only "missing deputies"."""
+    items = list(Item.objects.order_by("pk").values_list("pk", "needs_deputy", "support_kind"))
+    roles = list(
+        Role.objects.order_by("pk").values_list("pk", "kind", "needs_deputy", "position_id")
+    )
+    positions = list(Position.objects.order_by("pk").values_list("pk", "code"))
+    marked = [(pk, kind) for pk, _deputy, kind in items if kind]
+    reads = {
+        "unfilled_roles": [roles],
+        "items_without_responsible": [[pk for pk, *_marks in items]],
+        "missing_positions": [positions],
+        "missing_deputies": [
+            [pk for pk, deputy, _kind in items if deputy],
+            [role[0] for role in roles if role[2]],
+        ],
+        "disagreements": [marked, roles, positions],
+    }
+    return {
+        check: hashlib.sha256(json.dumps(read, default=str).encode()).hexdigest()
+        for check, read in reads.items()
+    }
 
 
 def _touched_since(before, now):
-    """(unit ids, person ids) the writes between the marks `before` and `now` touched; None
-    for either when all of them must be counted again."""
-    if not before or set(before) != set(now):
-        return None, None
+    """(unit ids, person ids, checks): what the writes between the marks `before` and `now`
+    touched, None for units or people when all of them must be counted again; and the checks
+    to count again at every unit because what they read from the catalogue changed."""
+    if not before or set(before) != set(now) or set(before["catalogue"]) != set(now["catalogue"]):
+        return None, None, []
     if any(_above(now[key], before[key]) is None for key in now if key.endswith(" history")):
-        return None, None
+        return None, None, []
 
     def since(model, part):
         key = f"{model._meta.label} {part}"
         # A row id may go down (the newest row was removed: its history says where it was).
         return _above(now[key], before[key]) if part == "history" else before[key] or 0
 
-    # Every check reads the catalogue at every unit; people's loads do not.
-    every_unit = before["catalogue"] != now["catalogue"]
+    # Each check reads the catalogue at every unit; people's loads do not.
+    checks = [key for key, read in now["catalogue"].items() if before["catalogue"][key] != read]
+    every_unit = False
     units, people, organisations = set(), set(), set()
     # Assignments and appointments: where each changed one is and was, and whom it names.
     for model in (Assignment, Appointment):
         placed = _versions_since(model, since(model, "history"), "unit_id", "person_id")
         if placed is None:
-            return None, None
+            return None, None, []
         placed |= set(
             model.objects.filter(pk__gt=since(model, "id"))
             .order_by()
@@ -178,7 +198,7 @@ def _touched_since(before, now):
     # People: a change of huvudman moves their organisation-wide entries and load.
     belonged = _versions_since(Person, since(Person, "history"), "id", "organisation_id")
     if belonged is None:
-        return None, None
+        return None, None, []
     for person_id, organisation_id in belonged:
         people.add(person_id)
         organisations.update(
@@ -194,7 +214,7 @@ def _touched_since(before, now):
         Unit.objects.filter(pk__gt=since(Unit, "id")).order_by().values_list("pk", flat=True)
     )
     if _too_many(moved, Unit):
-        return None, None
+        return None, None, []
     units |= moved
     units |= set(
         Unit.objects.filter(organisation__in=organisations).order_by().values_list("pk", flat=True)
@@ -207,6 +227,7 @@ def _touched_since(before, now):
     return (
         None if every_unit or _too_many(units, Unit) else units,
         None if _too_many(people, Person) else people,
+        checks,
     )
 
 
@@ -256,6 +277,23 @@ def _count_units(unit_ids):
             batch_size=BATCH,
         )
     return Unit.objects.count() if unit_ids is None else len(unit_ids)
+
+
+def _count_checks(checks):
+    """Count `checks` again at every unit (one statement over the register each), keeping the
+    stored counts of the other checks."""
+    fresh = coverage.counts_by_unit(None, checks=checks)
+    stored = {row.unit_id: row for row in CoverageCount.objects.all()}
+    for unit_id in fresh.keys() - stored.keys():
+        stored[unit_id] = CoverageCount(unit_id=unit_id, **dict.fromkeys(UNIT_COUNTED, 0))
+    for unit_id, row in stored.items():
+        for check in checks:
+            setattr(row, check, fresh[unit_id][check] if unit_id in fresh else 0)
+    CoverageCount.objects.all().delete()
+    CoverageCount.objects.bulk_create(
+        (row for row in stored.values() if any(getattr(row, key) for key in UNIT_COUNTED)),
+        batch_size=BATCH,
+    )
 
 
 def _count_loads(person_ids):

@@ -214,11 +214,30 @@ def test_a_new_huvudman_without_entries_counts_as_whole(positions):
     )
 
 
-def test_a_new_item_counts_everything_again(positions):
+@pytest.mark.parametrize(
+    "marks, counted_again",
+    [
+        ({}, ["items_without_responsible"]),
+        ({"needs_deputy": True}, ["items_without_responsible", "missing_deputies"]),
+        ({"support_kind": "teknik"}, ["items_without_responsible", "disagreements"]),
+    ],
+)
+def test_a_new_item_counts_again_at_every_unit_only_the_checks_it_concerns(
+    positions, monkeypatch, marks, counted_again
+):
     every_check_firing(positions)
     coverage_store_refresh()
-    ItemFactory()
+    asked = []
+    counts_by_unit = coverage_store.coverage.counts_by_unit
+
+    def spy(unit_ids=None, checks=None):
+        asked.append((unit_ids, checks))
+        return counts_by_unit(unit_ids, checks)
+
+    monkeypatch.setattr(coverage_store.coverage, "counts_by_unit", spy)
+    ItemFactory(**marks)
     assert coverage_store_refresh() == Unit.objects.count()
+    assert asked == [(None, counted_again)]  # every unit, those checks only
     assert_stored_counts_agree()
 
 
