@@ -55,7 +55,7 @@ from registry.models import (
     Item,
     Role,
 )
-from registry.queries import data_version_parts
+from registry.queries import data_version_key, data_version_parts
 
 # Units counted again per statement.
 BATCH = 1000
@@ -124,7 +124,7 @@ def coverage_store_counts(*, units, max_assignments=None):
 
 
 def _followed_keys():
-    return [f"{model._meta.label} {part}" for model in FOLLOWED for part in ("history", "id")]
+    return [data_version_key(model, part) for model in FOLLOWED for part in ("history", "id")]
 
 
 def _catalogue_fingerprint():
@@ -163,7 +163,7 @@ def _touched_since(before, now):
         return None, None, []
 
     def since(model, part):
-        key = f"{model._meta.label} {part}"
+        key = data_version_key(model, part)
         # A row id may go down (the newest row was removed: its history says where it was).
         return _above(now[key], before[key]) if part == "history" else before[key] or 0
 

@@ -509,18 +509,25 @@ def data_version_parts():
     return dict(zip(names, row, strict=True))
 
 
+def data_version_key(model, part):
+    """The name of one of data_version_parts: "<model label> history" or "<model label> id"."""
+    return f"{model._meta.label} {part}"
+
+
 @functools.cache
 def _data_version_sql(vendor):
     # Built once: simple_history makes a new manager class on every
     # `Model.history` access, which cost more than the query itself.
     quote = connection.ops.quote_name
     parts = {
-        f"{model._meta.label} history": (
+        data_version_key(model, "history"): (
             f"(SELECT MAX({quote('history_id')}) FROM {quote(model.history.model._meta.db_table)})"
         )
         for model in VERSIONED_MODELS
     } | {
-        f"{model._meta.label} id": f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})"
+        data_version_key(
+            model, "id"
+        ): f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})"
         for model in BULK_WRITTEN_MODELS
     }
     if vendor == "postgresql":

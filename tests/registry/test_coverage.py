@@ -12,12 +12,12 @@ from tests.factories import (
     AppointmentFactory,
     AssignmentFactory,
     ItemFactory,
-    OrganisationFactory,
     PersonFactory,
     PositionFactory,
     RoleFactory,
     UnitFactory,
 )
+from tests.registry.coverage_data import build, every_check_firing
 
 pytestmark = pytest.mark.django_db
 
@@ -221,21 +221,6 @@ def test_the_export_computes_findings_batch_by_batch(positions):
     ]
 
 
-def build(positions, *, units, items):
-    """`units` units over `items` items, every kind of gap present."""
-    coordinator = PositionFactory(code="it-samordnare", name="IT-samordnare")
-    role = RoleFactory(code="ITS", position=coordinator)
-    item_list = [ItemFactory(needs_deputy=True) for _ in range(items)]
-    Item.objects.filter(pk=item_list[1].pk).update(support_kind="teknik")
-    for number in range(units):
-        unit = UnitFactory(slug=f"u{units}-{number}", name=f"U{units} {number}")
-        AppointmentFactory(position=positions[Position.Code.FIRST_LINE_CONTACT], unit=unit)
-        person = PersonFactory()
-        Assignment.objects.bulk_create(
-            [Assignment(item=item, unit=unit, role=role, person=person) for item in item_list[1:]]
-        )
-
-
 def test_query_counts_do_not_grow_with_units(positions):
     build(positions, units=3, items=3)
     scope = Unit.objects.all()
@@ -285,34 +270,6 @@ def test_every_finding_links_to_a_working_admin_page(client, superuser, position
     for finding in found:
         # 200, not a redirect: admin answers an unknown list filter with ?e=1.
         assert client.get(finding.admin_url).status_code == 200, finding
-
-
-def every_check_firing(positions):
-    """Two huvudmän, 5 + 2 units, every check firing, organisation-wide entries of both
-    kinds (role-only, holding everywhere; naming a person, holding in their huvudman)."""
-    build(positions, units=5, items=3)
-    north = OrganisationFactory(name="Norrkommunen", slug="norr")
-    for number in range(2):
-        unit = UnitFactory(slug=f"norr-{number}", name=f"Norr {number}", organisation=north)
-        AssignmentFactory(item=Item.objects.first(), unit=unit, role=None, person=PersonFactory())
-    own = Unit.objects.exclude(organisation=north).first().organisation
-    # Covered organisation-wide in Testkommunen only; with a deputy there only.
-    item = ItemFactory(needs_deputy=True)
-    AssignmentFactory(item=item, unit=None, role=None, person=PersonFactory(organisation=own))
-    AssignmentFactory(
-        item=item,
-        unit=None,
-        role=None,
-        person=PersonFactory(organisation=own),
-        priority=Assignment.Priority.DEPUTY,
-    )
-    # A role-only entry everywhere: ITS in use at every unit, Norr's too.
-    AssignmentFactory(item=ItemFactory(), unit=None, role=Role.objects.get(code="ITS"))
-    # Someone with only organisation-wide entries, above the limit.
-    central = PersonFactory(organisation=north)
-    for _ in range(3):
-        AssignmentFactory(item=ItemFactory(), unit=None, role=None, person=central)
-    return north
 
 
 @pytest.mark.parametrize("scope_kind", ["all", "one huvudman", "some units"])

@@ -21,7 +21,7 @@ from tests.factories import (
     PersonFactory,
     UnitFactory,
 )
-from tests.registry.test_coverage import every_check_firing
+from tests.registry.coverage_data import every_check_firing
 
 pytestmark = pytest.mark.django_db
 
