@@ -1,7 +1,7 @@
 """Admin for the organisation, on the scoped base (organisation/admin_base.py).
 
-Each admin declares who owns its rows (`owner`). A rektor sees the units
-granted to them and the staff of their huvudman (to pick people for
+Each model declares who owns its rows (`ownership`, organisation/permissions.py).
+A rektor sees the units granted to them and the staff of their huvudman (to pick people for
 assignments), and changes only appointments at their units and people who
 work only there. Administratörer change everything. Apps above extend these
 admins with their own rows.
@@ -37,27 +37,19 @@ from organisation.models import (
     ServiceAgreement,
     Unit,
 )
-from organisation.permissions import (
-    APPOINTMENTS,
-    SHARED,
-    by_huvudman,
-    by_unit,
-    can_grant_units,
-)
-from organisation.queries import people_editable_by, unit_scope
+from organisation.permissions import SHARED, can_grant_units
+from organisation.queries import unit_scope
 from organisation.services import unit_grant
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
-    owner = by_huvudman("pk")
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 class AppointmentInline(ScopedInline):
     model = Appointment
-    owner = APPOINTMENTS
     fields = ["person", "position", "unit", "focus"]
     autocomplete_fields = ["person", "unit"]
 
@@ -71,7 +63,6 @@ class UnitAppointmentInline(AppointmentInline):
 
 @admin.register(Unit)
 class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
-    owner = by_unit("pk")
     list_display = ["name", "kind", "principal", "it_mentor", "first_line_contact"]
     list_filter = ["kind", "organisation"]
     search_fields = ["name", "slug"]
@@ -99,7 +90,7 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         if is_placing_autocomplete(request):
-            queryset = queryset.filter(unit_scope(request.user).editable_q("pk"))
+            queryset = queryset & Unit.objects.restrict(request.user, "change")
         return super().get_search_results(request, queryset, search_term)
 
     def has_view_permission(self, request, obj=None):
@@ -167,7 +158,6 @@ class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ScopedHistoryAdmin):
-    owner = by_huvudman()
     list_display = ["initials", "name", "title", "email", "positions"]
     list_filter = ["organisation", "appointments__position"]
     # Served on PostgreSQL by trigram indexes (migrations 0005, 0006), so a search
@@ -179,9 +169,8 @@ class PersonAdmin(ScopedHistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        scope = unit_scope(request.user)
         appointments = (
-            Appointment.objects.filter(scope.visible_q())
+            Appointment.objects.restrict(request.user)
             .select_related("position", "unit")
             .order_by("position__order", "unit__name")
         )
@@ -194,9 +183,10 @@ class PersonAdmin(ScopedHistoryAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        if is_placing_autocomplete(request) and not unit_scope(request.user).all_editable:
+        if is_placing_autocomplete(request):
+            # Colleagues of the huvudmän where the user may place rows.
             queryset = queryset.filter(
-                organisation__in=unit_scope(request.user).editable_organisation_ids
+                organisation__in=Organisation.objects.restrict(request.user, "change")
             )
         return super().get_search_results(request, queryset, search_term)
 
@@ -207,15 +197,11 @@ class PersonAdmin(ScopedHistoryAdmin):
             for a in person.visible_appointments
         )
 
-    def people_editable_by(self, user):
-        """Whom the user may change; an app above adds the rows it places people with."""
-        return people_editable_by(user)
-
     def _editable_ids(self, request):
         # Asked several times per page: compute the editable people once.
         if not hasattr(request, "_editable_person_ids"):
             request._editable_person_ids = set(
-                self.people_editable_by(request.user).values_list("pk", flat=True)
+                Person.objects.restrict(request.user, "change").values_list("pk", flat=True)
             )
         return request._editable_person_ids
 
@@ -235,7 +221,6 @@ class PersonAdmin(ScopedHistoryAdmin):
 
 @admin.register(Position)
 class PositionAdmin(ScopedAdmin):
-    owner = SHARED
     list_display = ["name", "code", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -243,7 +228,6 @@ class PositionAdmin(ScopedAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(ScopedHistoryAdmin):
-    owner = APPOINTMENTS
     list_display = ["person", "position", "unit", "focus"]
     list_filter = ["position", VisibleUnitFilter, "focus"]
     search_fields = ["person__initials", "person__name", "unit__name"]
@@ -253,20 +237,17 @@ class AppointmentAdmin(ScopedHistoryAdmin):
 
 class ITCouncilMembershipInline(ScopedInline):
     model = ITCouncilMembership
-    owner = by_huvudman("council__organisation")
     autocomplete_fields = ["person"]
 
 
 @admin.register(ITCouncil)
 class ITCouncilAdmin(ScopedAdmin):
-    owner = by_huvudman()
     list_display = ["name", "school_form", "organisation"]
     inlines = [ITCouncilMembershipInline]
 
 
 @admin.register(ServiceAgreement)
 class ServiceAgreementAdmin(ScopedAdmin):
-    owner = by_huvudman()
     list_display = [
         "organisation",
         "pedagogy_handler",

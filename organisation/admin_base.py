@@ -1,23 +1,25 @@
 """The scoped admin every model admin derives from: deny unless the model declares its owner.
 
 Model permissions (groups) say what a user may do with a kind of row, the
-model admin's `owner` (an organisation.permissions.Ownership) says which rows:
-changelist rows, change, delete and history pages, foreign-key choices,
-autocompletes, inlines and exports all go through it. An admin that declares
-no owner shows nothing to anyone but superusers.
+model's `ownership` (an organisation.permissions.Ownership, asked through
+`restrict`) says which rows: changelist rows, change, delete and history
+pages, foreign-key choices, list filters, autocompletes, inlines and exports
+all go through it. A model that declares none shows nothing to anyone but
+superusers; only models of other packages (users, login records) get their
+owner from the admin (`owner`).
 """
 
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisation.models import Organisation, Unit
-from organisation.permissions import NOBODY, Ownership
-from organisation.queries import people_visible_to, unit_scope
+from organisation.models import Unit
+from organisation.permissions import Ownership, ownership_of, restrict
+from organisation.queries import unit_scope
 
 
 def is_placing_autocomplete(request):
@@ -38,16 +40,49 @@ def is_placing_autocomplete(request):
     )
 
 
+def owner_in_admin(admin_site, model):
+    """The model's Ownership; for a model of another package, the one its admin declares."""
+    if admin_site.is_registered(model):
+        model_admin = admin_site.get_model_admin(model)
+        if isinstance(model_admin, ScopedMixin):
+            return model_admin.get_owner()
+    return ownership_of(model)
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related field's list filter that names only the rows the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        ordering = self.field_admin_ordering(field, request, model_admin) or (
+            related._meta.ordering
+        )
+        rows = owner_in_admin(model_admin.admin_site, related).restrict(
+            request.user, "view", related._default_manager.order_by(*ordering)
+        )
+        return [(row.pk, str(row)) for row in rows]
+
+
 class ScopedMixin:
     """The permission hooks of a model admin or inline, asked of its model's `owner`."""
 
-    owner = None  # by_unit(...), by_huvudman(...) or SHARED; None refuses everyone
+    owner = None  # only for models of other packages; ours declare `ownership`
 
     def get_owner(self):
-        return self.owner or NOBODY
+        return self.owner or ownership_of(self.model)
 
     def get_queryset(self, request):
-        return self.get_owner().visible(request.user, super().get_queryset(request))
+        return self.get_owner().restrict(request.user, "view", super().get_queryset(request))
+
+    def get_list_filter(self, request):
+        # A related field's filter lists only the rows the user may see (a
+        # plain "organisation" filter would name every huvudman).
+        return [
+            (name, ScopedRelatedFilter)
+            if isinstance(name, str) and get_fields_from_path(self.model, name)[-1].is_relation
+            else name
+            for name in super().get_list_filter(request)
+        ]
 
     def may_view(self, request, obj):
         return self.get_owner().can_view(request.user, obj)
@@ -72,21 +107,21 @@ class ScopedMixin:
         return self.has_view_permission(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Where a new or changed row may be placed: only where the user may change.
-        owner, scope = self.get_owner(), unit_scope(request.user)
-        if owner.kind == Ownership.UNIT and db_field.name == owner.path:
-            kwargs["queryset"] = Unit.objects.filter(scope.editable_q("pk"))
-            # Only organisation-wide managers may leave the unit empty.
-            kwargs["required"] = not scope.all_editable
-        elif owner.kind == Ownership.HUVUDMAN and db_field.name == owner.path:
-            if not scope.all_editable:
-                kwargs["queryset"] = Organisation.objects.filter(
-                    pk__in=scope.editable_organisation_ids
-                )
-        elif db_field.related_model is Unit:
-            kwargs["queryset"] = Unit.objects.visible_to(request.user)
-        elif db_field.name == "person":
-            kwargs["queryset"] = people_visible_to(request.user)
+        # Where a new or changed row may be placed: only where the user may
+        # change; any other choice: only rows the user may see.
+        owner, related = self.get_owner(), db_field.related_model
+        choices = related._default_manager.all()
+        if db_field.name == owner.path and owner.kind in (Ownership.UNIT, Ownership.HUVUDMAN):
+            kwargs["queryset"] = owner_in_admin(self.admin_site, related).restrict(
+                request.user, "change", choices
+            )
+            if owner.kind == Ownership.UNIT:
+                # Only organisation-wide managers may leave the unit empty.
+                kwargs["required"] = not unit_scope(request.user).all_editable
+        else:
+            kwargs["queryset"] = owner_in_admin(self.admin_site, related).restrict(
+                request.user, "view", choices
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -102,6 +137,12 @@ class ScopedHistoryAdmin(ScopedMixin, SimpleHistoryAdmin):
     exists) and on the version restored (a rektor cannot restore a row into
     another unit). Its history page asks the scoped view permission.
     """
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # Only the versions the user may see: an assignment that moved in
+        # from another huvudman keeps its past there.
+        versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return restrict(versions, request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -166,7 +207,7 @@ class UnitChoicesMixin:
     other_params = ()
 
     def unit_choices(self, request):
-        units = Unit.objects.visible_to(request.user).only("slug", "name")
+        units = Unit.objects.restrict(request.user).only("slug", "name")
         listed = list(units[: UNIT_LIST_LIMIT + 1])
         if len(listed) > UNIT_LIST_LIMIT:
             # Only the chosen unit (if it is one) is listed; the search field
@@ -187,7 +228,7 @@ class UnitChoicesMixin:
 
     def units_for(self, request, value):
         """The visible units the value names: its slug, else those whose name contains it."""
-        units = Unit.objects.visible_to(request.user)
+        units = Unit.objects.restrict(request.user)
         if units.filter(slug=value).exists():
             return units.filter(slug=value)
         return units.filter(name__icontains=value)

@@ -18,7 +18,16 @@ from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from organisation.queries import UnitQuerySet
+from organisation.permissions import (
+    APPOINTMENTS,
+    NOBODY,
+    ORGANISATIONS,
+    PEOPLE,
+    SHARED,
+    UNITS,
+    by_huvudman,
+)
+from organisation.queries import RestrictedQuerySet, UnitQuerySet
 
 # Initials as the poster writes them: "A.W", "P.HAR", "S.v.d.K". No spaces, so
 # that "A.W ITS" in a spreadsheet cell splits unambiguously.
@@ -40,6 +49,9 @@ class Organisation(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("Resten av verksamhetsutvecklarnas tid går till skolan."),
     )
+
+    ownership = ORGANISATIONS
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -73,6 +85,7 @@ class Unit(models.Model):
         verbose_name=_("typ"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL
     )
 
+    ownership = UNITS
     objects = UnitQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -144,6 +157,8 @@ class Person(models.Model):
         related_name="person",
     )
 
+    ownership = PEOPLE
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -204,6 +219,9 @@ class Position(models.Model):
     level = models.CharField(verbose_name=_("nivå"), max_length=20, choices=Level.choices)
     description = models.TextField(verbose_name=_("uppdrag"), blank=True)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
+
+    ownership = SHARED
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -260,6 +278,8 @@ class Appointment(models.Model):
         help_text=_("För verksamhetsutvecklare: pedagogik, system, teknik eller webb."),
     )
 
+    ownership = APPOINTMENTS
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -307,6 +327,9 @@ class ITCouncil(models.Model):
         related_name="it_councils",
     )
 
+    ownership = by_huvudman()
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation", "school_form"]
         verbose_name = _("IT-råd")
@@ -331,6 +354,9 @@ class ITCouncilMembership(models.Model):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )
     is_leader = models.BooleanField(verbose_name=_("ledare"), default=False)
+
+    ownership = by_huvudman("council__organisation")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["council", "-is_leader", "person__initials"]
@@ -369,6 +395,9 @@ class ProviderAccount(models.Model):
     subject = models.CharField(verbose_name=_("identitet hos utfärdaren"), max_length=255)
     created = models.DateTimeField(verbose_name=_("skapad"), auto_now_add=True)
     last_sign_in = models.DateTimeField(verbose_name=_("senaste inloggning"), null=True)
+
+    ownership = NOBODY
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["issuer", "subject"]
@@ -422,6 +451,9 @@ class ClaimGrant(models.Model):
         blank=True,
         related_name="+",
     )
+
+    ownership = NOBODY
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "kind", "group", "unit"]
@@ -511,6 +543,9 @@ class ServiceAgreement(models.Model):
     supplier_phone = models.CharField(
         verbose_name=_("leverantörens telefon"), max_length=40, blank=True
     )
+
+    ownership = by_huvudman()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation"]

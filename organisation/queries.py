@@ -1,6 +1,5 @@
 """Reads about the organisation: which units and people a user may see or edit."""
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
@@ -10,18 +9,35 @@ VIEW_UNIT = "organisation.view_unit"
 MANAGE_UNIT = "organisation.manage_unit"
 
 
-def sees_all_units(user):
-    """Whether the user reads every unit (superusers, administratörer, organisation-wide readers).
-
-    Their queries need no list of unit ids at all: at 10,000 units such a
-    list made every lookup scan the whole table.
-    """
+def _sees_all_units(user):
+    # Superusers, administratörer, organisation-wide readers. Their queries
+    # need no list of unit ids at all: at 10,000 units such a list made every
+    # lookup scan the whole table.
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.has_perm(VIEW_UNIT) or user.has_perm(MANAGE_UNIT)
 
 
-class UnitQuerySet(models.QuerySet):
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that answers "which of these rows may this user see, change or delete".
+
+    `restrict(user, action)` is the site's one scoping call: pages, htmx
+    partials, imports, exports, search, history and admin all read through
+    it. It asks the model's declared `ownership` (an
+    organisation.permissions.Ownership); a model that declares none shows
+    nothing to anyone but superusers (deny by default).
+    """
+
+    def restrict(self, user, action="view"):
+        ownership = getattr(self.model, "ownership", None)  # an organisation.permissions.Ownership
+        if ownership is None:
+            return self if user.is_active and user.is_superuser else self.none()
+        return ownership.restrict(user, action, self)
+
+
+class UnitQuerySet(RestrictedQuerySet):
+    # visible_to and editable_by are the grant lookups under unit_scope();
+    # everything else asks Unit.objects.restrict(user, action).
     def visible_to(self, user):
         """Units whose blueprint the user may read.
 
@@ -31,7 +47,7 @@ class UnitQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if sees_all_units(user):
+        if _sees_all_units(user):
             return self
         return self & get_objects_for_user(
             user,
@@ -52,19 +68,37 @@ class UnitQuerySet(models.QuerySet):
         )
 
 
-@dataclass(frozen=True)
 class UnitScope:
-    """Where a user may read and write, computed once per request.
+    """Where a user may read and write, computed once per request, under `restrict`.
 
     `all_visible`/`all_editable` mean every unit and the organisation-wide
-    rows (unit empty); otherwise the id sets list the granted units. Admin
-    pages ask this for every row, so it must not query per row.
+    rows (unit empty); otherwise the id sets list the granted units, each
+    read once, when first asked. Admin pages ask this for every row, so it
+    must not query per row.
     """
 
-    all_visible: bool
-    all_editable: bool
-    visible_ids: frozenset
-    editable_ids: frozenset
+    def __init__(self, user):
+        active = user.is_authenticated and user.is_active
+        self.user = user
+        self.all_editable = active and (user.is_superuser or user.has_perm(MANAGE_UNIT))
+        self.all_visible = self.all_editable or (active and user.has_perm(VIEW_UNIT))
+        self.active = active
+
+    @cached_property
+    def visible_ids(self):
+        if self.all_visible or not self.active:
+            return frozenset()
+        from organisation.models import Unit
+
+        return frozenset(Unit.objects.visible_to(self.user).values_list("pk", flat=True))
+
+    @cached_property
+    def editable_ids(self):
+        if self.all_editable or not self.active:
+            return frozenset()
+        from organisation.models import Unit
+
+        return frozenset(Unit.objects.editable_by(self.user).values_list("pk", flat=True))
 
     def can_view(self, unit_id):
         # Organisation-wide rows (no unit) are shared reading for everyone
@@ -82,21 +116,27 @@ class UnitScope:
     @cached_property
     def visible_organisation_ids(self):
         """The huvudmän of the units the user may see (one query, asked once per request)."""
-        return self._organisation_ids(self.visible_ids)
+        return self._organisation_ids("visible_to")
 
     @cached_property
     def editable_organisation_ids(self):
-        return self._organisation_ids(self.editable_ids)
+        return self._organisation_ids("editable_by")
 
-    @staticmethod
-    def _organisation_ids(unit_ids):
+    def visible_organisations(self):
+        """The same huvudmän as a subquery, for a filter: no query of its own."""
+        return self._granted("visible_to").values("organisation")
+
+    def editable_organisations(self):
+        return self._granted("editable_by").values("organisation")
+
+    def _organisation_ids(self, lookup):
+        units = self._granted(lookup).order_by()
+        return frozenset(units.values_list("organisation", flat=True).distinct())
+
+    def _granted(self, lookup):
         from organisation.models import Unit
 
-        if not unit_ids:
-            return frozenset()
-        return frozenset(
-            Unit.objects.filter(pk__in=unit_ids).values_list("organisation", flat=True)
-        )
+        return getattr(Unit.objects, lookup)(self.user)
 
     @property
     def edits_anything(self):
@@ -113,7 +153,7 @@ class UnitScope:
             return models.Q()
         organisation_wide = models.Q(**{f"{field}__isnull": True})
         if wide:
-            organisation_wide &= models.Q(**{f"{wide}__in": self.visible_organisation_ids}) | (
+            organisation_wide &= models.Q(**{f"{wide}__in": self.visible_organisations()}) | (
                 models.Q(**{f"{wide}__isnull": True})
             )
         return organisation_wide | models.Q(**{f"{field}__in": self.visible_ids})
@@ -137,61 +177,7 @@ _SCOPE_CACHE = "_digiansvar_unit_scope"
 def unit_scope(user):
     """The UnitScope of a user, cached on the user object (one per request)."""
     cached = getattr(user, _SCOPE_CACHE, None)
-    if cached is not None:
-        return cached
-    from organisation.models import Unit
-
-    if not user.is_authenticated or not user.is_active:
-        scope = UnitScope(False, False, frozenset(), frozenset())
-    else:
-        all_editable = user.is_superuser or user.has_perm(MANAGE_UNIT)
-        all_visible = all_editable or user.has_perm(VIEW_UNIT)
-        editable = (
-            frozenset()
-            if all_editable
-            else frozenset(Unit.objects.editable_by(user).values_list("pk", flat=True))
-        )
-        visible = (
-            frozenset()
-            if all_visible
-            else frozenset(Unit.objects.visible_to(user).values_list("pk", flat=True))
-        )
-        scope = UnitScope(all_visible, all_editable, visible, editable)
-    setattr(user, _SCOPE_CACHE, scope)
-    return scope
-
-
-def people_visible_to(user):
-    """People a user may see and pick: the staff of the huvudmän of their visible units.
-
-    Picking a colleague for an assignment (an IT-strateg at huvudman level, a
-    shared IT-pedagog) needs the whole staff list of the huvudman, so a rektor
-    sees every person of their huvudman, but none of another huvudman.
-    """
-    from organisation.models import Person, Unit
-
-    scope = unit_scope(user)
-    if scope.all_visible:
-        return Person.objects.all()
-    organisations = Unit.objects.filter(pk__in=scope.visible_ids).values("organisation")
-    return Person.objects.filter(organisation__in=organisations)
-
-
-def people_editable_by(user):
-    """People whose record a user may change or delete.
-
-    A person belongs to the units where they hold positions. A rektor may
-    edit people of their huvudman who hold positions only at their units (or
-    none yet: someone they just added); a person who also works at another
-    unit or organisation-wide is left to administrators. Apps above add the
-    rows of their own that place a person.
-    """
-    from organisation.models import Appointment, Person, Unit
-
-    scope = unit_scope(user)
-    if scope.all_editable:
-        return Person.objects.all()
-    organisations = Unit.objects.filter(pk__in=scope.editable_ids).values("organisation")
-    return Person.objects.filter(organisation__in=organisations).exclude(
-        models.Exists(Appointment.objects.filter(scope.outside_q(), person=models.OuterRef("pk")))
-    )
+    if cached is None:
+        cached = UnitScope(user)
+        setattr(user, _SCOPE_CACHE, cached)
+    return cached

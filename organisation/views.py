@@ -7,15 +7,11 @@ one, which knows the blueprint.
 
 from django.shortcuts import redirect, render
 
-from organisation.models import Organisation, Unit
-
-
-def visible_organisations(user):
-    return Organisation.objects.filter(units__in=Unit.objects.visible_to(user)).distinct()
+from organisation.models import Organisation
 
 
 def organisation_list(request):
-    organisations = list(visible_organisations(request.user))
+    organisations = list(Organisation.objects.restrict(request.user))
     if len(organisations) == 1:
         return redirect(organisations[0])
     return render(request, "organisation/organisation_list.html", {"organisations": organisations})

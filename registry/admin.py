@@ -1,7 +1,7 @@
 """Admin for the blueprint, scoped per unit on the base in organisation/admin_base.py.
 
-Model permissions (groups) say what a user may do, each admin's `owner` (and
-through it `unit_scope(user)`) says where. Every hook that reads or writes
+Model permissions (groups) say what a user may do, each model's `ownership`
+(asked through `Model.objects.restrict(user, action)`) says where. Every hook that reads or writes
 assignments asks the scope: querysets, object permissions, foreign-key
 choices, autocomplete, inlines and actions, so that a rektor of one unit
 cannot see or touch another unit's rows by editing a URL or POST data. The
@@ -32,26 +32,23 @@ from organisation.admin_base import (
     VisibleUnitFilter,
 )
 from organisation.models import Person, Unit
-from organisation.permissions import SHARED, by_huvudman
 from organisation.queries import unit_scope
 from registry import admin_views, versions
 from registry.admin_import import BlueprintSpreadsheetMixin, OrganisationWideImportExportMixin
 from registry.forms import AssignmentForm, AssignmentInlineFormSet, InlineAssignmentForm
 from registry.models import Area, Assignment, Blueprint, Column, Item, Role
 from registry.notation import Responsible
-from registry.permissions import ASSIGNMENTS, can_edit_catalogue, people_editable_by
+from registry.permissions import can_edit_catalogue
 from registry.resources import PersonResource, RoleResource
 
 
 def visible_assignments(request):
-    return Assignment.objects.filter(unit_scope(request.user).visible_q(wide=ASSIGNMENTS.wide))
+    return Assignment.objects.restrict(request.user)
 
 
 @admin.register(Blueprint)
 class BlueprintAdmin(ScopedAdmin):
     """Publishing a version is adding one; a published version never changes."""
-
-    owner = by_huvudman()
 
     list_display = ["version", "organisation", "published", "title", "note", "published_by"]
     list_filter = ["organisation"]
@@ -81,13 +78,11 @@ class BlueprintAdmin(ScopedAdmin):
 
 class ColumnInline(ScopedInline):
     model = Column
-    owner = SHARED
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
-    owner = SHARED
     list_display = ["name", "subtitle", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -96,7 +91,6 @@ class AreaAdmin(ScopedAdmin):
 
 @admin.register(Column)
 class ColumnAdmin(ScopedAdmin):
-    owner = SHARED
     list_display = ["name", "area", "order"]
     list_filter = ["area"]
     list_select_related = ["area"]
@@ -105,7 +99,6 @@ class ColumnAdmin(ScopedAdmin):
 
 @admin.register(Role)
 class RoleAdmin(OrganisationWideImportExportMixin, ScopedAdmin):
-    owner = SHARED
     resource_classes = [RoleResource]  # spreadsheet import/export (issue 5)
     list_display = ["code", "name", "kind", "needs_deputy", "position", "order"]
     list_filter = ["kind", "needs_deputy"]
@@ -117,7 +110,6 @@ class AssignmentInline(ScopedInline):
     """The item's rows at the units the user may change; other units' rows are not here."""
 
     model = Assignment
-    owner = ASSIGNMENTS
     form = InlineAssignmentForm
     formset = AssignmentInlineFormSet
     fields = ["unit", "person", "role", "kind", "priority", "order"]
@@ -126,11 +118,8 @@ class AssignmentInline(ScopedInline):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .filter(unit_scope(request.user).editable_q())
-            .select_related("unit", "person", "role")
-        )
+            super().get_queryset(request) & Assignment.objects.restrict(request.user, "change")
+        ).select_related("unit", "person", "role")
 
     def has_view_permission(self, request, obj=None):
         return unit_scope(request.user).edits_anything and super().has_view_permission(request, obj)
@@ -140,17 +129,15 @@ class ReadOnlyAssignmentInline(ReadOnlyScopedInline):
     """The item's rows the user may read but not change (organisation-wide, other units)."""
 
     model = Assignment
-    owner = ASSIGNMENTS
     fields = ["unit", "person", "role", "kind", "priority"]
     verbose_name_plural = _("ansvariga du bara kan läsa")
 
     def get_queryset(self, request):
-        scope = unit_scope(request.user)
+        editable = Assignment.objects.restrict(request.user, "change")
         return (
             super()
             .get_queryset(request)
-            .filter(scope.visible_q(wide=ASSIGNMENTS.wide))
-            .exclude(scope.editable_q() if not scope.all_editable else Q(pk__in=[]))
+            .exclude(pk__in=editable.values("pk"))
             .select_related("unit", "person", "role")
         )
 
@@ -233,14 +220,13 @@ class WithoutResponsibleFilter(UnitChoicesMixin, admin.SimpleListFilter):
 def _sees_many_units(request):
     """Whether the user sees more units than a page lists one by one (asked once per request)."""
     if not hasattr(request, "_sees_many_units"):
-        visible = Unit.objects.visible_to(request.user)
+        visible = Unit.objects.restrict(request.user)
         request._sees_many_units = visible[UNIT_LIST_LIMIT : UNIT_LIST_LIMIT + 1].exists()
     return request._sees_many_units
 
 
 @admin.register(Item)
 class ItemAdmin(BlueprintSpreadsheetMixin, ScopedHistoryAdmin):
-    owner = SHARED
     list_display = ["name", "column", "responsible"]
     list_filter = [
         "column__area",
@@ -355,7 +341,6 @@ SEARCH_PEOPLE_LIMIT = 500
 
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedHistoryAdmin):
-    owner = ASSIGNMENTS
     form = AssignmentForm
     list_display = ["item", "unit", "person", "role", "kind", "priority"]
     list_filter = ["item__column__area", VisibleUnitFilter, "role", "kind", "priority"]
@@ -448,7 +433,6 @@ class PersonAssignmentInline(ReadOnlyScopedInline):
     """The person's assignments at the units the user may see (read-only here)."""
 
     model = Assignment
-    owner = ASSIGNMENTS
     fields = ["item", "unit", "role", "kind", "priority"]
     verbose_name_plural = _("ansvar")
 
@@ -466,9 +450,8 @@ class PersonAdmin(OrganisationWideImportExportMixin, organisation_admin.PersonAd
         # A subquery per person shown, not a join and GROUP BY over every
         # assignment: the page and its count cost the same at 3 million rows.
         counted = (
-            Assignment.objects.filter(
-                unit_scope(request.user).visible_q(wide=ASSIGNMENTS.wide), person=OuterRef("pk")
-            )
+            Assignment.objects.restrict(request.user)
+            .filter(person=OuterRef("pk"))
             .order_by()
             .values("person")
             .annotate(count=Count("pk"))
@@ -480,9 +463,6 @@ class PersonAdmin(OrganisationWideImportExportMixin, organisation_admin.PersonAd
             .annotate(visible_assignments=Coalesce(Subquery(counted), 0))
             .order_by("initials", "pk")
         )
-
-    def people_editable_by(self, user):
-        return people_editable_by(user)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         # PersonResource reads positions through the user's unit scope.

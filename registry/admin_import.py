@@ -43,7 +43,7 @@ def may_import_blueprint(user):
     return (
         user.is_active
         and user.has_perm("registry.change_assignment")
-        and Unit.objects.editable_by(user).exists()
+        and Unit.objects.restrict(user, "change").exists()
     )
 
 
@@ -65,7 +65,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        self.fields["unit"].queryset = Unit.objects.restrict(user)
 
 
 class ImportForm(forms.Form):
@@ -91,7 +91,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user)
+        self.fields["unit"].queryset = Unit.objects.restrict(user, "change")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -152,7 +152,7 @@ class BlueprintSpreadsheetMixin:
             )
         unit = form.cleaned_data["unit"]
         file_format = form.cleaned_data["file_format"]
-        units = [unit] if unit else Unit.objects.visible_to(request.user)
+        units = [unit] if unit else Unit.objects.restrict(request.user)
         rows = blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=unit is None)
         return spreadsheet_response(
             rows,

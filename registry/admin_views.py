@@ -1,7 +1,7 @@
 """Admin pages beside the stock ones: "Flytta ansvar" and recent changes per unit.
 
 Both are reached through AssignmentAdmin.get_urls (admin_view: staff login),
-check permissions themselves and read only what `unit_scope` allows.
+check permissions themselves and read only what `restrict` allows.
 """
 
 from itertools import groupby
@@ -16,11 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from organisation.models import Appointment, Unit
-from organisation.permissions import APPOINTMENTS
-from organisation.queries import unit_scope
+from organisation.permissions import allows, restrict
 from registry.forms import ReassignForm
 from registry.models import Assignment
-from registry.permissions import ASSIGNMENTS
 from registry.services import assignment_reassign, assignment_reassign_preview
 
 RECENT_CHANGES = 50
@@ -128,8 +126,7 @@ def recent_changes(request, *, model_admin):
     """The latest changes of assignments, appointments and the unit itself, per unit."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    scope = unit_scope(request.user)
-    units = Unit.objects.visible_to(request.user)
+    units = Unit.objects.restrict(request.user)
     unit = None
     if request.GET.get("enhet"):
         unit = get_object_or_404(units, slug=request.GET["enhet"])
@@ -138,7 +135,7 @@ def recent_changes(request, *, model_admin):
     assignments = _with_previous(
         Assignment.history.model,
         list(
-            Assignment.history.filter(scope.visible_q(wide=ASSIGNMENTS.wide), **where)
+            restrict(Assignment.history.filter(**where), request.user)
             .select_related("history_user", "item", "unit", "person", "role")
             .order_by("-history_date")[:RECENT_CHANGES]
         ),
@@ -146,7 +143,7 @@ def recent_changes(request, *, model_admin):
     appointments = _with_previous(
         Appointment.history.model,
         list(
-            APPOINTMENTS.visible(request.user, Appointment.history.filter(**where))
+            restrict(Appointment.history.filter(**where), request.user)
             .select_related("history_user", "person", "position", "unit")
             .order_by("-history_date")[:RECENT_CHANGES]
         ),
@@ -194,10 +191,7 @@ def recent_changes(request, *, model_admin):
 
 def _row(request, model_admin, record, text, model_name, app_label="registry"):
     """One line of the recent changes: what, who, when, and where to see or revert it."""
-    scope = unit_scope(request.user)
-    may_change = scope.can_edit(record.unit_id) and request.user.has_perm(
-        f"{app_label}.change_{model_name}"
-    )
+    may_change = allows(request.user, "change", record.instance)
     # Reverting a change restores the version before it; reverting a deletion
     # restores the deleted version itself. An addition is undone by deleting.
     restore = record if record.history_type == "-" else record.previous

@@ -11,8 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from organisation.models import Unit
-from organisation.queries import people_visible_to
+from organisation.models import Person, Unit
 from registry.models import Area, Assignment, Role
 
 # The choices when the person taking over does not hold a moved row's role.
@@ -141,10 +140,10 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        people = people_visible_to(user).order_by("initials")
+        people = Person.objects.restrict(user).order_by("initials")
         self.fields["from_person"].queryset = people
         self.fields["to_person"].queryset = people
-        self.fields["units"].queryset = Unit.objects.editable_by(user)
+        self.fields["units"].queryset = Unit.objects.restrict(user, "change")
 
     def clean(self):
         cleaned = super().clean()

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisation.models import Organisation, Person, Position, ProblemKind, Unit
+from organisation.permissions import NOBODY, SHARED, by_huvudman, by_unit
+from organisation.queries import RestrictedQuerySet
 from registry.text import search_stems_of
 
 GROUP_SEPARATOR = " | "
@@ -55,6 +57,9 @@ class Blueprint(models.Model):
     )
 
     # The snapshot never changes after publishing; history needs no copy of it.
+
+    ownership = by_huvudman()
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["snapshot"])
 
     class Meta:
@@ -97,6 +102,9 @@ class BlueprintRows(models.Model):
     unit_id = models.PositiveIntegerField(verbose_name=_("enhet"))
     rows = models.JSONField(verbose_name=_("ansvariga"), default=dict)
 
+    ownership = by_huvudman("blueprint__organisation")
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["blueprint", "unit_id"]
         verbose_name = _("enhetens ansvariga i en version")
@@ -119,6 +127,8 @@ class Area(models.Model):
     subtitle = models.CharField(verbose_name=_("underrubrik"), max_length=200, blank=True)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
+    ownership = SHARED
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -140,6 +150,8 @@ class Column(models.Model):
     name = models.CharField(verbose_name=_("namn"), max_length=100)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
+    ownership = SHARED
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -223,6 +235,8 @@ class Role(models.Model):
     )
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
+    ownership = SHARED
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -242,7 +256,7 @@ class Role(models.Model):
         return str(ROLE_NAMES.get(self.name, self.name))
 
 
-class ItemQuerySet(models.QuerySet):
+class ItemQuerySet(RestrictedQuerySet):
     """Bulk writes (the spreadsheet import) keep the search column up to date like save()."""
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -303,6 +317,7 @@ class Item(models.Model):
     search_stems = models.TextField(verbose_name=_("sökindex"), blank=True, editable=False)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
+    ownership = SHARED
     objects = ItemQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_stems"])
 
@@ -390,6 +405,8 @@ class Assignment(models.Model):
     )
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
+    ownership = by_unit(wide="person__organisation")
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -469,6 +486,9 @@ class CoverageCount(models.Model):
     missing_deputies = models.PositiveIntegerField(verbose_name=_("saknade ersättare"))
     disagreements = models.PositiveIntegerField(verbose_name=_("olika uppgifter"))
 
+    ownership = by_unit()
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("täckning per enhet")
         verbose_name_plural = _("täckning per enhet")
@@ -498,6 +518,9 @@ class CoverageLoad(models.Model):
     )
     assignments = models.PositiveIntegerField(verbose_name=_("uppdrag"))
 
+    ownership = by_huvudman()
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("uppdrag per person och huvudman")
         verbose_name_plural = _("uppdrag per person och huvudman")
@@ -525,6 +548,9 @@ class CoverageMark(models.Model):
     derived_data = True  # left out of backups (organisation's backup command)
 
     read_up_to = models.JSONField(verbose_name=_("läst till och med"), default=dict)
+
+    ownership = NOBODY
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("täckningens läsmärke")

@@ -20,12 +20,12 @@ from organisation.models import (
     Appointment,
     ITCouncil,
     ITCouncilMembership,
+    Organisation,
     Position,
     ProblemKind,
     Unit,
 )
-from organisation.permissions import can_edit_unit
-from organisation.views import visible_organisations
+from organisation.permissions import allows
 from registry import page_cache
 from registry.coverage import CHECKS, coverage_by_unit, coverage_findings
 from registry.support import support_chain as build_support_chain
@@ -42,9 +42,11 @@ UNITS_PER_PAGE = 50
 def organisation_detail(request, slug):
     """The three levels of the decision; units (a page of them) limited to those the user may
     see, with the coverage grid for users who may see coverage."""
-    organisation = get_object_or_404(visible_organisations(request.user), slug=slug)
+    user = request.user
+    organisation = get_object_or_404(Organisation.objects.restrict(user), slug=slug)
     central = list(
-        Appointment.objects.filter(unit__isnull=True, person__organisation=organisation)
+        Appointment.objects.restrict(user)
+        .filter(unit__isnull=True, person__organisation=organisation)
         .select_related("person", "position")
         .order_by("position__order", "focus", "person__initials")
     )
@@ -54,18 +56,23 @@ def organisation_detail(request, slug):
     for appointment in shared:
         if appointment.position.code == Position.Code.DEVELOPER:
             developers[appointment.focus].append(appointment.person)
-    councils = ITCouncil.objects.filter(organisation=organisation).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=ITCouncilMembership.objects.select_related("person"),
+    councils = (
+        ITCouncil.objects.restrict(user)
+        .filter(organisation=organisation)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=ITCouncilMembership.objects.restrict(user).select_related("person"),
+            )
         )
     )
-    visible = Unit.objects.visible_to(request.user).filter(organisation=organisation)
+    visible = Unit.objects.restrict(user).filter(organisation=organisation)
     unit_page = Paginator(
         visible.order_by("name", "pk").prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.filter(position__code__in=UNIT_LEVEL_CODES)
+                queryset=Appointment.objects.restrict(user)
+                .filter(position__code__in=UNIT_LEVEL_CODES)
                 .select_related("person", "position")
                 .order_by("person__initials"),
                 to_attr="key_appointments",
@@ -79,7 +86,7 @@ def organisation_detail(request, slug):
         for appointment in unit.key_appointments:
             by_code[appointment.position.code].append(appointment.person)
         unit_rows.append((unit, [by_code[code] for code in UNIT_LEVEL_CODES]))
-    can_see_coverage = Unit.objects.editable_by(request.user).exists()
+    can_see_coverage = Unit.objects.restrict(user, "change").exists()
     coverage_rows = []
     if can_see_coverage and unit_rows:
         coverage_rows = coverage_by_unit(units=[unit for unit, _ in unit_rows], scope=visible)
@@ -112,18 +119,20 @@ def organisation_detail(request, slug):
 
 
 def unit_detail(request, slug):
-    unit = get_object_or_404(
-        Unit.objects.visible_to(request.user).select_related("organisation"), slug=slug
-    )
-    appointments = unit.appointments.select_related("person", "position").order_by(
-        "position__order", "person__initials"
+    units = Unit.objects.restrict(request.user)
+    unit = get_object_or_404(units.select_related("organisation"), slug=slug)
+    appointments = (
+        Appointment.objects.restrict(request.user)
+        .filter(unit=unit)
+        .select_related("person", "position")
+        .order_by("position__order", "person__initials")
     )
     by_position = defaultdict(list)
     for appointment in appointments:
         by_position[appointment.position].append(appointment)
     coverage = None
-    if can_edit_unit(request.user, unit):
-        (coverage,) = coverage_by_unit(units=[unit], scope=Unit.objects.filter(pk=unit.pk))
+    if allows(request.user, "change", unit):
+        (coverage,) = coverage_by_unit(units=[unit], scope=units.filter(pk=unit.pk))
     context = {
         "unit": unit,
         "positions": list(by_position.items()),
@@ -150,7 +159,7 @@ class SupportChainForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).only("slug", "name")
+        self.fields["unit"].queryset = Unit.objects.restrict(user).only("slug", "name")
 
 
 def support_chain(request):
@@ -172,9 +181,9 @@ def support_chain(request):
 
 def coverage_scope(request):
     """The units the report covers: visible ones, for users who edit at least one unit."""
-    if not Unit.objects.editable_by(request.user).exists():
+    if not Unit.objects.restrict(request.user, "change").exists():
         raise PermissionDenied
-    units = Unit.objects.visible_to(request.user)
+    units = Unit.objects.restrict(request.user)
     unit = None
     if request.GET.get("unit"):
         unit = units.filter(slug=request.GET["unit"]).first()

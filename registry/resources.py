@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
-from organisation.queries import unit_scope
+from organisation.permissions import allows
 from registry.models import Role
 
 
@@ -73,11 +73,10 @@ class PersonResource(resources.ModelResource):
         """Positions as "rektor@arstaviken, ekonom", only at units the user may see."""
         if self.user is None:
             return ""
-        scope = unit_scope(self.user)
         return ", ".join(
             f"{a.position.code}@{a.unit.slug}" if a.unit_id else a.position.code
             for a in person.appointments.all()
-            if scope.can_view(a.unit_id)
+            if allows(self.user, "view", a)
         )
 
     def before_import_row(self, row, **kwargs):

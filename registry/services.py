@@ -18,7 +18,7 @@ from organisation.models import (
     Position,
     Unit,
 )
-from organisation.queries import unit_scope
+from organisation.permissions import allows
 from registry.blueprint_file import blueprint_import
 from registry.models import Area, Assignment, Column, Role
 from registry.queries import role_holders
@@ -226,22 +226,21 @@ def _reassign_plan(*, from_person, to_person, units, areas, new_role, user):
             _("%(to)s hör till en annan huvudman än %(from)s.")
             % {"to": to_person, "from": from_person}
         )
-    scope = unit_scope(user)
-    rows = Assignment.objects.filter(person=from_person).select_related(
-        "item__column__area", "unit", "role", "person"
+    # Everything of from_person that the user may change, and nothing else.
+    rows = (
+        Assignment.objects.restrict(user, "change")
+        .filter(person=from_person)
+        .select_related("item__column__area", "unit", "role", "person")
     )
     if units is not None:
         units = list(units)
-        refused = [unit for unit in units if not scope.can_edit(unit.pk)]
+        refused = [unit for unit in units if not allows(user, "change", unit)]
         if refused:
             raise PermissionDenied(
                 _("Du får inte ändra ansvar på %(units)s.")
                 % {"units": ", ".join(str(unit) for unit in refused)}
             )
         rows = rows.filter(unit__in=units)
-    else:
-        # Everything of from_person that the user may change, and nothing else.
-        rows = rows.filter(scope.editable_q())
     if areas is not None:
         rows = rows.filter(item__column__area__in=list(areas))
     rows = list(rows.order_by("item__column__area__order", "item__column__order", "item__order"))

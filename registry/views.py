@@ -1,6 +1,7 @@
 """The blueprint pages for principals: matrix, grid, person, role and item pages, export.
 
-Every page reads only units the user may see (`Unit.objects.visible_to`). The
+Every page reads through the one scoping call, `Model.objects.restrict(user)`
+(organisation/permissions.py): units, people, versions and the catalogue. The
 filtered pages render the whole page, or with htmx (the HX-Request header) only
 the matrix partial; the server decides, never the client. Their parts are
 cached by registry/page_cache.py.
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from digiansvar.spreadsheet_writer import spreadsheet_response
-from organisation.models import Organisation, Person, ProblemKind, Unit
-from organisation.queries import MANAGE_UNIT, VIEW_UNIT, sees_all_units
+from organisation.models import Person, ProblemKind, Unit
+from organisation.queries import unit_scope
 from registry import page_cache, queries, versions
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.filters import BlueprintFilter
@@ -51,10 +52,11 @@ class VisibleUnits:
     """
 
     def __init__(self, user, organisation_id=None):
-        self.queryset = Unit.objects.visible_to(user)
+        self.queryset = Unit.objects.restrict(user)
         if organisation_id is not None:
             self.queryset = self.queryset.filter(organisation_id=organisation_id)
-        self.everything = sees_all_units(user) and organisation_id is None
+        self.sees_all = unit_scope(user).all_visible
+        self.everything = self.sees_all and organisation_id is None
         first = list(self.queryset[: UNIT_LIST_LIMIT + 1])
         self.listed = first if len(first) <= UNIT_LIST_LIMIT else None
         self.first = first[0] if first else None
@@ -72,16 +74,14 @@ class VisibleUnits:
         """What the reads take as `units`: every unit (None) or the listed ones."""
         return None if self.everything else self.listed or list(self.queryset)
 
+    def ids(self):
+        """The ids of these units; None when the user sees every unit (of the huvudman)."""
+        if self.sees_all:
+            return None
+        return {unit.pk for unit in (self.listed or self.queryset.only("pk"))}
+
     def key(self):
         return "all" if self.everything else [unit.pk for unit in self.listed or self.queryset]
-
-    def organisation_ids(self):
-        """The huvudmän of these units: one short query, never reading every unit."""
-        if self.listed is not None:
-            return {unit.organisation_id for unit in self.listed}
-        if self.everything:
-            return set(Organisation.objects.values_list("pk", flat=True))
-        return set(self.queryset.order_by().values_list("organisation_id", flat=True).distinct())
 
 
 def _visible_units(request):
@@ -209,7 +209,7 @@ def unit_search(request):
     url = reverse(target)
     context = {
         **_unit_matches(
-            Unit.objects.visible_to(request.user),
+            Unit.objects.restrict(request.user),
             q,
             lambda unit: f"{url}?{urlencode({'unit': unit.slug})}",
         ),
@@ -265,7 +265,7 @@ def blueprint_export(request):
         return _no_units(request)
     unit = _chosen_unit(request, units)
     choices = {
-        "areas": Area.objects.all(),
+        "areas": Area.objects.restrict(request.user),
         "roles": queries.roles_at(unit),
         "people": queries.people_at(unit),
     }
@@ -301,10 +301,13 @@ def person_detail(request, initials):
 
 def _person_or_404(request, initials, units):
     # Initials are unique per huvudman; a user finds the people of their own
-    # units (and themselves), never someone who only works at other units.
-    people = Person.objects.filter(initials=initials)
+    # units, and their own record, never someone who only works at other
+    # units or at another huvudman that has the same initials.
     own = getattr(request.user, "person", None)
-    if (own is None or own.initials != initials) and not units.everything:
+    if own is not None and own.initials == initials:
+        return own
+    people = Person.objects.restrict(request.user).filter(initials=initials)
+    if not units.everything:
         people = people & queries.people_visible(units.scope())
     person = people.order_by("pk").first()
     if person is None:
@@ -316,7 +319,7 @@ def role_detail(request, code):
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    role = get_object_or_404(Role, code=code)
+    role = get_object_or_404(Role.objects.restrict(request.user), code=code)
     unit_page = _unit_page(request, units, ROLE_UNITS_PER_PAGE)
     page_units = list(unit_page.object_list)
     assignments = queries.responsibilities(
@@ -365,7 +368,7 @@ def item_detail(request, pk):
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    item = get_object_or_404(Item.objects.select_related("column__area"), pk=pk)
+    item = get_object_or_404(Item.objects.restrict(user).select_related("column__area"), pk=pk)
     unit_page = _unit_page(request, units, ITEM_UNITS_PER_PAGE)
     page_units = list(unit_page.object_list)
     assignments = (
@@ -404,16 +407,6 @@ def item_detail(request, pk):
 # Versions: the header, the list, each version's poster and what changed ------
 
 
-def _scope_unit_ids(user, own_units):
-    """The ids of the huvudman's units the user sees; None when the user sees every unit."""
-    # The permission checks read the user's permission cache, which listing
-    # the visible units has filled: no query here.
-    if user.is_superuser or user.has_perm(VIEW_UNIT) or user.has_perm(MANAGE_UNIT):
-        return None
-    # Only the units granted to this user: a few, read once.
-    return {unit.pk for unit in (own_units.listed or own_units.queryset.only("pk"))}
-
-
 def _version_header(request, units, unit=None, data_version=None, known=None):
     """The version in force and how many changes since it at the unit in view (page_cache).
 
@@ -428,9 +421,10 @@ def _version_header(request, units, unit=None, data_version=None, known=None):
     return page_cache.version_header(unit, data_version, known=known)
 
 
-def _visible_blueprint(request, pk, units):
+def _visible_blueprint(request, pk):
     blueprint = (
-        Blueprint.objects.filter(pk=pk, organisation_id__in=units.organisation_ids())
+        Blueprint.objects.restrict(request.user)
+        .filter(pk=pk)
         .select_related("organisation")
         .first()
     )
@@ -444,7 +438,7 @@ def version_list(request):
     if not units:
         return _no_units(request)
     blueprints = list(
-        Blueprint.objects.filter(organisation_id__in=units.organisation_ids())
+        Blueprint.objects.restrict(request.user)
         .defer("snapshot")
         .select_related("organisation", "published_by")
         .order_by("organisation__name", "-published", "-pk")
@@ -465,13 +459,13 @@ def version_detail(request, pk):
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    blueprint = _visible_blueprint(request, pk, units)
+    blueprint = _visible_blueprint(request, pk)
     own_units = VisibleUnits(request.user, organisation_id=blueprint.organisation_id)
     unit = _chosen_unit(request, own_units)
     snapshot = versions.blueprint_snapshot(blueprint, {unit.pk})
     matrix = None
     if snapshot:
-        live_items = set(Item.objects.values_list("pk", flat=True))
+        live_items = set(Item.objects.restrict(request.user).values_list("pk", flat=True))
         matrix = versions.snapshot_matrix(snapshot, unit_id=unit.pk, live_item_ids=live_items)
         page_cache.render_chips(matrix)
     return render(
@@ -498,9 +492,11 @@ def version_changes(request):
     units = _visible_units(request)
     if not units:
         return _no_units(request)
-    candidates = Blueprint.objects.filter(
-        organisation_id__in=units.organisation_ids(), published_at__isnull=False
-    ).defer("snapshot")
+    candidates = (
+        Blueprint.objects.restrict(request.user)
+        .filter(published_at__isnull=False)
+        .defer("snapshot")
+    )
     before = _pick_version(candidates, request.GET.get("from"))
     if before is None:
         raise Http404(_("Det finns ingen publicerad version att jämföra med."))
@@ -508,7 +504,7 @@ def version_changes(request):
     if after is not None and after.organisation_id != before.organisation_id:
         raise Http404(_("Versionerna hör till olika huvudmän."))
     own_units = VisibleUnits(request.user, organisation_id=before.organisation_id)
-    unit_ids = _scope_unit_ids(request.user, own_units)
+    unit_ids = own_units.ids()
     unit = None
     if request.GET.get("unit"):
         unit = own_units.get(request.GET["unit"])

@@ -3,7 +3,6 @@
 from django.contrib import admin
 
 from organisation.admin_base import ReadOnlyScopedInline, ScopedHistoryAdmin
-from organisation.permissions import by_huvudman, by_unit
 from review import services
 from review.models import ReviewRound, UnitReview
 
@@ -12,7 +11,6 @@ class UnitReviewInline(ReadOnlyScopedInline):
     """The units' answers; given on the review pages by their rektorer, never here."""
 
     model = UnitReview
-    owner = by_unit()
     fields = ["unit", "status", "decided_by", "decided_at", "comment", "reminded_at"]
 
     def get_queryset(self, request):
@@ -21,7 +19,6 @@ class UnitReviewInline(ReadOnlyScopedInline):
 
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(ScopedHistoryAdmin):
-    owner = by_huvudman()
     list_display = ["title", "organisation", "deadline", "opened_at"]
     list_filter = ["organisation"]
     list_select_related = ["organisation"]

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisation.models import Organisation, Unit
+from organisation.permissions import by_huvudman, by_unit
+from organisation.queries import RestrictedQuerySet
 from registry.models import Blueprint
 
 VIEW_REVIEW_STATUS = "review.view_review_status"
@@ -43,6 +45,8 @@ class ReviewRound(models.Model):
         related_name="+",
     )
 
+    ownership = by_huvudman()
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -112,6 +116,8 @@ class UnitReview(models.Model):
     )
     reminded_at = models.DateTimeField(verbose_name=_("senast påmind"), null=True, blank=True)
 
+    ownership = by_unit()
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -13,13 +13,6 @@ from registry.coverage import coverage_by_unit
 from review.models import UnitReview
 
 
-def unit_reviews_visible_to(user, round):
-    """The round's unit reviews at the units the user may see, unit joined."""
-    return round.unit_reviews.filter(unit__in=Unit.objects.visible_to(user)).select_related(
-        "unit", "decided_by"
-    )
-
-
 @dataclass
 class Checklist:
     """What a rektor goes through before signing: gaps, changes, people to check."""

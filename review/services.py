@@ -72,7 +72,7 @@ def unit_review_decide(*, review, user, status, comment=""):
     Only a rektor of the unit may; the version in force is recorded with a
     sign-off so that the next round lists the changes since.
     """
-    if not permissions.can_decide_unit_review(user, review.unit):
+    if not permissions.can_decide_unit_review(user, review):
         raise PermissionDenied(_("Du får bara granska dina egna enheter."))
     if status not in (UnitReview.Status.SIGNED, UnitReview.Status.RETURNED):
         raise ValidationError(_("Okänt beslut."))

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from organisation.models import Unit
 from review import permissions, queries, services
 from review.forms import DecisionForm
 from review.models import ReviewRound, UnitReview
@@ -20,15 +19,15 @@ from review.models import ReviewRound, UnitReview
 
 def round_list(request):
     """The open rounds of the huvudmän whose units the user sees, with those units' status."""
-    units = Unit.objects.visible_to(request.user)
-    status_view = permissions.can_view_status(request.user)
-    rounds = ReviewRound.objects.select_related("organisation").order_by("-deadline", "-pk")
-    if not status_view:
-        rounds = rounds.filter(organisation__in=units.values("organisation"))
-    rounds = list(rounds)
+    rounds = list(
+        ReviewRound.objects.restrict(request.user)
+        .select_related("organisation")
+        .order_by("-deadline", "-pk")
+    )
     services.unit_reviews_add_missing(rounds=rounds)
     reviews = (
-        UnitReview.objects.filter(round__in=rounds, unit__in=units)
+        UnitReview.objects.restrict(request.user)
+        .filter(round__in=rounds)
         .select_related("unit")
         .order_by("unit__name")
     )
@@ -40,23 +39,25 @@ def round_list(request):
         "review/round_list.html",
         {
             "rounds": [(round, by_round.get(round.pk, [])) for round in rounds],
-            "can_view_status": status_view,
+            "can_view_status": permissions.can_view_status(request.user),
             "can_open_round": permissions.can_open_round(request.user),
         },
     )
 
 
 def _unit_review(request, round_pk, unit_slug):
-    reviews = UnitReview.objects.filter(round_id=round_pk, unit__slug=unit_slug).select_related(
-        "round__organisation", "unit", "decided_by"
+    reviews = (
+        UnitReview.objects.restrict(request.user)
+        .filter(round_id=round_pk, unit__slug=unit_slug)
+        .select_related("round__organisation", "unit", "decided_by")
     )
     review = reviews.first()
     # A unit created after the round opened gets its review when first asked for.
     if review is None and services.unit_reviews_add_missing(
-        rounds=ReviewRound.objects.filter(pk=round_pk)
+        rounds=ReviewRound.objects.restrict(request.user).filter(pk=round_pk)
     ):
         review = reviews.first()
-    if review is None or not permissions.can_view_unit_review(request.user, review.unit):
+    if review is None:
         raise Http404(_("Granskningen finns inte."))
     return review
 
@@ -64,7 +65,7 @@ def _unit_review(request, round_pk, unit_slug):
 def unit_review(request, round_pk, unit_slug):
     """A unit's checklist; its rektor signs off or returns it with questions (POST)."""
     review = _unit_review(request, round_pk, unit_slug)
-    can_decide = permissions.can_decide_unit_review(request.user, review.unit)
+    can_decide = permissions.can_decide_unit_review(request.user, review)
     form = DecisionForm(request.POST or None, initial={"comment": review.comment})
     if request.method == "POST":
         if not can_decide:
@@ -110,7 +111,9 @@ def round_status(request, pk):
     """Every unit's status in a round at a glance: a bar chart and a table (IT-strateg)."""
     if not permissions.can_view_status(request.user):
         raise PermissionDenied(_("Du får inte se alla enheters granskning."))
-    round = get_object_or_404(ReviewRound.objects.select_related("organisation"), pk=pk)
+    round = get_object_or_404(
+        ReviewRound.objects.restrict(request.user).select_related("organisation"), pk=pk
+    )
     services.unit_reviews_add_missing(rounds=[round])
     return render(
         request,
@@ -123,7 +126,7 @@ def round_status(request, pk):
 def round_remind(request, pk):
     if not permissions.can_view_status(request.user):
         raise PermissionDenied(_("Du får inte skicka påminnelser."))
-    round = get_object_or_404(ReviewRound, pk=pk)
+    round = get_object_or_404(ReviewRound.objects.restrict(request.user), pk=pk)
     sent = services.review_round_remind(
         round=round, user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
     )

@@ -39,7 +39,7 @@ def blueprint_import(
     """Check a blueprint file and, unless dry_run or any row is wrong, apply it.
 
     `content` is the file's bytes or path. `user` limits the import to
-    Unit.objects.editable_by(user) (None: every unit, as for management
+    Unit.objects.restrict(user, "change") (None: every unit, as for management
     commands). `unit` limits it to one unit: rows for other units are errors.
     `replace` removes the assignments of the file's units (or of `unit`)
     that the file does not list; without it the import only adds and

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digiansvar.spreadsheet_reader import Problem, shorten
-from organisation.models import Person, ProblemKind, Unit
+from organisation.models import Organisation, Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT
 from registry.blueprint_file.format import (
     AREA,
@@ -161,20 +161,34 @@ class Plan:
 
     # Loading --------------------------------------------------------------
 
+    def scoped(self, queryset, action="view"):
+        """The rows the importing user may `action` (restrict); every row for a command."""
+        return queryset if self.user is None else queryset.restrict(self.user, action)
+
     def load(self):
         slugs = {row[0] for _number, row in self.rows if row[0]}
         if self.only_unit:
             slugs.add(self.only_unit.slug)
         # Lock the target units' rows so that two imports into the same unit
-        # run one after the other (SQLite serialises writers anyway).
+        # run one after the other (SQLite serialises writers anyway). A unit
+        # the user may not see is unknown, as if it did not exist.
         self.units = {
             unit.slug: unit
-            for unit in Unit.objects.select_for_update().filter(slug__in=slugs).order_by("pk")
+            for unit in self.scoped(Unit.objects.all())
+            .select_for_update()
+            .filter(slug__in=slugs)
+            .order_by("pk")
         }
-        editable = Unit.objects.filter(pk__in=[u.pk for u in self.units.values()])
-        if self.user is not None:
-            editable = editable.editable_by(self.user)
+        editable = self.scoped(
+            Unit.objects.filter(pk__in=[u.pk for u in self.units.values()]), "change"
+        )
         self.editable_ids = set(editable.values_list("pk", flat=True))
+        # The huvudmän the file is about: its units'; a file of organisation-wide
+        # rows only is about those where the user may change. Organisation-wide
+        # rows of other huvudmän are neither read, matched nor removed.
+        self.organisation_ids = {unit.organisation_id for unit in self.units.values()} or set(
+            self.scoped(Organisation.objects.all(), "change").values_list("pk", flat=True)
+        )
         self.organisation_wide_allowed = may_edit_organisation_wide(self.user)
         self.may_edit_catalogue = self.user is None or can_edit_catalogue(self.user)
 
@@ -191,17 +205,21 @@ class Plan:
             for part in row[4].split(";"):
                 initials.add(part.split()[0] if part.split() else "")
         self.people = {}
-        for person in Person.objects.filter(initials__in=initials):
+        for person in self.scoped(Person.objects.filter(initials__in=initials)):
             self.people.setdefault(person.initials, []).append(person)
 
         unit_ids = [unit.pk for unit in self.units.values()]
-        existing = Assignment.objects.filter(kind=Assignment.Kind.RESPONSIBLE).select_related(
-            "person", "role"
+        existing = self.scoped(
+            Assignment.objects.filter(kind=Assignment.Kind.RESPONSIBLE).select_related(
+                "person", "role"
+            )
         )
-        with_wide = any(not row[0] for _number, row in self.rows)
-        existing = existing.filter(
-            Q(unit_id__in=unit_ids) | Q(unit__isnull=True) if with_wide else Q(unit_id__in=unit_ids)
-        )
+        scope = Q(unit_id__in=unit_ids)
+        if any(not row[0] for _number, row in self.rows):
+            scope |= Q(unit__isnull=True) & (
+                Q(person__isnull=True) | Q(person__organisation_id__in=self.organisation_ids)
+            )
+        existing = existing.filter(scope)
         self.existing = {}
         for assignment in existing.order_by("order", "pk"):
             self.existing.setdefault((assignment.item_id, assignment.unit_id), []).append(
@@ -486,10 +504,10 @@ class Plan:
             person = None
             if entry.initials:
                 candidates = self.people.get(entry.initials, [])
-                if unit is not None:
-                    candidates = [
-                        p for p in candidates if p.organisation_id == unit.organisation_id
-                    ]
+                # At a unit: its huvudman's person; organisation-wide: one of
+                # the huvudmän the file is about.
+                organisation_ids = {unit.organisation_id} if unit else self.organisation_ids
+                candidates = [p for p in candidates if p.organisation_id in organisation_ids]
                 if len(candidates) != 1:
                     self.error(
                         number,

@@ -41,14 +41,14 @@ def test_grant_unit_command(django_user_model):
     call_command("grant_unit", "kim", "a", "--as", "rektor")
     user = django_user_model.objects.get(pk=user.pk)
     assert user.is_staff and user.groups.filter(name="rektor").exists()
-    assert list(Unit.objects.editable_by(user)) == [unit]
+    assert list(Unit.objects.restrict(user, "change")) == [unit]
     call_command("grant_unit", "kim", "b", "--as", "lasare")
     user = django_user_model.objects.get(pk=user.pk)
-    assert set(Unit.objects.visible_to(user)) == {unit, other}
-    assert list(Unit.objects.editable_by(user)) == [unit]
+    assert set(Unit.objects.restrict(user)) == {unit, other}
+    assert list(Unit.objects.restrict(user, "change")) == [unit]
     call_command("grant_unit", "kim", "a", "--revoke")
     user = django_user_model.objects.get(pk=user.pk)
-    assert list(Unit.objects.editable_by(user)) == []
+    assert list(Unit.objects.restrict(user, "change")) == []
 
 
 def test_grant_unit_command_names_a_missing_unit(django_user_model):
@@ -68,7 +68,7 @@ def test_administrator_grants_units_with_the_admin_action(world, as_user, django
     response = client.post(url, {**selected, "user": newcomer.pk, "role": "rektor", "apply": "1"})
     assert response.status_code == 302
     newcomer = django_user_model.objects.get(pk=newcomer.pk)
-    assert list(Unit.objects.editable_by(newcomer)) == [world.unit_b]
+    assert list(Unit.objects.restrict(newcomer, "change")) == [world.unit_b]
 
 
 @pytest.mark.django_db

@@ -116,7 +116,8 @@ CASES = [
         {
             "läsare": 200,
             "rektor_a": 200,
-            "rektor_b": 403,
+            # None of its versions is in B's scope: as if the row did not exist.
+            "rektor_b": 404,
             "verksamhetsutvecklare": 200,
             "administratör": 200,
         },

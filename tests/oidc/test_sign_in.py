@@ -92,7 +92,7 @@ def test_first_sign_in_creates_a_user_without_rights(client, oidc, units):
     assert (user.email, user.first_name, user.last_name) == ("ny@example.org", "Nina", "Ny")
     assert not user.has_usable_password()
     assert not user.is_staff and not user.groups.exists()
-    assert list(Unit.objects.visible_to(user)) == []
+    assert list(Unit.objects.restrict(user)) == []
     assert ProviderAccount.objects.get(user=user).issuer == oidc.issuer
     # Without a unit the blueprint page says so instead of showing one.
     assert client.get(reverse("registry:blueprint")).status_code == 403
@@ -165,7 +165,7 @@ def test_claims_give_groups_and_unit_grants(client, oidc, units):
     assert set(user.groups.values_list("name", flat=True)) == {"rektor"}
     assert user.has_perm(MANAGE, arstaviken)
     assert not user.has_perm(MANAGE, berget)
-    assert list(Unit.objects.editable_by(user)) == [arstaviken]
+    assert list(Unit.objects.restrict(user, "change")) == [arstaviken]
     # The blueprint page opens on the granted unit.
     assert client.get(reverse("registry:blueprint")).status_code == 200
 
@@ -178,7 +178,7 @@ def test_a_claim_for_every_unit_and_a_plain_group(client, oidc, units):
     user = fresh(signed_in_user(client))
     assert set(user.groups.values_list("name", flat=True)) == {"läsare", "verksamhetsutvecklare"}
     assert user.has_perm(VIEW)
-    assert set(Unit.objects.visible_to(user)) == set(units)
+    assert set(Unit.objects.restrict(user)) == set(units)
 
 
 def test_rights_go_when_the_claim_goes_and_manual_grants_stay(client, oidc, units):

@@ -97,8 +97,10 @@ def test_import_as_a_user_is_limited_to_their_units(seed, tmp_path, django_user_
     path = tmp_path / "ansvar.csv"
     path.write_bytes(csv_with([*WIFI, "A.W ITS; LÄR", ""]))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 errors"):
+    with pytest.raises(CommandError, match="2 errors"):
         call_command(
             "import_blueprint", str(path), "--user", "rektor", stdout=io.StringIO(), stderr=err
         )
-    assert "Du får inte ändra den här enhetens ansvar." in err.getvalue()
+    # Neither the unit nor the person of another huvudman is known to the user.
+    assert "värde ”arstaviken”: Okänd enhet." in err.getvalue()
+    assert "Okänd person ”A.W”" in err.getvalue()

@@ -282,6 +282,15 @@ def test_rows_for_a_unit_the_user_may_not_edit_are_errors(seed, django_user_mode
     from guardian.shortcuts import assign_perm
 
     assign_perm("organisation.manage_unit", user, own)
+    # A unit the user may not see is unknown; one they may only read is refused.
+    assert_rejected(
+        csv_with([*WIFI[:4], "A.W ITS; LÄR", ""]),
+        "blueprint.csv",
+        "Rad 2, kolumn ”Enhet”, värde ”arstaviken”: Okänd enhet.",
+        user=user,
+    )
+    assign_perm("organisation.view_unit", user, Unit.objects.get(slug="arstaviken"))
+    user = type(user).objects.get(pk=user.pk)
     assert_rejected(
         csv_with([*WIFI[:4], "A.W ITS; LÄR", ""]),
         "blueprint.csv",

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         units = Unit.objects.all()
         if user:
             try:
-                units = units.visible_to(get_user_model().objects.get(username=user))
+                units = units.restrict(get_user_model().objects.get(username=user))
             except get_user_model().DoesNotExist as error:
                 raise CommandError(f"No user {user!r}.") from error
         if unit:
