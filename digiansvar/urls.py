@@ -7,6 +7,7 @@ from mozilla_django_oidc.views import OIDCLogoutView
 
 from digiansvar.accessibility import accessibility_statement
 from organisation import oidc
+from organisation.admin_base import view_on_site
 
 admin.site.site_header = "digiansvar"
 admin.site.site_title = "digiansvar"
@@ -14,6 +15,11 @@ admin.site.site_title = "digiansvar"
 urlpatterns = [
     # One login page for the site and admin, with "Logga in med …" (organisation/oidc.py).
     path(f"{settings.ADMIN_PATH}login/", login_not_required(oidc.admin_login)),
+    # "View on site" only for rows the user may see (organisation/admin_base.py).
+    path(
+        f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("konto/login/", login_not_required(oidc.LoginView.as_view()), name="login"),
     # Ends the session, and the provider's too for a sign-in through it.

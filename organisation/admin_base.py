@@ -12,7 +12,10 @@ owner from the admin (`owner`).
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,6 +50,27 @@ def owner_in_admin(admin_site, model):
         if isinstance(model_admin, ScopedMixin):
             return model_admin.get_owner()
     return ownership_of(model)
+
+
+def view_on_site(request, content_type_id, object_id):
+    """Django's "view on site" redirect (/admin/r/<type>/<id>/), for rows the user may see only.
+
+    Stock, it redirects to any object's page, so that ids and slugs of
+    other units and huvudmän could be listed one by one.
+    """
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None:
+        raise Http404
+    rows = owner_in_admin(admin.site, model).restrict(
+        request.user, "view", model._default_manager.all()
+    )
+    try:
+        if not rows.filter(pk=object_id).exists():
+            raise Http404
+    except (ValueError, ValidationError) as error:  # an id of the wrong type
+        raise Http404 from error
+    return shortcut(request, content_type_id, object_id)
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
