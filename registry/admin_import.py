@@ -232,7 +232,8 @@ class BlueprintSpreadsheetMixin:
 
     def _run(self, request, content, options, *, dry_run):
         """(result, problems): problems are file problems or row errors, as text."""
-        unit = Unit.objects.filter(slug=options["unit"]).first() if options["unit"] else None
+        units = Unit.objects.restrict(request.user, "change")
+        unit = units.filter(slug=options["unit"]).first() if options["unit"] else None
         try:
             result = blueprint_import(
                 content=content,

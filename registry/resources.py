@@ -69,6 +69,12 @@ class PersonResource(resources.ModelResource):
             "appointments__position", "appointments__unit"
         )
 
+    def units(self):
+        """Where positions may be placed: the units the importing user may change (none without)."""
+        return (
+            Unit.objects.none() if self.user is None else Unit.objects.restrict(self.user, "change")
+        )
+
     def positions_of(self, person):
         """Positions as "rektor@arstaviken, ekonom", only at units the user may see."""
         if self.user is None:
@@ -85,7 +91,7 @@ class PersonResource(resources.ModelResource):
         codes = {code for code, _slug in pairs}
         slugs = {slug for _code, slug in pairs if slug}
         known_codes = set(Position.objects.filter(code__in=codes).values_list("code", flat=True))
-        known_slugs = set(Unit.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        known_slugs = set(self.units().filter(slug__in=slugs).values_list("slug", flat=True))
         unknown = sorted((codes - known_codes) | (slugs - known_slugs))
         if unknown:
             raise ValidationError(
@@ -107,10 +113,10 @@ class PersonResource(resources.ModelResource):
         if kwargs.get("dry_run"):
             return
         for code, slug in split_positions(row.get("Befattningar")):
-            Appointment.objects.get_or_create(
+            Appointment.objects.restrict(self.user, "change").get_or_create(
                 person=instance,
                 position=Position.objects.get(code=code),
-                unit=Unit.objects.get(slug=slug) if slug else None,
+                unit=self.units().get(slug=slug) if slug else None,
                 focus="",
             )
 

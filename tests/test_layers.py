@@ -47,3 +47,118 @@ def test_no_organisation_module_names_registry():
         if "registry" in line.lower()
     ]
     assert offenders == []
+
+
+# --- Every page, import and export reads through restrict (issue 20) ---------------------------
+
+# The modules that answer a request or read a file on a user's behalf. The
+# export's row writer (registry/blueprint_file/format.py) is not among them: it
+# is handed units its caller restricted and reads only their rows and their
+# huvudmän's organisation-wide rows; apply.py writes what plan.py decided.
+SCOPED_MODULES = [
+    "organisation/views.py",
+    "registry/views.py",
+    "registry/organisation_views.py",
+    "registry/admin_views.py",
+    "registry/admin_import.py",
+    "registry/resources.py",
+    "registry/blueprint_file/plan.py",
+    "review/views.py",
+]
+# Calls that pass a queryset on to the one scoping call.
+SCOPING_CALLS = {"restrict", "scoped"}
+HARMLESS = {"restrict", "none", "model"}
+
+
+def owned_model_names():
+    """Models whose rows belong to a unit or a huvudman (not the shared catalogue)."""
+    from django.apps import apps
+
+    from organisation.permissions import Ownership
+
+    return {
+        model.__name__
+        for model in apps.get_models()
+        if getattr(model, "ownership", None) is not None
+        and model.ownership.kind not in (Ownership.SHARED,)
+    }
+
+
+def unscoped_reads(tree, owned):
+    """(line, text) of each Model.objects.x / Model.history.x of an owned model outside restrict."""
+    inside = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in SCOPING_CALLS:
+                inside.update(id(child) for arg in node.args for child in ast.walk(arg))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("visible_to", "editable_by"):
+            yield node.lineno, f".{node.attr}() instead of restrict"
+            continue
+        if not (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in ("objects", "history", "_default_manager", "_base_manager")
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id in owned
+        ):
+            continue
+        if node.attr in HARMLESS or id(node) in inside:
+            continue
+        yield node.lineno, f"{node.value.value.id}.{node.value.attr}.{node.attr}"
+    for node in ast.walk(tree):
+        # get_object_or_404(Unit, …) reads the whole table.
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") in ("get_object_or_404", "get_list_or_404")
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in owned
+        ):
+            yield node.lineno, f"get_object_or_404({node.args[0].id}, …)"
+
+
+def test_the_restrict_check_knows_the_owned_models():
+    assert {"Unit", "Person", "Assignment", "Blueprint", "UnitReview"} <= owned_model_names()
+    assert "Item" not in owned_model_names()
+
+
+def test_the_restrict_check_finds_an_unscoped_read():
+    tree = ast.parse(
+        "Person.objects.filter(initials=x)\n"
+        "Unit.objects.restrict(user).filter(slug=s)\n"
+        "restrict(Assignment.history.filter(unit=u), user)\n"
+        "get_object_or_404(Unit, slug=s)\n"
+        "Unit.objects.visible_to(user)\n"
+    )
+    found = sorted(line for line, _text in unscoped_reads(tree, owned_model_names()))
+    assert found == [1, 4, 5]
+
+
+def test_pages_imports_and_exports_read_owned_rows_only_through_restrict():
+    owned = owned_model_names()
+    offenders = [
+        f"{module}:{line}: {text}"
+        for module in SCOPED_MODULES
+        for line, text in unscoped_reads(
+            ast.parse((Path(settings.BASE_DIR) / module).read_text(encoding="utf-8")), owned
+        )
+    ]
+    assert offenders == []
+
+
+def test_only_the_scope_itself_reads_unit_grants():
+    # Unit.objects.visible_to / editable_by are the grant lookups under
+    # restrict; everything else asks restrict.
+    allowed = {"organisation/queries.py", "organisation/permissions.py"}
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line}"
+        for app in ("organisation", "registry", "review", "digiansvar")
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
+        if "migrations" not in path.parts
+        and str(path.relative_to(settings.BASE_DIR)) not in allowed
+        for line, text in unscoped_reads(ast.parse(path.read_text(encoding="utf-8")), set())
+        if "instead of restrict" in text
+    ]
+    assert offenders == []

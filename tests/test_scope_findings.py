@@ -64,7 +64,9 @@ def test_person_page_never_shows_another_huvudmans_person_with_the_users_initial
     _organisation, _unit, stranger = other
     stranger.initials = "R.K"
     stranger.save()
-    PersonFactory(organisation=Organisation.objects.get(slug="utbildningsforvaltningen"), initials="R.K")
+    PersonFactory(
+        organisation=Organisation.objects.get(slug="utbildningsforvaltningen"), initials="R.K"
+    )
     Person.objects.filter(initials="R.K").exclude(pk=stranger.pk).update(user=rektor)
     client.force_login(rektor)
     response = client.get(reverse("registry:person_detail", args=["R.K"]))
@@ -73,9 +75,7 @@ def test_person_page_never_shows_another_huvudmans_person_with_the_users_initial
     assert OTHER_EMAIL not in html and "Bortatitel" not in html
 
 
-def test_person_page_of_initials_held_only_at_another_huvudman_is_not_found(
-    client, other, rektor
-):
+def test_person_page_of_initials_held_only_at_another_huvudman_is_not_found(client, other, rektor):
     _organisation, _unit, stranger = other
     stranger.initials = "Q.Z"
     stranger.save()
