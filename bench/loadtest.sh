@@ -94,7 +94,7 @@ fi
 BASES=()
 for n in $(seq 0 $((SERVERS - 1))); do
   port=$((PORT + n))
-  "$GUNICORN" digiansvar.wsgi -b "127.0.0.1:$port" -w "$WORKERS" -k gthread --threads "$WORKER_THREADS" \
+  "$GUNICORN" -c gunicorn.conf.py digiansvar.wsgi -b "127.0.0.1:$port" -w "$WORKERS" -k gthread --threads "$WORKER_THREADS" \
     --pid "$(mktemp -u /tmp/digiansvar-loadtest.XXXXXX.pid)" \
     --access-logfile /dev/null --error-logfile "/tmp/digiansvar-loadtest-gunicorn-$n.log" &
   PIDS+=($!)

@@ -71,7 +71,7 @@ URL="http://127.0.0.1:$PORT/?unit=$UNIT"
 
 # Server-side errors (Django logs each 500 with its traceback) go to a log
 # file, as in production; clients get only the plain 500 page.
-"$GUNICORN" digiansvar.wsgi -b "127.0.0.1:$PORT" -w 2 --timeout 30 \
+"$GUNICORN" -c gunicorn.conf.py digiansvar.wsgi -b "127.0.0.1:$PORT" -w 2 --timeout 30 \
   --access-logfile /dev/null --error-logfile "$DATA/gunicorn.log" 2>>"$DATA/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/konto/login/" && break; sleep 0.1; done

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Refuses with 400 what the database cannot store (a NUL byte) and
+    # over-long query values, before the session is read (digiansvar/bad_input.py).
+    "digiansvar.bad_input.BadInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff names are personal data: every page needs a login unless a view
     # is marked with @login_not_required (the login page itself).
@@ -301,6 +304,10 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # exporting its view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Longest query string value (and name) a request may carry, in characters;
+# longer ones are answered 400 (digiansvar/bad_input.py). Forms are not capped.
+DIGIANSVAR_MAX_QUERY_VALUE_LENGTH = int(os.environ.get("DIGIANSVAR_MAX_QUERY_VALUE_LENGTH", "1000"))
 
 # The accessibility statement's contact for reporting a problem (an e-mail
 # address); without it the statement tells readers to ask their administrator.

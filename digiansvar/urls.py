@@ -9,6 +9,10 @@ from digiansvar.accessibility import accessibility_statement
 from organisation import oidc
 from organisation.admin_base import view_on_site
 
+# A SuspiciousOperation (digiansvar/bad_input.py refuses bad input with one)
+# answers 400 with the site's page, rendered with the request.
+handler400 = "digiansvar.errors.bad_request"
+
 admin.site.site_header = "digiansvar"
 admin.site.site_title = "digiansvar"
 

@@ -137,3 +137,19 @@ def test_filters_announce_the_count_and_send_one_request_per_decision(logged_in_
     time.sleep(1)
     assert len(requests) == 1, requests
     assert page.evaluate("document.getElementById('result-count').dataset.original") == "yes"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_axe_finds_no_violation_on_the_bad_request_page(page, live_server, language):
+    # Refused before the login is looked at (digiansvar/bad_input.py): anyone may see it.
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    response = page.goto(f"{live_server.url}/enheter/?q=%00")
+    assert response.status == 400
+    assert page.locator("html").get_attribute("lang") == language
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        {"sv": "Felaktig förfrågan", "en": "Bad request"}[language]
+    )
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()

@@ -143,7 +143,8 @@ def servers(database, redis_url, tmp_path_factory):
     for name in ("a", "b"):
         port, pidfile = free_port(), folder / f"{name}.pid"
         process = subprocess.Popen(
-            [gunicorn, "digiansvar.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"]
+            [gunicorn, "-c", "gunicorn.conf.py", "digiansvar.wsgi"]
+            + ["-b", f"127.0.0.1:{port}", "-w", "1"]
             + ["--pid", str(pidfile), "--error-logfile", str(folder / f"{name}.log")],
             cwd=ROOT,
             env=env,
