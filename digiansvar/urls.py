@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from mozilla_django_oidc.views import OIDCLogoutView
 
 from digiansvar.accessibility import accessibility_statement
 from organisation import oidc
@@ -16,8 +15,8 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", login_not_required(oidc.admin_login)),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("konto/login/", login_not_required(oidc.LoginView.as_view()), name="login"),
-    # Ends the session, and the provider's too for a sign-in through it.
-    path("konto/logout/", OIDCLogoutView.as_view(), name="logout"),
+    # Ends the session, and the provider's too for a sign-in through it (POST only).
+    path("konto/logout/", oidc.LogoutView.as_view(), name="logout"),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "oidc/authenticate/",

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import auth
@@ -33,6 +34,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
+    OIDCLogoutView,
 )
 
 from organisation.models import Unit
@@ -277,9 +279,20 @@ class OIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
 
+    def retrieve_matching_jwk(self, token):
+        # The library looks the key id up without asking whether there is one.
+        if not isinstance(jwt.get_unverified_header(token).get("kid"), str):
+            raise SuspiciousOperation("ID token without a key id (kid)")
+        return super().retrieve_matching_jwk(token)
+
     def verify_token(self, token, **kwargs):
-        """The signature and nonce (the library), then issuer and audience (here)."""
-        payload = super().verify_token(token, **kwargs)
+        """The signature, expiry and nonce (the library), then issuer and audience (here)."""
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except jwt.PyJWTError as exc:
+            # Expired, malformed or no token at all: refused like any bad token.
+            # The class only: the message may quote the token.
+            raise SuspiciousOperation(f"ID token refused ({type(exc).__name__})") from None
         if payload.get("iss") != issuer():
             raise SuspiciousOperation("ID token from another issuer")
         audience = payload.get("aud")
@@ -386,8 +399,13 @@ class CallbackView(OIDCAuthenticationCallbackView):
             logger.warning("OpenID Connect sign-in: response from another issuer")
             return sign_in_failed(request, "invalid")
         if request.GET.get("error"):
-            # The library forgets the state, ends any session, then login_failure().
-            return super().get(request)
+            # The provider refused, or a link on another site says so: the state
+            # is spent, and a session already signed in stays signed in.
+            if state in pending:
+                del request.session["oidc_states"][state]
+                request.session.save()
+            logger.info("OpenID Connect sign-in: the provider answered with an error")
+            return sign_in_failed(request, "refused")
         if not request.GET.get("code") or state not in pending:
             # Unknown state: replayed, from another browser, or forged.
             return sign_in_failed(request, "expired")
@@ -395,13 +413,23 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return super().get(request)
         except SignInRefused as exc:
             return sign_in_failed(request, exc.reason)
-        except (SuspiciousOperation, requests.RequestException) as exc:
-            # The class and the library's own message only: never a token.
+        except SuspiciousOperation as exc:
+            # Our messages and the library's name what failed, never a token.
+            logger.warning("OpenID Connect sign-in refused: %s", exc)
+            return sign_in_failed(request, "invalid")
+        except requests.RequestException as exc:
+            # The class only: an error response's body is in the message.
             logger.warning("OpenID Connect sign-in refused: %s", type(exc).__name__)
             return sign_in_failed(request, "invalid")
 
     def login_failure(self):
         return sign_in_failed(self.request, "refused")
+
+
+class LogoutView(OIDCLogoutView):
+    """Logging out, by POST only: a link or an image on another site logs nobody out."""
+
+    http_method_names = ["post"]
 
 
 def provider_logout_url(request):
