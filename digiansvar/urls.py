@@ -28,6 +28,8 @@ urlpatterns = [
         login_not_required(oidc.CallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    # After a first sign-in that found an account with rights: its password, once.
+    path("oidc/koppla/", oidc.account_connect, name="oidc_connect"),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("tillganglighet/", accessibility_statement, name="accessibility"),

@@ -28,6 +28,16 @@ def can_grant_units(user):
     return user.has_perm("organisation.change_unit")
 
 
+def can_edit_sign_in_fields(user):
+    """May the user change what a sign-in links a person by (models.SIGN_IN_FIELDS)?
+
+    Only organisation-wide managers: a rektor who could set a colleague's
+    e-mail could make a first sign-in with that address find the colleague
+    (docs/permissions.md#identity-rule).
+    """
+    return unit_scope(user).all_editable
+
+
 # --- Who owns a model's rows ------------------------------------------------
 #
 # Model permissions (groups) say what a user may do with a kind of row; the

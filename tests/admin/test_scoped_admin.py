@@ -108,6 +108,7 @@ def test_only_the_catalogue_and_site_wide_records_are_shared():
         "axes.AccessLog",
         "axes.AccessFailureLog",
         "organisation.Position",
+        "organisation.ProviderAccount",
         "registry.Area",
         "registry.Column",
         "registry.Role",
