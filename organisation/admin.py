@@ -242,6 +242,17 @@ class PersonAdmin(ScopedHistoryAdmin):
             readonly.extend(SIGN_IN_FIELDS)
         return readonly
 
+    def save_model(self, request, obj, form, change):
+        readonly = self.get_readonly_fields(request, obj)
+        if change and readonly:
+            # A reverted version (simple_history) carries its old values of the
+            # read-only fields too: keep the current ones.
+            names = [Person._meta.get_field(name).attname for name in readonly]
+            current = Person.objects.filter(pk=obj.pk).values(*names).first() or {}
+            for name, value in current.items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Position)
 class PositionAdmin(ScopedAdmin):

@@ -85,6 +85,20 @@ def test_a_rektor_cannot_change_the_email_a_sign_in_links_by(school):
     assert person.email == "it-strateg@example.org"
 
 
+def test_a_rektor_cannot_bring_back_an_old_email_by_reverting_a_person(school):
+    person = school.administrator_person
+    person.email = "it-strateg.ny@example.org"
+    person.save()
+    before = person.history.latest().prev_record
+    client = as_user(school.rektor)
+    url = reverse("admin:organisation_person_simple_history", args=[person.pk, before.pk])
+    data = {**page_post_data(client.get(url)), "name": "Återställd"}
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Återställd"
+    assert person.email == "it-strateg.ny@example.org"
+
+
 def test_an_administrator_changes_the_email_a_sign_in_links_by(school):
     client = as_user(school.administrator)
     url = reverse("admin:organisation_person_change", args=[school.rektor_person.pk])
