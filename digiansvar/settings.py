@@ -242,9 +242,14 @@ DIGIANSVAR_OIDC_PROVIDER_NAME = os.environ.get(
     "DIGIANSVAR_OIDC_PROVIDER_NAME", "organisationens konto"
 )
 # The first sign-in links to the Person whose field (email or employee_number)
-# equals this claim.
+# equals this claim, when the provider vouches for it: the claim named by
+# ..._VERIFIED (default "<claim>_verified", e.g. email_verified) is JSON true;
+# empty trusts the claim as sent (one the directory's administrators set).
 DIGIANSVAR_OIDC_PERSON_CLAIM = os.environ.get("DIGIANSVAR_OIDC_PERSON_CLAIM", "email")
 DIGIANSVAR_OIDC_PERSON_FIELD = os.environ.get("DIGIANSVAR_OIDC_PERSON_FIELD", "email")
+DIGIANSVAR_OIDC_PERSON_CLAIM_VERIFIED = os.environ.get(
+    "DIGIANSVAR_OIDC_PERSON_CLAIM_VERIFIED", f"{DIGIANSVAR_OIDC_PERSON_CLAIM}_verified"
+)
 # The claim whose values give groups and unit grants, and how
 # ("value=group[@unit]; ..."; organisation.oidc.rights_map_parse).
 DIGIANSVAR_OIDC_RIGHTS_CLAIM = os.environ.get("DIGIANSVAR_OIDC_RIGHTS_CLAIM", "groups")

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from mozilla_django_oidc.views import OIDCLogoutView
 
 from digiansvar.accessibility import accessibility_statement
 from organisation import oidc
@@ -26,8 +25,8 @@ urlpatterns = [
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("konto/login/", login_not_required(oidc.LoginView.as_view()), name="login"),
-    # Ends the session, and the provider's too for a sign-in through it.
-    path("konto/logout/", OIDCLogoutView.as_view(), name="logout"),
+    # Ends the session, and the provider's too for a sign-in through it (POST only).
+    path("konto/logout/", oidc.LogoutView.as_view(), name="logout"),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "oidc/authenticate/",
@@ -39,6 +38,8 @@ urlpatterns = [
         login_not_required(oidc.CallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    # After a first sign-in that found an account with rights: its password, once.
+    path("oidc/koppla/", oidc.account_connect, name="oidc_connect"),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("tillganglighet/", accessibility_statement, name="accessibility"),

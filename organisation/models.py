@@ -24,6 +24,7 @@ from organisation.permissions import (
     ORGANISATIONS,
     PEOPLE,
     SHARED,
+    SITE_WIDE,
     UNITS,
     by_huvudman,
 )
@@ -115,6 +116,12 @@ class UnitGroupObjectPermission(GroupObjectPermissionBase):
     """A group's permission on one unit (guardian, direct foreign key)."""
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+# The fields a sign-in through the identity provider may link a person by
+# (DIGIANSVAR_OIDC_PERSON_FIELD). Only organisation-wide managers change them:
+# whoever sets them decides whose account a first sign-in finds.
+SIGN_IN_FIELDS = ("email", "employee_number")
 
 
 class Person(models.Model):
@@ -382,7 +389,12 @@ class ProviderAccount(models.Model):
     """A user's account at the identity provider: OpenID Connect issuer and subject (`sub`).
 
     Set at the first sign-in through the provider; later sign-ins find the user
-    by it, so a changed e-mail address does not make a new account.
+    by it alone, so a changed e-mail address does not make a new account.
+    `pending_person` is a link that waits to be confirmed ("väntar på
+    koppling"): the first sign-in matched this person but could not be trusted
+    to take over their account (services.provider_sign_in); an administrator,
+    or the person's account by its password, confirms it
+    (services.provider_link_confirm).
     """
 
     user = models.ForeignKey(
@@ -395,8 +407,16 @@ class ProviderAccount(models.Model):
     subject = models.CharField(verbose_name=_("identitet hos utfärdaren"), max_length=255)
     created = models.DateTimeField(verbose_name=_("skapad"), auto_now_add=True)
     last_sign_in = models.DateTimeField(verbose_name=_("senaste inloggning"), null=True)
+    pending_person = models.ForeignKey(
+        Person,
+        verbose_name=_("väntar på koppling till"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pending_provider_accounts",
+    )
 
-    ownership = NOBODY
+    ownership = SITE_WIDE
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import auth
@@ -26,17 +27,26 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.http import urlencode as django_urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
+    OIDCLogoutView,
 )
 
-from organisation.models import Unit
-from organisation.services import GRANT_ROLES, ClaimTarget, SignInRefused, provider_sign_in
+from organisation.models import SIGN_IN_FIELDS, ProviderAccount, Unit
+from organisation.services import (
+    GRANT_ROLES,
+    ClaimTarget,
+    SignInRefused,
+    provider_link_confirm,
+    provider_sign_in,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -277,9 +287,20 @@ class OIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
 
+    def retrieve_matching_jwk(self, token):
+        # The library looks the key id up without asking whether there is one.
+        if not isinstance(jwt.get_unverified_header(token).get("kid"), str):
+            raise SuspiciousOperation("ID token without a key id (kid)")
+        return super().retrieve_matching_jwk(token)
+
     def verify_token(self, token, **kwargs):
-        """The signature and nonce (the library), then issuer and audience (here)."""
-        payload = super().verify_token(token, **kwargs)
+        """The signature, expiry and nonce (the library), then issuer and audience (here)."""
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except jwt.PyJWTError as exc:
+            # Expired, malformed or no token at all: refused like any bad token.
+            # The class only: the message may quote the token.
+            raise SuspiciousOperation(f"ID token refused ({type(exc).__name__})") from None
         if payload.get("iss") != issuer():
             raise SuspiciousOperation("ID token from another issuer")
         audience = payload.get("aud")
@@ -314,6 +335,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
             claims=claims,
             person_field=settings.DIGIANSVAR_OIDC_PERSON_FIELD,
             person_claim=settings.DIGIANSVAR_OIDC_PERSON_CLAIM,
+            verified_claim=settings.DIGIANSVAR_OIDC_PERSON_CLAIM_VERIFIED,
             targets=claim_targets(values, rules),
         )
 
@@ -386,8 +408,13 @@ class CallbackView(OIDCAuthenticationCallbackView):
             logger.warning("OpenID Connect sign-in: response from another issuer")
             return sign_in_failed(request, "invalid")
         if request.GET.get("error"):
-            # The library forgets the state, ends any session, then login_failure().
-            return super().get(request)
+            # The provider refused, or a link on another site says so: the state
+            # is spent, and a session already signed in stays signed in.
+            if state in pending:
+                del request.session["oidc_states"][state]
+                request.session.save()
+            logger.info("OpenID Connect sign-in: the provider answered with an error")
+            return sign_in_failed(request, "refused")
         if not request.GET.get("code") or state not in pending:
             # Unknown state: replayed, from another browser, or forged.
             return sign_in_failed(request, "expired")
@@ -395,13 +422,95 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return super().get(request)
         except SignInRefused as exc:
             return sign_in_failed(request, exc.reason)
-        except (SuspiciousOperation, requests.RequestException) as exc:
-            # The class and the library's own message only: never a token.
+        except SuspiciousOperation as exc:
+            # Our messages and the library's name what failed, never a token.
+            logger.warning("OpenID Connect sign-in refused: %s", exc)
+            return sign_in_failed(request, "invalid")
+        except requests.RequestException as exc:
+            # The class only: an error response's body is in the message.
             logger.warning("OpenID Connect sign-in refused: %s", type(exc).__name__)
             return sign_in_failed(request, "invalid")
 
     def login_failure(self):
         return sign_in_failed(self.request, "refused")
+
+    def login_success(self):
+        response = super().login_success()
+        if link_awaiting_password(self.user) is not None:
+            # "Koppla ditt befintliga konto" first, then where the person was going.
+            query = django_urlencode({"next": response.url})
+            return redirect(f"{reverse('oidc_connect')}?{query}")
+        return response
+
+
+def link_awaiting_password(user):
+    """The user's provider account whose pending link its person's password may confirm.
+
+    Offered while password login is on, for a person whose account has a
+    password; otherwise an administrator confirms the link.
+    """
+    if not local_login_enabled():
+        return None
+    account = (
+        ProviderAccount.objects.select_related("pending_person__user")
+        .filter(user=user, issuer=issuer(), pending_person__user__isnull=False)
+        .first()
+    )
+    if account and account.pending_person.user.has_usable_password():
+        return account
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def account_connect(request):
+    """Connect the account a first sign-in found, by its password entered once (POST).
+
+    Reached after a sign-in that matched a person whose account holds rights:
+    the session is the new user made for the provider account, and the
+    password proves that the person at the provider also owns the account.
+    Through authenticate(), so django-axes counts wrong passwords with the
+    login page's and locks both.
+    """
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    account = link_awaiting_password(request.user)
+    if account is None:
+        return redirect(next_url)
+    existing = account.pending_person.user
+    wrong = False
+    if request.method == "POST":
+        user = auth.authenticate(
+            request, username=existing.get_username(), password=request.POST.get("password", "")
+        )
+        if user is not None and user.pk == existing.pk:
+            provider_link_confirm(account=account, by=user)
+            # Logging in as another user empties the session: keep the logout hint.
+            id_token = request.session.get("oidc_id_token")
+            auth.login(request, user, backend="organisation.oidc.OIDCBackend")
+            if id_token:
+                request.session["oidc_id_token"] = id_token
+            return redirect(next_url)
+        wrong = True
+    return render(
+        request,
+        "registration/connect_account.html",
+        {
+            "existing": existing,
+            "wrong": wrong,
+            "next": next_url,
+            "provider_name": settings.DIGIANSVAR_OIDC_PROVIDER_NAME,
+        },
+        status=400 if wrong else 200,
+    )
+
+
+class LogoutView(OIDCLogoutView):
+    """Logging out, by POST only: a link or an image on another site logs nobody out."""
+
+    http_method_names = ["post"]
 
 
 def provider_logout_url(request):
@@ -467,7 +576,7 @@ def admin_login(request):
 def configuration_check(app_configs=None, **kwargs):
     """System check: the sign-in settings make sense (run by `manage.py check`)."""
     problems = []
-    if settings.DIGIANSVAR_OIDC_PERSON_FIELD not in ("email", "employee_number"):
+    if settings.DIGIANSVAR_OIDC_PERSON_FIELD not in SIGN_IN_FIELDS:
         problems.append(
             checks.Error(
                 "DIGIANSVAR_OIDC_PERSON_FIELD must be email or employee_number.",

@@ -23,6 +23,16 @@ def can_grant_units(user):
     return user.has_perm("organisation.change_unit")
 
 
+def can_edit_sign_in_fields(user):
+    """May the user change what a sign-in links a person by (models.SIGN_IN_FIELDS)?
+
+    Only organisation-wide managers: a rektor who could set a colleague's
+    e-mail could make a first sign-in with that address find the colleague
+    (docs/permissions.md#identity-rule).
+    """
+    return unit_scope(user).all_editable
+
+
 # --- Who owns a model's rows ------------------------------------------------
 #
 # Model permissions (groups) say what a user may do with a kind of row; the
@@ -38,7 +48,9 @@ class Ownership:
 
     kind: UNIT (rows placed at a unit; an empty unit means organisation-wide),
     HUVUDMAN (rows of one huvudman: people, IT-råd, service agreements) or
-    SHARED (the catalogue and site-wide records: model permissions alone).
+    SHARED (the catalogue: read by everyone signed in, changed with the model
+    permission) or SITE (accounts and login records: the model permission
+    alone decides, for reading too).
     path: the lookup from the model to its Unit or Organisation ("unit",
     "council__organisation"; "pk" for the unit or huvudman itself).
     wide: for UNIT rows, the lookup to the huvudman of an organisation-wide
@@ -65,6 +77,7 @@ class Ownership:
     UNIT = "unit"
     HUVUDMAN = "huvudman"
     SHARED = "shared"
+    SITE = "site"
     NOBODY = "nobody"
 
     def owner_id(self, obj, path=None):
@@ -107,6 +120,10 @@ class Ownership:
         """The rows of `queryset` the user may see."""
         if self.kind == self.SHARED:
             return queryset
+        if self.kind == self.SITE:
+            return (
+                queryset if has_model_permission(user, queryset.model, "view") else queryset.none()
+            )
         if self.kind == self.NOBODY or not user.is_active:
             return queryset if user.is_active and user.is_superuser else queryset.none()
         if self.grants and hasattr(queryset, "visible_to"):
@@ -121,7 +138,7 @@ class Ownership:
 
     def editable(self, user, queryset):
         """The rows of `queryset` the user may change (model permissions aside)."""
-        if self.kind == self.SHARED:
+        if self.kind in (self.SHARED, self.SITE):
             return queryset
         if self.kind == self.NOBODY or not user.is_active:
             return queryset if user.is_active and user.is_superuser else queryset.none()
@@ -145,6 +162,8 @@ class Ownership:
         """May the user see `obj` (None: any row at all, e.g. the list)?"""
         if self.kind == self.NOBODY:
             return user.is_active and user.is_superuser
+        if self.kind == self.SITE:
+            return has_model_permission(user, type(obj), "view") if obj is not None else True
         if obj is None or self.kind == self.SHARED:
             return True
         scope = unit_scope(user)
@@ -161,7 +180,7 @@ class Ownership:
         """May the user change `obj` (None: add rows, or change some row)?"""
         if self.kind == self.NOBODY:
             return user.is_active and user.is_superuser
-        if self.kind == self.SHARED:
+        if self.kind in (self.SHARED, self.SITE):
             return True
         scope = unit_scope(user)
         if obj is None:
@@ -228,6 +247,7 @@ def by_huvudman(path="organisation", placed=False):
 
 
 SHARED = Ownership(Ownership.SHARED)
+SITE_WIDE = Ownership(Ownership.SITE)
 # The owners themselves: a unit's grants are its permissions (view_unit to
 # read, manage_unit to change its rows), and a huvudman's rows are changed by
 # whoever may change one of its units. Changing the unit or huvudman record

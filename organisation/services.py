@@ -1,5 +1,5 @@
 """Writes about the organisation that span models: granting units to users, signing in
-through the identity provider with the rights its claims give."""
+through the identity provider with the rights its claims give, confirming a pending link."""
 
 import hashlib
 import logging
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,14 +81,24 @@ class ClaimTarget:
     all_units: bool = False
 
 
+# Who may confirm a pending link for someone else's account.
+CONFIRM_LINK = "organisation.change_provideraccount"
+
+
 @transaction.atomic
-def provider_sign_in(*, issuer, claims, person_field, person_claim, targets):
+def provider_sign_in(*, issuer, claims, person_field, person_claim, verified_claim, targets):
     """The user a verified sign-in at `issuer` stands for, with the rights its claims give.
 
-    Found by the provider's subject (`sub`); at the first sign-in, by the
+    Found by the provider's subject (`sub`) alone. At the first sign-in, the
     Person whose `person_field` ("email" or "employee_number") equals the
-    `person_claim` claim, or a new user without rights. A user disabled in
-    the register (is_active False) is refused and nothing changes.
+    `person_claim` claim is this user's only when the provider vouches for
+    the claim (`verified_claim` is JSON true; empty: the claim is trusted as
+    sent); their account is taken only if it holds no rights. Otherwise a new
+    user is made, which waits to be linked to that person ("väntar på
+    koppling"), until an administrator or the account's password confirms it
+    (provider_link_confirm). The fields compared are changed by
+    organisation-wide managers only (SIGN_IN_FIELDS). A user disabled in the
+    register (is_active False) is refused and nothing changes.
     """
     subject = str(claims["sub"])
     account = (
@@ -97,22 +107,31 @@ def provider_sign_in(*, issuer, claims, person_field, person_claim, targets):
         .first()
     )
     person = _person_for_claims(claims, person_field=person_field, person_claim=person_claim)
+    verified = not verified_claim or claims.get(verified_claim) is True
     if account:
         user = account.user
-    elif person and person.user_id:
-        user = person.user
-        if user.provider_accounts.filter(issuer=issuer).exists():
-            # The register's person already signs in as another subject.
-            raise SignInRefused("conflict")
+        if not user.is_active:
+            raise SignInRefused("disabled")
+        account.last_sign_in = timezone.now()
+        account.save(update_fields=["last_sign_in"])
     else:
-        user = _user_create_from_claims(claims, subject)
-    if not user.is_active:
-        raise SignInRefused("disabled")
-    if account is None:
-        account = ProviderAccount.objects.create(user=user, issuer=issuer, subject=subject)
-    account.last_sign_in = timezone.now()
-    account.save(update_fields=["last_sign_in"])
-    if person and person.user_id is None and not Person.objects.filter(user=user).exists():
+        user, pending = _first_sign_in_user(
+            issuer=issuer, subject=subject, claims=claims, person=person, verified=verified
+        )
+        account = ProviderAccount.objects.create(
+            user=user,
+            issuer=issuer,
+            subject=subject,
+            pending_person=pending,
+            last_sign_in=timezone.now(),
+        )
+    if (
+        verified
+        and person
+        and person.user_id is None
+        and account.pending_person_id is None
+        and not Person.objects.filter(user=user).exists()
+    ):
         person.user = user
         person.save(update_fields=["user"])
     _user_update_from_claims(user, claims)
@@ -120,14 +139,104 @@ def provider_sign_in(*, issuer, claims, person_field, person_claim, targets):
     return user
 
 
+def _first_sign_in_user(*, issuer, subject, claims, person, verified):
+    """(user, person the new user waits to be linked to) for a subject never seen before."""
+    if person is None:
+        return _user_create_from_claims(claims, subject), None
+    existing = person.user
+    if existing is not None and not existing.is_active:
+        raise SignInRefused("disabled")
+    if verified:
+        if existing is None:
+            return _user_create_from_claims(claims, subject), None  # linked to the person
+        if existing.provider_accounts.filter(issuer=issuer).exists():
+            # The register's person already signs in as another subject.
+            raise SignInRefused("conflict")
+        if not holds_rights(existing):
+            return existing, None
+    return _user_create_from_claims(claims, subject), person
+
+
+def holds_rights(user):
+    """Staff, superuser, a group, a model permission or a unit grant: more than a plain login."""
+    return (
+        user.is_staff
+        or user.is_superuser
+        or user.groups.exists()
+        or user.user_permissions.exists()
+        or UnitUserObjectPermission.objects.filter(user=user).exists()
+    )
+
+
+@transaction.atomic
+def provider_link_confirm(*, account, by):
+    """Confirm the link a provider account waits for ("väntar på koppling"); returns its user.
+
+    `by` is an administrator (CONFIRM_LINK; a superuser for a link to a
+    superuser's account) or the person's own account, whose password was just
+    entered. If the person has an account, the provider account signs in as
+    it from now on, and the user made at the first sign-in is switched off
+    and loses the rights its claims gave; otherwise that user becomes the
+    person's.
+    """
+    person = account.pending_person
+    if person is None:
+        raise ValidationError(_("Kontot väntar inte på någon koppling."))
+    existing = person.user
+    if by != existing and not by.has_perm(CONFIRM_LINK):
+        raise PermissionDenied
+    stand_in = account.user
+    if existing is None:
+        if Person.objects.filter(user=stand_in).exists():
+            raise ValidationError(_("Kontot är redan kopplat till en annan person."))
+        person.user = stand_in
+        person.save(update_fields=["user"])
+    elif existing != stand_in:
+        if existing.is_superuser and not (by == existing or by.is_superuser):
+            raise PermissionDenied
+        if existing.provider_accounts.filter(issuer=account.issuer).exists():
+            raise ValidationError(
+                _("Personens konto är redan kopplat till ett annat konto hos inloggningstjänsten.")
+            )
+        account.user = existing
+    account.pending_person = None
+    account.save(update_fields=["user", "pending_person"])
+    if account.user != stand_in:
+        # The rights the provider's claims gave go with its account.
+        claimed = _claim_targets_held(stand_in)
+        claim_rights_sync(user=stand_in, targets=[])
+        claim_rights_sync(user=account.user, targets=claimed)
+        if not stand_in.provider_accounts.exists():
+            stand_in.is_active = False
+            stand_in.save(update_fields=["is_active"])
+    logger.info(
+        "Provider account %s linked to user %s, confirmed by user %s",
+        account.pk,
+        account.user_id,
+        by.pk,
+    )
+    return account.user
+
+
+def _claim_targets_held(user):
+    """The rights claims gave the user (their ClaimGrant rows), as the targets that give them."""
+    targets = []
+    for grant in user.claim_grants.select_related("group", "unit"):
+        if grant.kind == ClaimGrant.Kind.UNIT:
+            targets.append(ClaimTarget(group=grant.group.name, unit=grant.unit))
+        elif grant.kind == ClaimGrant.Kind.ALL_UNITS:
+            targets.append(ClaimTarget(group=grant.group.name, all_units=True))
+        elif grant.kind == ClaimGrant.Kind.GROUP:
+            targets.append(ClaimTarget(group=grant.group.name))
+    return targets
+
+
 def _person_for_claims(claims, *, person_field, person_claim):
+    """The one person whose field equals the claim, or None (no claim, nobody, or two people)."""
     value = claims.get(person_claim)
     if not isinstance(value, str) or not value.strip():
         return None
     if person_field == "email":
-        if claims.get("email_verified") is False:
-            # An address the provider itself has not verified links nobody.
-            return None
         people = Person.objects.filter(email__iexact=value.strip())
     else:
         people = Person.objects.filter(employee_number=value.strip())

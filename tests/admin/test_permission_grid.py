@@ -443,6 +443,19 @@ CASES += [
         },
     ),
     (
+        # Who signs in through the identity provider as whom: administratörer only.
+        "provideraccount-changelist",
+        lambda w: url("organisation_provideraccount_changelist"),
+        None,
+        {
+            "läsare": 403,
+            "rektor_a": 403,
+            "rektor_b": 403,
+            "verksamhetsutvecklare": 403,
+            "administratör": 200,
+        },
+    ),
+    (
         "organisation-changelist",
         lambda w: url("organisation_organisation_changelist"),
         changelist_rows,

@@ -114,29 +114,35 @@ def scoped_models():
     return [
         (model, model_admin.get_owner().kind)
         for model, model_admin in registered()
-        if model_admin.get_owner().kind not in (Ownership.SHARED, Ownership.NOBODY)
+        if model_admin.get_owner().kind in (Ownership.UNIT, Ownership.HUVUDMAN)
     ]
 
 
 def test_only_the_catalogue_and_site_wide_records_are_shared():
-    # Shared rows are readable by everyone with the model permission; a model
-    # of a unit or a huvudman must not slip in here.
-    shared = {
-        model._meta.label
-        for model, model_admin in registered()
-        if model_admin.get_owner().kind == Ownership.SHARED
-    }
-    assert shared == {
-        "auth.User",
-        "auth.Group",
-        "axes.AccessAttempt",
-        "axes.AccessLog",
-        "axes.AccessFailureLog",
+    # Shared rows are read by everyone signed in, site-wide ones by everyone
+    # with the model permission; a model of a unit or a huvudman must not
+    # slip in here.
+    def of_kind(kind):
+        return {
+            model._meta.label
+            for model, model_admin in registered()
+            if model_admin.get_owner().kind == kind
+        }
+
+    assert of_kind(Ownership.SHARED) == {
         "organisation.Position",
         "registry.Area",
         "registry.Column",
         "registry.Role",
         "registry.Item",
+    }
+    assert of_kind(Ownership.SITE) == {
+        "auth.User",
+        "auth.Group",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+        "organisation.ProviderAccount",
     }
 
 

@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import jwt
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 OIDC_DIR = Path(__file__).resolve().parent
 # CI sets REQUIRE_BROWSER=1: a missing node or oidc-provider fails instead of skipping.
@@ -33,6 +35,7 @@ RIGHTS_MAP = (
     "digiansvar-lasare=läsare@*;"
     "digiansvar-utvecklare=verksamhetsutvecklare"
 )
+KEY_ID = "test-key"
 
 
 def free_port():
@@ -42,15 +45,27 @@ def free_port():
 
 
 class Provider:
-    """The running provider: its issuer and the accounts file it reads at each sign-in."""
+    """The running provider: its issuer, the accounts file it reads at each sign-in, its key."""
 
-    def __init__(self, issuer, accounts_file):
+    def __init__(self, issuer, accounts_file, key):
         self.issuer = issuer
         self.accounts_file = accounts_file
+        self.key = key
 
     def accounts(self, accounts):
         """{login: claims}: the people the provider signs in, and what it says about them."""
         self.accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
+
+    def sign(self, claims, kid=KEY_ID):
+        """A token signed with the provider's own key, as a misbehaving provider would send it."""
+        return jwt.encode(claims, self.key, "RS256", headers={"kid": kid} if kid else None)
+
+
+def provider_key_set(key):
+    """The provider's signing key set (JWKS, with the private part) for provider.mjs."""
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+    jwk.pop("key_ops")  # ["sign"] only: the provider also verifies its own ID tokens
+    return json.dumps({"keys": [{**jwk, "kid": KEY_ID, "use": "sig", "alg": "RS256"}]})
 
 
 @pytest.fixture(scope="session")
@@ -68,12 +83,14 @@ def oidc_provider(tmp_path_factory):
     accounts_file = folder / "accounts.json"
     accounts_file.write_text("{}", encoding="utf-8")
     log = (folder / "provider.log").open("w")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     env = {
         **os.environ,
         "PORT": str(port),
         "ACCOUNTS_FILE": str(accounts_file),
         "CLIENT_ID": CLIENT_ID,
         "CLIENT_SECRET": CLIENT_SECRET,
+        "JWKS": provider_key_set(key),
     }
     process = subprocess.Popen(
         [node, "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -91,7 +108,7 @@ def oidc_provider(tmp_path_factory):
                 output = (folder / "provider.log").read_text()
                 pytest.fail(f"the test OpenID provider did not start:\n{output}")
             time.sleep(0.1)
-        yield Provider(issuer, accounts_file)
+        yield Provider(issuer, accounts_file, key)
     finally:
         os.kill(process.pid, signal.SIGTERM)
         try:

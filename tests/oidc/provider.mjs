@@ -6,6 +6,8 @@
 //   ACCOUNTS_FILE  JSON {"login": {claims...}}, read at every sign-in, so a
 //                  test sets the claims a person has before signing in
 //   CLIENT_ID, CLIENT_SECRET  the one registered client (digiansvar)
+//   JWKS           its signing keys as a JSON key set (private), so that a test
+//                  can also make the tokens a misbehaving provider would send
 //
 // Sign-in uses the provider's own login form (devInteractions: any password);
 // consent is granted at once, as an organisation's IdP does for its own apps.
@@ -49,6 +51,7 @@ const provider = new Provider(issuer, {
   scopes: Object.keys(CLAIMS),
   claims: CLAIMS,
   cookies: { keys: ['digiansvar-test-only-cookie-key'] },
+  jwks: process.env.JWKS ? JSON.parse(process.env.JWKS) : undefined,
   async findAccount(ctx, id) {
     const claims = readAccounts()[id];
     if (!claims) {

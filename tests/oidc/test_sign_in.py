@@ -120,6 +120,8 @@ def test_an_unverified_email_links_nobody(client, oidc, units):
 def test_first_sign_in_links_by_employee_number_when_configured(client, oidc, units, settings):
     settings.DIGIANSVAR_OIDC_PERSON_CLAIM = "employee_number"
     settings.DIGIANSVAR_OIDC_PERSON_FIELD = "employee_number"
+    # Mapped from the directory, which only its administrators change.
+    settings.DIGIANSVAR_OIDC_PERSON_CLAIM_VERIFIED = ""
     person = PersonFactory(employee_number="K-1234", email="")
     PersonFactory(employee_number="K-9999", email="anna@example.org")
     oidc.accounts({"anna": {"email": "anna@example.org", "employee_number": "K-1234"}})
@@ -133,7 +135,7 @@ def test_the_person_account_already_linked_signs_in_as_itself(
 ):
     existing = django_user_model.objects.create_user("awik", password="pw-anna-1")
     PersonFactory(email="anna@example.org", user=existing)
-    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    oidc.accounts({"anna": {"email": "anna@example.org", "email_verified": True}})
     sign_in(client, "anna")
     assert signed_in_user(client) == existing
     assert django_user_model.objects.count() == 1
@@ -353,6 +355,76 @@ def test_a_sign_in_the_person_aborts_at_the_provider_is_refused(client, oidc, un
     assert "godkände inte inloggningen" in response.content.decode()
 
 
+def with_id_token(monkeypatch, make):
+    """The provider's token response, its ID token replaced by make(the real token's claims)."""
+    original = OIDCBackend.get_token
+
+    def get_token(self, payload):
+        response = original(self, payload)
+        claims = jwt.decode(response["id_token"], options={"verify_signature": False})
+        return {**response, "id_token": make(claims)}
+
+    monkeypatch.setattr(OIDCBackend, "get_token", get_token)
+
+
+def assert_refused_without_the_token(client, response, caplog, token):
+    assert response.status_code == 400
+    assert "Svaret från inloggningstjänsten kunde inte godkännas" in response.content.decode()
+    assert not signed_in_user(client).is_authenticated
+    assert "OpenID Connect sign-in refused" in caplog.text
+    if isinstance(token, str):
+        assert token not in caplog.text
+
+
+def test_an_id_token_without_a_key_id_gives_the_error_page(
+    client, oidc, units, monkeypatch, caplog
+):
+    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    made = []
+    with_id_token(monkeypatch, lambda claims: made.append(oidc.sign(claims, kid=None)) or made[0])
+    with caplog.at_level(logging.DEBUG):
+        response, _callback = sign_in(client, "anna")
+    assert "kid" not in jwt.get_unverified_header(made[0])
+    assert_refused_without_the_token(client, response, caplog, made[0])
+
+
+def test_an_expired_id_token_gives_the_error_page(client, oidc, units, monkeypatch, caplog):
+    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    made = []
+
+    def expired(claims):
+        made.append(oidc.sign({**claims, "iat": claims["iat"] - 7200, "exp": claims["iat"] - 3600}))
+        return made[0]
+
+    with_id_token(monkeypatch, expired)
+    with caplog.at_level(logging.DEBUG):
+        response, _callback = sign_in(client, "anna")
+    assert_refused_without_the_token(client, response, caplog, made[0])
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "a.b.c", None, 42, {"sub": "anna"}])
+def test_an_id_token_that_is_no_token_gives_the_error_page(
+    client, oidc, units, monkeypatch, caplog, token
+):
+    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    with_id_token(monkeypatch, lambda claims: token)
+    with caplog.at_level(logging.DEBUG):
+        response, _callback = sign_in(client, "anna")
+    assert_refused_without_the_token(client, response, caplog, token)
+
+
+def test_an_error_at_the_callback_leaves_a_signed_in_session_alone(client, oidc, units):
+    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    sign_in(client, "anna")
+    user = signed_in_user(client)
+    # A link on another site: the provider's error, without a state this session started.
+    response = client.get(reverse("oidc_authentication_callback"), {"error": "access_denied"})
+    assert response.status_code == 403
+    assert "godkände inte inloggningen" in response.content.decode()
+    assert signed_in_user(client) == user
+    assert "oidc_id_token" in client.session
+
+
 def test_an_unreachable_provider_gives_a_swedish_page(client, oidc, settings):
     settings.DIGIANSVAR_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
     response = client.get(reverse("oidc_authentication_init"))
@@ -413,6 +485,15 @@ def test_logout_ends_the_session_and_the_providers(client, oidc, units):
     start = client.get(reverse("oidc_authentication_init"))
     again = follow(browser, browser.get(start["Location"], allow_redirects=False), "http://t/")
     assert 'name="login"' in again.text
+
+
+def test_logout_by_get_is_refused_and_the_session_stays(client, oidc, units):
+    oidc.accounts({"anna": {"email": "anna@example.org"}})
+    sign_in(client, "anna")
+    user = signed_in_user(client)
+    # A link or an image on another site cannot log anyone out.
+    assert client.get(reverse("logout")).status_code == 405
+    assert signed_in_user(client) == user
 
 
 def test_logout_of_a_password_login_stays_on_the_site(client, oidc, django_user_model):
