@@ -62,6 +62,21 @@ class BlueprintAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.fields if obj is not None else []
 
+    def get_changeform_initial_data(self, request):
+        # The next version of the huvudman the user publishes for; ?organisation= picks it.
+        given = super().get_changeform_initial_data(request)
+        chosen = str(given.get("organisation", ""))
+        return {
+            **versions.blueprint_publish_initial(
+                request.user, int(chosen) if chosen.isdigit() else None
+            ),
+            **given,
+        }
+
+    def response_post_save_add(self, request, obj):
+        # Back to the versions as readers see them, where the new one is listed.
+        return HttpResponseRedirect(reverse("registry:version_list"))
+
     def save_model(self, request, obj, form, change):
         if change:
             return

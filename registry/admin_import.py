@@ -30,8 +30,14 @@ from digiansvar.spreadsheet_admin import SpreadsheetImportExportMixin
 from digiansvar.spreadsheet_reader import FileProblems, max_bytes
 from digiansvar.spreadsheet_writer import WRITE_FORMATS, spreadsheet_response
 from organisation.models import Unit
+from registry import page_cache, queries
 from registry.blueprint_file import blueprint_import
-from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
+from registry.blueprint_file.format import (
+    HEADERS,
+    SHEET_TITLE,
+    blueprint_filename,
+    blueprint_rows,
+)
 from registry.blueprint_file.plan import UNCHANGED, may_edit_organisation_wide
 from registry.models import Item
 
@@ -148,18 +154,32 @@ class BlueprintSpreadsheetMixin:
             return TemplateResponse(
                 request,
                 "registry/blueprint_export.html",
-                self._context(request, form=form, title=_("Exportera ansvarsfördelningen")),
+                self._context(
+                    request,
+                    form=form,
+                    title=_("Exportera ansvarsfördelningen"),
+                    # The text names the file's columns from the one list of them.
+                    headers=HEADERS,
+                ),
             )
         unit = form.cleaned_data["unit"]
         file_format = form.cleaned_data["file_format"]
         units = [unit] if unit else Unit.objects.restrict(request.user)
         rows = blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=unit is None)
+        if unit:
+            # As the page header: the version in force and the changes at the unit since.
+            header = page_cache.version_header(unit, queries.data_version())
+            blueprint = header["blueprint"]
+            filename = blueprint_filename(
+                unit.slug,
+                version=blueprint.version if blueprint else "",
+                changed=bool(header["changes_since"]),
+            )
+        else:
+            # Units of any huvudman, each with its own version: only the day.
+            filename = blueprint_filename("alla")
         return spreadsheet_response(
-            rows,
-            headers=HEADERS,
-            file_format=file_format,
-            filename=f"ansvarsfordelning-{unit.slug if unit else 'alla'}",
-            title=SHEET_TITLE,
+            rows, headers=HEADERS, file_format=file_format, filename=filename, title=SHEET_TITLE
         )
 
     def blueprint_import_view(self, request):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organisation.models import Person, Unit
+from organisation.models import Organisation, Person, Unit
 from registry import queries
 from registry.models import Area, Assignment, Blueprint, BlueprintRows, Column, Item, Role
 
@@ -46,6 +46,32 @@ def blueprints_of(organisation_id):
 def blueprint_in_force(organisation_id):
     """The newest version of a huvudman (the one the page header names), or None."""
     return blueprints_of(organisation_id).first()
+
+
+def blueprint_before(blueprint, candidates):
+    """The version of the same huvudman published just before `blueprint`, among `candidates`."""
+    earlier = Q(published__lt=blueprint.published) | Q(
+        published=blueprint.published, pk__lt=blueprint.pk
+    )
+    return (
+        candidates.filter(earlier, organisation_id=blueprint.organisation_id)
+        .order_by("-published", "-pk")
+        .first()
+    )
+
+
+def with_previous(blueprints):
+    """[(version, the version of its huvudman before it, or None), …] in the given order.
+
+    `blueprints` are newest first within each huvudman (as listed); only
+    versions with a snapshot are compared, labels are skipped. No query.
+    """
+    previous, last = {}, {}
+    for blueprint in reversed(blueprints):
+        if blueprint.published_at:
+            previous[blueprint.pk] = last.get(blueprint.organisation_id)
+            last[blueprint.organisation_id] = blueprint
+    return [(blueprint, previous.get(blueprint.pk)) for blueprint in blueprints]
 
 
 def _organisation_assignments(organisation_id, unit_ids=None):
@@ -126,6 +152,49 @@ def snapshot_build(*, organisation_id, unit_ids=None):
 
 def can_publish(user):
     return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def version_next(version):
+    """The next minor version number: 1.4.0 → 1.5.0, 1.4 → 1.5, 2 → 3; "" unless numbers."""
+    parts = version.split(".")
+    if not all(part.isdigit() for part in parts):
+        return ""
+    position = min(1, len(parts) - 1)
+    parts[position] = str(int(parts[position]) + 1)
+    parts[position + 1 :] = ["0"] * (len(parts) - position - 1)
+    return ".".join(parts)
+
+
+def blueprint_publish_initial(user, organisation_id=None):
+    """What the publish form starts with: the huvudman, title, next number and today's date.
+
+    The huvudman is one the user may publish for (`organisation_id` if it is
+    one): the one whose version was published last, else the only one. The
+    title is its newest version's, the number that version's next minor one
+    not yet taken (1.0.0 for a first version).
+    """
+    organisations = Organisation.objects.restrict(user, "change")
+    if organisation_id is not None:
+        organisations = organisations.filter(pk=organisation_id)
+    initial = {"published": timezone.localdate()}
+    latest = (
+        Blueprint.objects.restrict(user)
+        .filter(organisation__in=organisations)
+        .defer("snapshot")
+        .order_by("-published", "-pk")
+        .first()
+    )
+    if latest is None:
+        only = list(organisations[:2])
+        if len(only) == 1:
+            initial.update(organisation=only[0].pk, version="1.0.0")
+        return initial
+    taken = set(blueprints_of(latest.organisation_id).values_list("version", flat=True))
+    version = version_next(latest.version)
+    while version in taken:
+        version = version_next(version)
+    initial.update(organisation=latest.organisation_id, title=latest.title, version=version)
+    return initial
 
 
 @transaction.atomic
@@ -363,6 +432,31 @@ def _keyed(snapshot, unit_ids=None):
     return keyed
 
 
+def _swaps(left, arrived, was_rows, now_rows):
+    """Pairs (row that left, row that came) with the same role, one person for another.
+
+    Rows without a role pair too (a person named alone, replaced by another).
+    Among several, a pair keeps the priority and the place in the order where
+    it can: the new deputy replaced the old deputy, not the ordinarie.
+    """
+    candidates = sorted(
+        (
+            was_rows[key][0] != now_rows[twin][0],
+            abs(was_rows[key][1] - now_rows[twin][1]),
+            key,
+            twin,
+        )
+        for key in left
+        for twin in arrived
+        if key[2] == twin[2]
+    )
+    paired = set()
+    for _priority, _distance, key, twin in candidates:
+        if key not in paired and twin not in paired:
+            paired.update((key, twin))
+            yield key, twin
+
+
 def snapshot_diff(before, after, *, unit_ids=None):
     """What changed from snapshot `before` to snapshot `after`, for these units (None: all).
 
@@ -370,8 +464,8 @@ def snapshot_diff(before, after, *, unit_ids=None):
     Responsible are matched by (unit, item, role, person, kind), the
     assignment's identity; a row that left and one that came for the same
     unit, item and kind pair up as a role change (same person) or a change of
-    responsible (same role). The removal of an item is one change: its
-    responsible went with it.
+    responsible (same role, or both without a role: `_swaps`). The removal of
+    an item is one change: its responsible went with it.
     """
     old, new = _Catalogue(before), _Catalogue(after)
     changes = []
@@ -502,20 +596,18 @@ def snapshot_diff(before, after, *, unit_ids=None):
                     new.who(twin[2], twin[3], now_rows[twin][0]),
                     [key, twin],
                 )
-        # Same role, other person: the responsible changed.
-        for key in list(left):
-            twin = next((a for a in arrived if key[2] and a[2] == key[2]), None)
-            if twin is not None:
-                left.remove(key)
-                arrived.remove(twin)
-                responsible(
-                    ChangeKind.CHANGED,
-                    unit,
-                    item,
-                    old.who(key[2], key[3], was_rows[key][0]),
-                    new.who(twin[2], twin[3], now_rows[twin][0]),
-                    [key, twin],
-                )
+        # Same role (or both without one), other person: the responsible changed.
+        for key, twin in _swaps(left, arrived, was_rows, now_rows):
+            left.remove(key)
+            arrived.remove(twin)
+            responsible(
+                ChangeKind.CHANGED,
+                unit,
+                item,
+                old.who(key[2], key[3], was_rows[key][0]),
+                new.who(twin[2], twin[3], now_rows[twin][0]),
+                [key, twin],
+            )
         for key in left:
             responsible(
                 ChangeKind.REMOVED, unit, item, old.who(key[2], key[3], was_rows[key][0]), "", [key]

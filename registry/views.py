@@ -20,7 +20,12 @@ from digiansvar.spreadsheet_writer import spreadsheet_response
 from organisation.models import Person, ProblemKind, Unit
 from organisation.queries import unit_scope
 from registry import page_cache, queries, versions
-from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
+from registry.blueprint_file.format import (
+    HEADERS,
+    SHEET_TITLE,
+    blueprint_filename,
+    blueprint_rows,
+)
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
 from registry.search import item_search, item_suggestions
@@ -270,14 +275,17 @@ def blueprint_export(request):
         "people": queries.people_at(unit),
     }
     filterset = _filter(request, unit, choices)
-    blueprint = versions.blueprint_in_force(unit.organisation_id)
-    version = blueprint.version if blueprint else ""
+    # The name says what the file holds: the version in force, or changed since it.
+    header = _version_header(request, units, unit)
+    version = header["blueprint"].version if header["blueprint"] else ""
     # csv as Excel in Swedish locale reads it: `;`-separated with a byte-order mark.
     return spreadsheet_response(
         blueprint_rows(units=[unit], items=filterset.items()),
         headers=HEADERS,
         file_format=file_format,
-        filename="-".join(part for part in ("ansvarsfordelning", unit.slug, version) if part),
+        filename=blueprint_filename(
+            unit.slug, version=version, changed=bool(header["changes_since"])
+        ),
         title=SHEET_TITLE,
     )
 
@@ -448,7 +456,7 @@ def version_list(request):
         "registry/version_list.html",
         {
             **_version_header(request, units),
-            "blueprints": blueprints,
+            "blueprints": versions.with_previous(blueprints),
             "can_publish": versions.can_publish(request.user),
         },
     )
@@ -485,7 +493,8 @@ def version_detail(request, pk):
 def version_changes(request):
     """What changed from one version to another or to now, as a changelog or a file.
 
-    ?from=<version> (default: the version in force), &to=<version> (default:
+    ?from=<version> (default: the version in force; with only &to=, the
+    version before it: what that version changed), &to=<version> (default:
     now), &unit=<slug> (default: every unit the user sees), &area=, &role=,
     &person= to narrow it, &format=xlsx|csv to download it.
     """
@@ -497,10 +506,15 @@ def version_changes(request):
         .filter(published_at__isnull=False)
         .defer("snapshot")
     )
-    before = _pick_version(candidates, request.GET.get("from"))
+    after = _pick_version(candidates, request.GET.get("to"), default=False)
+    if after is not None and not request.GET.get("from"):
+        before = versions.blueprint_before(after, candidates)
+        if before is None:
+            raise Http404(_("Versionen är den första; det finns ingen före den att jämföra med."))
+    else:
+        before = _pick_version(candidates, request.GET.get("from"))
     if before is None:
         raise Http404(_("Det finns ingen publicerad version att jämföra med."))
-    after = _pick_version(candidates, request.GET.get("to"), default=False)
     if after is not None and after.organisation_id != before.organisation_id:
         raise Http404(_("Versionerna hör till olika huvudmän."))
     own_units = VisibleUnits(request.user, organisation_id=before.organisation_id)

@@ -5,10 +5,12 @@ at that unit in one cell in the poster's notation (registry/notation.py;
 docs/spreadsheets.md):
 
     Enhet | Område | Kolumn | Ansvarsområde | Ansvariga | Beskrivning | Sökord
-    | Kräver ersättare | Lokalt stöd för
+    | Kräver ersättare | Lokalt stöd för | Enhetsnamn
 
 Rows are keyed by natural keys (unit slug, area name, column name, item name),
 never by database ids, so an exported file re-imports as "no changes".
+Enhetsnamn, the unit's name, is there for the reader; an import reads the
+unit from Enhet and ignores it (names need not be unique, slugs are).
 Organisation-wide assignments (no unit) get their own row with an empty Enhet.
 Files are written by digiansvar.spreadsheet_writer (escaping, types) and read
 by digiansvar.spreadsheet_reader (encodings, limits); this module knows only
@@ -16,6 +18,7 @@ what the columns mean.
 """
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiansvar.spreadsheet_reader import FileProblems, Problem, read_table
@@ -31,6 +34,7 @@ DESCRIPTION = "Beskrivning"
 KEYWORDS = "Sökord"
 NEEDS_DEPUTY = "Kräver ersättare"
 SUPPORT_KIND = "Lokalt stöd för"
+UNIT_NAME = "Enhetsnamn"
 HEADERS = [
     UNIT,
     AREA,
@@ -41,11 +45,13 @@ HEADERS = [
     KEYWORDS,
     NEEDS_DEPUTY,
     SUPPORT_KIND,
+    UNIT_NAME,
 ]
 # Files written before the search (issue 12) have no Sökord, files written
 # before issue 11 no Kräver ersättare and Lokalt stöd för: they still import,
-# and leave those fields of the items as they are.
-OPTIONAL_HEADERS = [KEYWORDS, NEEDS_DEPUTY, SUPPORT_KIND]
+# and leave those fields of the items as they are. Files written before
+# issue 25 have no Enhetsnamn, which the import does not read anyway.
+OPTIONAL_HEADERS = [KEYWORDS, NEEDS_DEPUTY, SUPPORT_KIND, UNIT_NAME]
 # Kräver ersättare in the file: "ja", or "nej" / empty (any case).
 YES, NO = "ja", "nej"
 SHEET_TITLE = "Ansvarsfördelning"
@@ -65,7 +71,7 @@ def responsible_of(assignment):
 
 
 def blueprint_rows(*, units, items, organisation_wide=True):
-    """The blueprint's rows (lists of nine texts) in the documented format, lazily.
+    """The blueprint's rows (lists of ten texts, HEADERS) in the documented format, lazily.
 
     `units` (queryset or list) are the units to export, in their order; `items`
     is an Item queryset, already filtered. Every item gets one row per unit,
@@ -118,9 +124,9 @@ def blueprint_rows(*, units, items, organisation_wide=True):
                     deputy=priority == Assignment.Priority.DEPUTY,
                 )
             )
-        blocks = [("", None)] if with_wide else []
-        blocks += [(unit.slug, unit.pk) for unit in batch]
-        for slug, unit_id in blocks:
+        blocks = [("", None, "")] if with_wide else []
+        blocks += [(unit.slug, unit.pk, unit.name) for unit in batch]
+        for slug, unit_id, unit_name in blocks:
             for item in items:
                 entries = by_item_unit.get((item.pk, unit_id))
                 if unit_id is None and not entries:
@@ -135,15 +141,16 @@ def blueprint_rows(*, units, items, organisation_wide=True):
                     item.keywords,
                     YES if item.needs_deputy else "",
                     item.support_kind,
+                    unit_name,
                 ]
 
 
 def read_blueprint(source, filename=None):
-    """The file's blueprint rows as (row number, nine texts), or raise FileProblems.
+    """The file's blueprint rows as (row number, ten texts), or raise FileProblems.
 
     The header must be HEADERS in order, the optional ones at the end (Sökord,
-    Kräver ersättare, Lokalt stöd för) may be left out: their cells are then
-    None ("leave as it is"). Completely empty
+    Kräver ersättare, Lokalt stöd för, Enhetsnamn) may be left out: their
+    cells are then None ("leave as it is"). Completely empty
     rows are left out, short rows are padded with empty cells.
     """
     (header_number, header), *rows = read_table(source, filename)
@@ -191,3 +198,21 @@ def check_header(number, header):
             )
     if problems:
         raise FileProblems(problems)
+
+
+def blueprint_filename(unit_slug, *, version="", changed=True, today=None):
+    """The export's name, saying what it holds (without the suffix).
+
+    `version` is the version in force; `changed`, whether the register the
+    file holds differs from it: ansvarsfordelning-arstaviken-1.4.0 is that
+    version, ansvarsfordelning-arstaviken-1.4.0-andrad-2026-12-04 the register
+    on that day, changed since 1.4.0 (without a version: only the date).
+    """
+    parts = ["ansvarsfordelning", unit_slug]
+    if version:
+        parts.append(version)
+    if changed or not version:
+        if version:
+            parts.append("andrad")
+        parts.append((today or timezone.localdate()).isoformat())
+    return "-".join(parts)

@@ -236,6 +236,7 @@ class Plan:
         updated_ids = set()
         next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         for number, row in self.rows:
+            # row[9], Enhetsnamn, is for the reader: the unit is its slug.
             slug, area_name, column_name, item_name, responsible, description = row[:6]
             errors_before = len(self.result.errors)
             values = {

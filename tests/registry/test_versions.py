@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Organisation
@@ -147,6 +148,45 @@ def test_role_change(register):
     row.role = register["teacher"]
     row.save()
     assert changes(blueprint) == [(ChangeKind.ROLE_CHANGED, "WiFi", "A.A · ITS", "A.A · LÄR")]
+
+
+def test_person_swap_without_a_role_is_one_change(register):
+    named = AssignmentFactory(
+        item=register["grading"], unit=register["school"], role=None, person=register["anna"]
+    )
+    blueprint = publish(register["organisation"])
+    named.person = register["bo"]
+    named.save()
+    assert changes(blueprint) == [(ChangeKind.CHANGED, "Betyg", "A.A", "B.B")]
+
+
+def test_swapping_several_people_keeps_ordinarie_and_deputy_apart(register):
+    its, wifi, school = register["its"], register["wifi"], register["school"]
+    deputy = AssignmentFactory(
+        item=wifi, unit=school, role=its, person=register["bo"],
+        priority=Assignment.Priority.DEPUTY, order=1,
+    )  # fmt: skip
+    blueprint = publish(register["organisation"])
+    # The new deputy happens to be the older person record.
+    dag = PersonFactory(organisation=register["organisation"], initials="D.D")
+    cia = PersonFactory(organisation=register["organisation"], initials="C.C")
+    primary = register["wifi_its"]
+    primary.person = cia
+    primary.save()
+    deputy.person = dag
+    deputy.save()
+    assert changes(blueprint) == [
+        (ChangeKind.CHANGED, "WiFi", "A.A · ITS", "C.C · ITS"),
+        (ChangeKind.CHANGED, "WiFi", "B.B · ITS (ersättare)", "D.D · ITS (ersättare)"),
+    ]
+
+
+def test_a_swap_with_another_role_stays_removed_and_added(register):
+    blueprint = publish(register["organisation"])
+    row = register["wifi_its"]
+    row.person, row.role = register["bo"], register["teacher"]
+    row.save()
+    assert sorted(c[0] for c in changes(blueprint)) == [ChangeKind.ADDED, ChangeKind.REMOVED]
 
 
 def test_deputy_change_both_ways(register):
@@ -296,6 +336,68 @@ def test_administrator_publishes_in_admin(client, register, django_user_model):
     assert "redan en version med det numret" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("version", "following"),
+    [("1.4.0", "1.5.0"), ("1.9.3", "1.10.0"), ("1.4", "1.5"), ("2", "3"), ("v1", "")],
+)
+def test_next_version_is_the_next_minor_one(version, following):
+    assert versions.version_next(version) == following
+
+
+def administrator(django_user_model):
+    user = django_user_model.objects.create_user("admin2", password="pw-admin-2", is_staff=True)
+    user.groups.add(Group.objects.get(name="administratör"))
+    return user
+
+
+def test_publish_form_starts_with_the_next_version(client, register, django_user_model):
+    organisation = register["organisation"]
+    versions.blueprint_publish(organisation=organisation, version="1.4.0",
+                               published=date(2021, 10, 21), title="Ansvarsfördelning")  # fmt: skip
+    client.force_login(administrator(django_user_model))
+    response = client.get(reverse("admin:registry_blueprint_add"))
+    initial = response.context["adminform"].form.initial
+    assert (initial["organisation"], initial["title"], initial["version"]) == (
+        organisation.pk,
+        "Ansvarsfördelning",
+        "1.5.0",
+    )
+    assert initial["published"] == timezone.localdate()
+    html = response.content.decode()
+    assert 'value="1.5.0"' in html and f'<option value="{organisation.pk}" selected>' in html
+
+
+def test_publish_form_skips_a_number_already_taken(register, django_user_model):
+    organisation = register["organisation"]
+    publish(organisation, "1.5.0")  # an older version with the higher number
+    versions.blueprint_publish(organisation=organisation, version="1.4.0",
+                               published=date(2026, 9, 1), title="Senaste")  # fmt: skip
+    initial = versions.blueprint_publish_initial(administrator(django_user_model))
+    assert (initial["title"], initial["version"]) == ("Senaste", "1.6.0")
+
+
+def test_publish_form_for_a_first_version(register, django_user_model):
+    initial = versions.blueprint_publish_initial(administrator(django_user_model))
+    assert (initial["organisation"], initial["version"]) == (register["organisation"].pk, "1.0.0")
+    # A reader publishes for no huvudman: nothing is chosen for them.
+    assert "organisation" not in versions.blueprint_publish_initial(
+        reader(django_user_model, register["school"])
+    )
+
+
+def test_publishing_returns_to_the_versions(client, register, django_user_model):
+    client.force_login(administrator(django_user_model))
+    response = client.post(
+        reverse("admin:registry_blueprint_add"),
+        {"organisation": register["organisation"].pk, "title": "Ansvarsfördelning",
+         "version": "1.0.0", "published": "2026-08-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response.url == reverse("registry:version_list")
+    page = client.get(response.url).content.decode()
+    assert '<th scope="row">1.0.0</th>' in page
+
+
 # ---- the pages ---------------------------------------------------------------------
 
 
@@ -354,6 +456,48 @@ def test_changes_page_grouped_filtered_and_exported(client, register, django_use
     assert rows[1][2:] == ["Betyg", "Norra skolan", "Ansvarig borttagen", "LÄR", ""]
     response = client.get(url, {"from": blueprint.pk, "format": "xlsx"})
     assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_version_list_offers_what_each_version_changed(client, register, django_user_model):
+    first = publish(register["organisation"], "1.4.0")
+    register["grading_teacher"].delete()
+    second = publish(register["organisation"], "1.5.0")
+    client = reader_client(client, django_user_model, register["school"])
+    page = client.get(reverse("registry:version_list")).content.decode()
+    url = reverse("registry:version_changes")
+    newest = f'href="{url}?from={first.pk}&amp;to={second.pk}">Ändringar i 1.5.0 jämfört med 1.4.0<'
+    assert newest in page
+    assert f"?from={second.pk}&amp;to=" not in page  # the first version has none before it
+    # The link shows the change, which "since 1.5.0" (rightly) does not.
+    listed = client.get(url, {"from": first.pk, "to": second.pk}).content.decode()
+    assert "Ändringar från 1.4.0 till 1.5.0" in listed and "<del>LÄR</del>" in listed
+    assert "Inga ändringar." in client.get(url, {"from": second.pk}).content.decode()
+
+
+def test_changes_up_to_a_version_start_from_the_one_before(client, register, django_user_model):
+    first = publish(register["organisation"], "1.4.0")
+    register["grading_teacher"].delete()
+    second = publish(register["organisation"], "1.5.0")
+    client = reader_client(client, django_user_model, register["school"])
+    url = reverse("registry:version_changes")
+    page = client.get(url, {"to": second.pk}).content.decode()
+    assert "Ändringar från 1.4.0 till 1.5.0" in page and "<del>LÄR</del>" in page
+    assert client.get(url, {"to": first.pk}).status_code == 404  # nothing before the first
+
+
+def test_blueprint_export_is_named_for_what_it_holds(client, register, django_user_model):
+    publish(register["organisation"])
+    client = reader_client(client, django_user_model, register["school"])
+    url = reverse("registry:blueprint_export")
+
+    def filename():
+        response = client.get(url, {"format": "xlsx"})
+        return response["Content-Disposition"].split('filename="')[1].rstrip('"')
+
+    assert filename() == "ansvarsfordelning-norra-1.0.0.xlsx"
+    register["grading_teacher"].delete()
+    today = timezone.localdate().isoformat()
+    assert filename() == f"ansvarsfordelning-norra-1.0.0-andrad-{today}.xlsx"
 
 
 def test_exported_changes_are_escaped_against_formulas(client, register, django_user_model):

@@ -1,12 +1,16 @@
+import csv
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Person, Unit
+from registry.blueprint_file.format import HEADERS
 from registry.models import Item, Role
 from tests.factories import ItemFactory, UnitFactory
 from tests.spreadsheets.helpers import csv_with, database_state, people_export_form
@@ -162,12 +166,50 @@ def test_export_gives_the_visible_units_rows(client, rektor, other_rektor):
     client.force_login(other_rektor)
     response = client.get(reverse(EXPORT_URL), {"unit": "annan", "file_format": "csv"})
     assert response.status_code == 200
-    assert response["Content-Disposition"] == ('attachment; filename="ansvarsfordelning-annan.csv"')
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ansvarsfordelning-annan-1.4.0.csv"'
+    )
     lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert len(lines) == 151 and {line.split(";")[0] for line in lines[1:]} == {"annan"}
     # A unit the user may not see is not a choice.
     refused = client.get(reverse(EXPORT_URL), {"unit": "arstaviken", "file_format": "csv"})
     assert refused.status_code == 200 and "Content-Disposition" not in refused
+
+
+def test_export_page_names_the_columns_the_file_has(client, superuser, seed):
+    client.force_login(superuser)
+    html = client.get(reverse(EXPORT_URL)).content.decode()
+    assert f"med kolumnerna {', '.join(HEADERS)}." in html
+    assert len(HEADERS) == 10 and HEADERS[-1] == "Enhetsnamn"
+
+
+def test_unit_export_has_the_units_name_is_named_for_its_version_and_reimports(
+    client, superuser, seed
+):
+    client.force_login(superuser)
+    form = {"unit": "arstaviken", "file_format": "csv"}
+    response = client.get(reverse(EXPORT_URL), form)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ansvarsfordelning-arstaviken-1.4.0.csv"'
+    )
+    content = response.getvalue()
+    header, *rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert header == HEADERS
+    assert {(row[0], row[-1]) for row in rows} == {("arstaviken", "Årstaviken")}
+    before = database_state()
+    preview = upload(client, content, unit="arstaviken")
+    assert "150 oförändrade" in preview.content.decode()
+    assert 'name="token"' not in preview.content.decode()  # nothing to confirm
+    assert database_state() == before
+
+    Item.objects.get(name="WiFi / Nätverk").assignments.first().delete()
+    response = client.get(reverse(EXPORT_URL), form)
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ansvarsfordelning-arstaviken-1.4.0-andrad-{today}.csv"'
+    )
+    everything = client.get(reverse(EXPORT_URL), {"file_format": "csv"})
+    assert f'filename="ansvarsfordelning-alla-{today}.csv"' in everything["Content-Disposition"]
 
 
 @pytest.mark.parametrize("extra_items", [0, 300])

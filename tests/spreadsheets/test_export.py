@@ -44,6 +44,7 @@ def test_row_holds_all_responsible_at_the_unit_in_poster_notation(seed):
             "Sökord": "budget, pengar, ekonomi, kostnad, budgetering",
             "Kräver ersättare": "",
             "Lokalt stöd för": "",
+            "Enhetsnamn": "Årstaviken",
         }
     ]
 

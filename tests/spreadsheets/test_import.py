@@ -1,3 +1,4 @@
+import csv
 import io
 import subprocess
 import zipfile
@@ -357,10 +358,14 @@ HEADER = "Enhet;Område;Kolumn;Ansvarsområde;Ansvariga;Beskrivning"
         ),
         (
             HEADER + ";Sökord;Kräver ersättare;Lokalt stöd för;Kommentar",
-            "Rad 1, kolumn ”kolumn 10”, värde ”Kommentar”: Okänd kolumn",
+            "Rad 1, kolumn ”kolumn 10”, värde ”Kommentar”: Rubriken ska vara ”Enhetsnamn”",
+        ),
+        (
+            HEADER + ";Sökord;Kräver ersättare;Lokalt stöd för;Enhetsnamn;Kommentar",
+            "Rad 1, kolumn ”kolumn 11”, värde ”Kommentar”: Okänd kolumn",
         ),
     ],
-    ids=["renamed", "missing", "not-keywords", "not-deputy", "extra"],
+    ids=["renamed", "missing", "not-keywords", "not-deputy", "not-unit-name", "extra"],
 )
 def test_missing_or_renamed_headers_are_rejected(seed, header, expected):
     assert_rejected(csv_with(WIFI, header=header), "blueprint.csv", expected)
@@ -568,10 +573,22 @@ def test_seed_marks_local_support_and_deputies(seed):
 def test_export_writes_the_marks_and_a_round_trip_keeps_them(seed):
     text = seed_export("csv").decode("utf-8")
     header, *lines = text.splitlines()
-    assert header.endswith(";Sökord;Kräver ersättare;Lokalt stöd för")
+    assert header.endswith(";Sökord;Kräver ersättare;Lokalt stöd för;Enhetsnamn")
     support = next(line for line in lines if ";Support lokalt;" in line)
-    assert support.endswith(";ja;teknik")
+    assert support.endswith(";ja;teknik;Årstaviken")
     assert run(text.encode("utf-8")).has_changes is False
+
+
+def test_the_unit_is_read_from_its_slug_and_the_name_column_is_not_read(seed):
+    (line,) = [line for line in seed_text().splitlines() if ";WiFi / Nätverk;" in line]
+    row = next(csv.reader([line], delimiter=";"))
+    assert row[-1] == "Årstaviken"
+    # Enhetsnamn is for the reader: another name changes nothing, and no error.
+    row[-1] = "Någon annan skola"
+    result = run(csv_with(row))
+    assert result.errors == [] and result.counts["unchanged"] == 1
+    # A file written before the column (nine columns) reads as before.
+    assert run(csv_with(row[:9])).errors == []
 
 
 def test_file_without_the_mark_columns_leaves_the_marks(seed):

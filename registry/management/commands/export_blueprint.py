@@ -10,10 +10,7 @@ from registry.models import Item
 
 
 class Command(BaseCommand):
-    help = (
-        "Export the blueprint (Enhet;Område;Kolumn;Ansvarsområde;Ansvariga;Beskrivning), "
-        "csv to standard output unless -o is given."
-    )
+    help = f"Export the blueprint ({';'.join(HEADERS)}), csv to standard output unless -o is given."
 
     def add_arguments(self, parser):
         parser.add_argument("--unit", metavar="SLUG", help="only this unit (default: all)")
