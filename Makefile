@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 # Debian packages the test suite needs: Chromium for the browser tests, Redis
 # for the two-app-server test (tests/production/test_servers.py) and
 # LibreOffice Calc for the spreadsheet round trip. Installed with apt-get when
@@ -36,8 +38,8 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py coverage_refresh
-	$(BIN)/python manage.py demo_user
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py demo_user --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 system-deps:
 	@missing=""; packages=""; for pair in $(SYSTEM_DEPS); do \

@@ -12,6 +12,7 @@ import dj_database_url
 import django
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.log import DEFAULT_LOGGING
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -288,11 +289,25 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
 )
 
+# One console handler, on the root logger. Django's default config gives the
+# "django" logger a console handler of its own (shown with DEBUG) on top of
+# root's: `make run` printed each of its lines twice. Here "django" keeps only
+# its level and propagates to root (its mail_admins goes too: no ADMINS are
+# set). Naming "django" resets its children, so
+# "django.server" (runserver's request lines) gets Django's handler back.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"django.server": DEFAULT_LOGGING["formatters"]["django.server"]},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": DEFAULT_LOGGING["handlers"]["django.server"],
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
+    },
 }
 
 # The admin can live at another path than /admin/ (less noise from scanners).

@@ -324,6 +324,10 @@ def read_ods(content):
     if sheet is None:
         return []
     rows = []
+    # Empty rows not yet added: only those before a row with a value count.
+    # LibreOffice pads a sheet with a million repeated empty rows, which must
+    # neither be expanded nor count towards MAX_ROWS.
+    empty_rows = 0
     for row in sheet.iter(f"{{{TABLE_NS}}}table-row"):
         cells = []
         empty = 0  # empty cells not yet added: only those before a value matter
@@ -342,10 +346,14 @@ def read_ods(content):
             if len(cells) > MAX_COLUMNS:
                 break
         repeat = int(row.get(f"{{{TABLE_NS}}}number-rows-repeated", "1"))
-        if any(cells):
-            rows.extend([cells[:MAX_COLUMNS]] * min(repeat, MAX_ROWS + 1))
-        else:
-            rows.extend([[]] * min(repeat, MAX_ROWS + 1))
+        if not any(cells):
+            empty_rows += repeat
+            continue
+        # Past MAX_ROWS + 1 the file is refused (read_table): add no more than that.
+        room = MAX_ROWS + 2 - len(rows)
+        rows.extend([[]] * min(empty_rows, room))
+        rows.extend([cells[:MAX_COLUMNS]] * min(repeat, max(room - empty_rows, 0)))
+        empty_rows = 0
         if len(rows) > MAX_ROWS + 1:
             break
     return rows

@@ -3,6 +3,7 @@
 import random
 import time
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -156,7 +157,13 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
         .order_by("item__column__area__order", "item__column__order", "item__order", "order")
     )
     if not template:
-        seed_load()
+        if seed_load().loaded_before:
+            # The seed's huvudman is there but its unit holds no assignments:
+            # putting them back is `load_seed --update`'s to decide, not the demo's.
+            raise ValidationError(
+                f"The seed is loaded but {TEMPLATE_UNIT} has no assignments to copy; "
+                "run `load_seed --update` first."
+            )
         return demo_organisation_generate(units=units, seed=seed, reset=reset, slug=slug, name=name)
 
     rng = random.Random(seed)

@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from organisation.models import Appointment, ITCouncilMembership, Person, Position, Unit
 from registry.coverage import coverage_counts
@@ -100,3 +100,11 @@ def test_the_demo_has_a_history_so_editing_one_entry_counts_one_unit_again(seed)
     assert coverage_store_counts(units=Unit.objects.all()) == coverage_counts(
         units=Unit.objects.all()
     )
+
+
+def test_generate_demo_does_not_put_back_the_seed_units_removed_assignments(seed):
+    """The demo copies Årstaviken; with its rows removed it stops instead of reloading the seed."""
+    Assignment.objects.filter(unit__slug="arstaviken").delete()
+    with pytest.raises(CommandError, match="load_seed --update"):
+        call_command("generate_demo", "--units", "2")
+    assert not Assignment.objects.filter(unit__slug="arstaviken").exists()

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -54,9 +56,85 @@ def test_seed_goes_through_the_blueprint_import(db):
     budget = Item.objects.get(name="Budget")
     budget.description = "Ändrad"
     budget.save()
-    call_command("load_seed", verbosity=0)
+    call_command("load_seed", "--update", interactive=False, verbosity=0)
     budget.refresh_from_db()
     assert budget.description == ""  # the seed's value wins, through the import
+
+
+def load_seed(*args, **options):
+    out = StringIO()
+    call_command("load_seed", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def skrivare_given_to_the_caretaker():
+    """As an administrator does in admin: Skrivare from A.W · ITS to E.M · VAKT, with history."""
+    row = Assignment.objects.get(item__name="Skrivare", unit__slug="arstaviken")
+    row.person = Person.objects.get(initials="E.M")
+    row.role = Role.objects.get(code="VAKT")
+    row._change_reason = "Ändrad i admin"
+    row.save()
+
+
+def test_load_seed_on_a_fresh_database_loads_it_and_then_leaves_it(db):
+    assert load_seed() == "Seed loaded: 150 new items, 164 new assignments.\n"
+    assert load_seed().startswith("Seed already loaded: nothing changed.")
+
+
+def test_load_seed_on_an_edited_register_changes_nothing_and_says_so(seed):
+    """`make run` and an upgrade run load_seed again: what administrators changed stays."""
+    skrivare_given_to_the_caretaker()
+    before = history_counts()
+    out = load_seed()
+    assert out.startswith("Seed already loaded: nothing changed.")
+    assert "load_seed --update" in out
+    assert responsible_at_arstaviken("Skrivare") == ["E.M VAKT"]
+    assert history_counts() == before
+
+
+def test_load_seed_update_lists_what_it_would_put_back_then_applies_it(seed):
+    skrivare_given_to_the_caretaker()
+    budget = Item.objects.get(name="Budget")
+    budget.description = "Ändrad"
+    budget.save()
+    before = history_counts()
+    listed = [
+        "The seed would make 2 changes:",
+        "  arstaviken · Skrivare (ändrad): responsible E.M VAKT → E.M VAKT; A.W ITS",
+        "  arstaviken · Budget (ändrad): description 'Ändrad' → ''",
+    ]
+    out = load_seed("--update", "--dry-run")
+    assert out.splitlines() == [*listed, "Dry run: nothing was saved."]
+    assert history_counts() == before
+    assert responsible_at_arstaviken("Skrivare") == ["E.M VAKT"]
+
+    out = load_seed("--update", interactive=False)
+    assert out.splitlines() == [*listed, "Seed loaded: 0 new items, 1 new assignments."]
+    assert responsible_at_arstaviken("Skrivare") == ["E.M VAKT", "A.W ITS"]
+    assert Item.objects.get(name="Budget").description == ""
+    added = Assignment.history.filter(history_type="+").latest("history_date")
+    assert (added.person.initials, added.history_user) == ("A.W", None)
+    assert load_seed("--update").startswith("The register holds everything the seed does")
+
+
+def test_load_seed_update_asks_before_applying(seed, monkeypatch):
+    skrivare_given_to_the_caretaker()
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    out = load_seed("--update")
+    assert "responsible E.M VAKT → E.M VAKT; A.W ITS" in out
+    assert out.endswith("Nothing changed.\n")
+    assert responsible_at_arstaviken("Skrivare") == ["E.M VAKT"]
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    assert load_seed("--update").endswith("1 new assignments.\n")
+    assert responsible_at_arstaviken("Skrivare") == ["E.M VAKT", "A.W ITS"]
+
+
+def test_load_seed_update_lists_the_organisation_rows_it_puts_back(seed):
+    Person.objects.filter(initials="A.W").update(name="Anna W")
+    Unit.objects.filter(slug="arstaviken").update(name="Årstavikens skola")
+    out = load_seed("--update", "--dry-run")
+    assert "  enhet Årstavikens skola: namn 'Årstavikens skola' → 'Årstaviken'" in out
+    assert "  person A.W – Anna W: namn 'Anna W' → ''" in out
 
 
 def test_seed_has_the_posters_areas_in_order_with_item_counts(seed):

@@ -1,12 +1,14 @@
 import csv
 import io
 import subprocess
+import time
+import tracemalloc
 import zipfile
 
 import pytest
 from django.contrib.auth.models import Permission
 
-from digiansvar.spreadsheet_reader import FileProblems
+from digiansvar.spreadsheet_reader import FileProblems, read_table
 from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
@@ -44,32 +46,42 @@ def test_exported_seed_reimports_as_no_changes(seed, file_format):
     assert database_state() == before
 
 
-@pytest.mark.parametrize("file_format", ["xlsx", "ods"])
-def test_export_resaved_by_libreoffice_reimports_as_no_changes(
-    seed, soffice, tmp_path, file_format
-):
-    exported = tmp_path / f"seed.{file_format}"
-    exported.write_bytes(seed_export(file_format))
-    resaved_dir = tmp_path / "resaved"
+def libreoffice_save_as(soffice, path, file_format):
+    """The file at `path` opened and saved as `file_format` by LibreOffice Calc."""
+    resaved_dir = path.parent / "resaved"
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
+            f"-env:UserInstallation=file://{path.parent}/profile",
             "--headless",
             "--convert-to",
             file_format,
             "--outdir",
             str(resaved_dir),
-            str(exported),
+            str(path),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    resaved = (resaved_dir / exported.name).read_bytes()
-    assert resaved != exported.read_bytes()  # really written by LibreOffice
+    return (resaved_dir / f"{path.stem}.{file_format}").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("exported", "saved_as"),
+    [("xlsx", "xlsx"), ("ods", "ods"), ("xlsx", "ods")],
+    ids=["xlsx", "ods", "xlsx-saved-as-ods"],
+)
+def test_export_resaved_by_libreoffice_reimports_as_no_changes(
+    seed, soffice, tmp_path, exported, saved_as
+):
+    """Staff open the exported file in LibreOffice Calc and save it, also as .ods."""
+    path = tmp_path / f"seed.{exported}"
+    path.write_bytes(seed_export(exported))
+    resaved = libreoffice_save_as(soffice, path, saved_as)
+    assert resaved != path.read_bytes()  # really written by LibreOffice
     before = database_state()
-    result = run(resaved, exported.name)
+    result = run(resaved, f"seed.{saved_as}")
     assert result.errors == []
     assert result.counts["unchanged"] == 150 and not result.has_changes
     assert database_state() == before
@@ -529,6 +541,70 @@ def test_file_with_too_many_rows_is_rejected(seed, monkeypatch):
 
     monkeypatch.setattr(digiansvar.spreadsheet_reader, "MAX_ROWS", 100)
     assert_rejected(SEED_BLUEPRINT.read_bytes(), "blueprint.csv", "Filen har fler än 100 rader.")
+
+
+def ods_with_rows_appended(rows_xml):
+    """The seed's ods export with table rows (content.xml text) added at the sheet's end."""
+    stream = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(seed_export("ods"))) as source,
+        zipfile.ZipFile(stream, "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(b"</table:table>", rows_xml.encode() + b"</table:table>")
+            target.writestr(info, data)
+    return stream.getvalue()
+
+
+# As LibreOffice ends a sheet: every remaining row of 16,384 empty cells, repeated.
+EMPTY_ROWS = (
+    '<table:table-row table:number-rows-repeated="{rows}">'
+    '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+)
+
+
+def test_ods_with_a_million_empty_rows_at_the_end_imports_without_expanding_them(seed):
+    content = ods_with_rows_appended(EMPTY_ROWS.format(rows=1_048_424))
+    assert len(content) < 100_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        rows = read_table(content, "seed.ods")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 5
+    assert peak < 20 * 1024 * 1024
+    assert len(rows) == 151 and rows[-1][0] == 151
+    result = run(content, "seed.ods")
+    assert (result.errors, result.has_changes) == ([], False)
+
+
+def test_ods_empty_rows_between_rows_keep_the_row_numbers(seed):
+    wifi = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>'
+        for cell in [*WIFI[:4], "A.W ITS; LÄR"]
+    )
+    content = ods_with_rows_appended(
+        EMPTY_ROWS.format(rows=1000) + f"<table:table-row>{wifi}</table:table-row>"
+        + EMPTY_ROWS.format(rows=1_000_000)
+    )  # fmt: skip
+    *_, (number, cells) = read_table(content, "seed.ods")
+    assert (number, cells[3]) == (1152, "WiFi / Nätverk")
+
+
+def test_ods_with_too_many_real_rows_is_still_rejected(seed):
+    """Only empty rows are free: one real row repeated a million times is too many."""
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>'
+        for cell in WIFI
+    )
+    content = ods_with_rows_appended(
+        f'<table:table-row table:number-rows-repeated="1000000">{cells}</table:table-row>'
+    )
+    assert_rejected(content, "seed.ods", "Filen har fler än 200 000 rader.")
 
 
 def test_csv_with_broken_quotes_is_rejected(seed):

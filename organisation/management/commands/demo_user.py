@@ -9,8 +9,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo")
+        parser.add_argument(
+            "--port", type=int, default=8000, help="the port runserver listens on (make run's PORT)"
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, port, **options):
         password = secrets.token_urlsafe(9)
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_staff = user.is_superuser = True
@@ -18,7 +21,7 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo login (superuser) at http://127.0.0.1:8000/ — "
+                f"Demo login (superuser) at http://127.0.0.1:{port}/ — "
                 f"username: {username}  password: {password}"
             )
         )

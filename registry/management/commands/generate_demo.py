@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.demo import DEMO_SLUG, demo_organisation_generate
@@ -23,7 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, units, seed, reset, slug, **options):
         if units < 1:
             raise CommandError("--units måste vara minst 1.")
-        result = demo_organisation_generate(units=units, seed=seed, reset=reset, slug=slug)
+        try:
+            result = demo_organisation_generate(units=units, seed=seed, reset=reset, slug=slug)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         counts = (
             f"{result['units']} enheter, {result['people']} personer, "
             f"{result['appointments']} uppdrag, {result['assignments']} ansvariga"
