@@ -2,6 +2,10 @@
 
 import csv
 import io
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Unit
@@ -54,3 +58,18 @@ def people_export_form():
         "resource": "0",
         **{f"personresource_{name}": "on" for name in PersonResource().fields},
     }
+
+
+def upload(client, content, name="ansvar.csv", **data):
+    """POST a blueprint file to the admin's import page: the preview."""
+    return client.post(
+        reverse("admin:registry_item_blueprint_import"),
+        {"file": SimpleUploadedFile(name, content), **data},
+    )
+
+
+def token_of(response):
+    """The token that confirms a previewed import."""
+    match = re.search(r'name="token" value="([0-9a-f]+)"', response.content.decode())
+    assert match, response.content.decode()[:2000]
+    return match.group(1)

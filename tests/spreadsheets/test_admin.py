@@ -13,7 +13,13 @@ from organisation.models import Person, Unit
 from registry.blueprint_file.format import HEADERS
 from registry.models import Item, Role
 from tests.factories import ItemFactory, UnitFactory
-from tests.spreadsheets.helpers import csv_with, database_state, people_export_form
+from tests.spreadsheets.helpers import (
+    csv_with,
+    database_state,
+    people_export_form,
+    token_of,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,16 +55,6 @@ def other_rektor(seed, rektor, django_user_model):
     other = UnitFactory(slug="annan", organisation=Unit.objects.get(slug="arstaviken").organisation)
     assign_perm("organisation.manage_unit", user, other)
     return user
-
-
-def upload(client, content, name="ansvar.csv", **data):
-    return client.post(reverse(IMPORT_URL), {"file": SimpleUploadedFile(name, content), **data})
-
-
-def token_of(response):
-    match = re.search(r'name="token" value="([0-9a-f]+)"', response.content.decode())
-    assert match, response.content.decode()[:2000]
-    return match.group(1)
 
 
 def test_anonymous_is_sent_to_login(client, seed):
