@@ -169,6 +169,13 @@ class ScopedHistoryAdmin(ScopedMixin, SimpleHistoryAdmin):
         return restrict(versions, request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version the user may not see (of a row at another unit, or of a
+        # row now outside the user's scope) is as if it did not exist.
+        versions = self.model.history.filter(
+            **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}
+        )
+        if not restrict(versions, request.user).exists():
+            raise Http404
         if request.method == "POST":
             object_id = unquote(object_id)
             version = get_object_or_404(

@@ -228,9 +228,18 @@ def restrict(queryset, user, action="view"):
     """
     model = getattr(queryset.model, "instance_type", queryset.model)  # simple_history
     owner = ownership_of(model)
-    if model is not queryset.model and owner.path == "pk":
-        owner = replace(owner, path=model._meta.pk.attname)
-    return owner.restrict(user, action, queryset, model=model)
+    if model is queryset.model:
+        return owner.restrict(user, action, queryset)
+    # History: the versions the user may see, of rows the user may still see
+    # (or that are gone): a row that moved to another huvudman takes its
+    # history with it, and its id is not shown where it went from.
+    pk = model._meta.pk.attname
+    versions = replace(owner, path=pk) if owner.path == "pk" else owner
+    queryset = versions.restrict(user, action, queryset, model=model)
+    if owner.kind in (Ownership.UNIT, Ownership.HUVUDMAN) and not unit_scope(user).all_visible:
+        rows = model._base_manager.filter(pk=OuterRef(pk))
+        queryset = queryset.filter(~Exists(rows) | Exists(owner.visible(user, rows)))
+    return queryset
 
 
 def allows(user, action, obj):

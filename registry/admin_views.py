@@ -191,10 +191,13 @@ def recent_changes(request, *, model_admin):
 
 def _row(request, model_admin, record, text, model_name, app_label="registry"):
     """One line of the recent changes: what, who, when, and where to see or revert it."""
-    may_change = allows(request.user, "change", record.instance)
     # Reverting a change restores the version before it; reverting a deletion
     # restores the deleted version itself. An addition is undone by deleting.
     restore = record if record.history_type == "-" else record.previous
+    # Both the row and the version restored must be the user's to change.
+    may_change = allows(request.user, "change", record.instance) and (
+        restore is None or allows(request.user, "change", restore.instance)
+    )
     revert_url = ""
     if may_change and restore is not None:
         revert_url = reverse(

@@ -346,6 +346,15 @@ def build_world():
             user=user, kind=ClaimGrant.Kind.UNIT, group=groups["rektor"], unit=unit
         )
     ProviderAccount.objects.create(user=w.rektor_b, issuer="https://idp.example", subject="b-1")
+    # A first sign-in waiting to be linked to a person, in each huvudman.
+    for letter, who in (("b", "bertil"), ("a", "anders")):
+        waiting = get_user_model().objects.create_user(f"walker-waiting-{letter}")
+        ProviderAccount.objects.create(
+            user=waiting,
+            issuer="https://idp.example",
+            subject=f"waiting-{letter}",
+            pending_person=w.objects[who],
+        )
     # A unit permission of a group (guardian's group table): a group nobody is in.
     nobody = Group.objects.create(name="walker-nobody")
     for unit in (w.unit_a1, w.unit_b1):
@@ -645,6 +654,7 @@ LIST_FILTERS = {
     "roll": None,
     "typ": None,
     "locked_out": None,
+    "koppling": None,
 }
 
 
