@@ -13,7 +13,8 @@ This module imports nothing from the apps; both may use it.
 """
 
 import tablib
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, PermissionDenied
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
@@ -81,6 +82,13 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     """django-import-export's admin with this module's formats, typed cells and messages."""
 
     formats = SPREADSHEET_FORMATS
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            # A filter the list does not have (an edited URL): bad input, not a 500.
+            raise BadRequest(str(error)) from error
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # The library types cells only for its own binary formats; ours type them all.

@@ -412,3 +412,10 @@ def test_role_import_sets_kind_and_deputy_and_refuses_bad_values(client, superus
     assert done.status_code == 302
     role = Role.objects.get(code="VAKT")
     assert (role.kind, role.needs_deputy) == ("individuell", True)
+
+
+def test_export_with_a_filter_the_list_does_not_have_is_bad_input(seeded_client):
+    # An edited URL (?foo=…) answered 500 before; now the Swedish 400 page.
+    for url in ("/admin/organisation/person/export/?foo=1", "/admin/registry/role/export/?x=1"):
+        response = seeded_client.get(url)
+        assert response.status_code == 400, url
