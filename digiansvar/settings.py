@@ -304,8 +304,13 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The accessibility statement's contact for reporting a problem (an e-mail
-# address); without it the statement tells readers to ask their administrator.
+# address; `check --deploy` warns without it). Without it the statement gives
+# the IT-enhet addresses of the service agreements, or else tells readers to
+# ask their administrator. And within how many working days a report is answered.
 DIGIANSVAR_ACCESSIBILITY_CONTACT = os.environ.get("DIGIANSVAR_ACCESSIBILITY_CONTACT", "")
+DIGIANSVAR_ACCESSIBILITY_RESPONSE_DAYS = int(
+    os.environ.get("DIGIANSVAR_ACCESSIBILITY_RESPONSE_DAYS", "5")
+)
 
 # Coverage report: people with more assignments than this are flagged as overloaded.
 DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
