@@ -1,7 +1,9 @@
 """The accessibility statement (tillgänglighetsredogörelse) and the pages it vouches for.
 
-The statement follows DIGG's model: status of compliance, known gaps, how to
-report a problem, the enforcement body and the date of the last review.
+The statement follows DIGG's model: status of compliance, the known
+shortcomings each with the WCAG 2.1 success criteria it fails, where to
+report a problem and within how long we answer, the enforcement body, how
+we tested, and when the statement was published and last reviewed.
 COVERED_PAGES is what the statement lists as checked; tests/browser/
 test_accessibility.py runs axe on every one of them, so the statement stops
 being true only by failing a test.
@@ -16,9 +18,60 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# The last review: the date the axe tests and the manual checks were last gone
-# through for this statement. Change it when the statement changes.
-REVIEWED = datetime.date(2026, 11, 30)
+from organisation.models import ServiceAgreement
+
+# When the statement was first published, and when it was last reviewed: the
+# axe tests and the manual checks gone through and the statement brought up
+# to date. Change REVIEWED whenever the statement changes.
+PUBLISHED = datetime.date(2026, 11, 30)
+REVIEWED = datetime.date(2026, 12, 4)
+
+# The WCAG 2.1 success criteria the shortcomings name, with their Swedish
+# names (W3C's authorised Swedish translation of WCAG 2.1).
+CRITERIA = {
+    "1.3.1": _("Information och relationer"),
+    "1.4.10": _("Omflödning"),
+    "4.1.2": _("Namn, roll, värde"),
+}
+
+
+@dataclass(frozen=True)
+class Shortcoming:
+    """Content that is not accessible, and the success criteria (keys of CRITERIA) it fails."""
+
+    text: Promise
+    criteria: tuple
+
+    def criteria_names(self):
+        return [f"{number} {CRITERIA[number]}" for number in self.criteria]
+
+
+SHORTCOMINGS = [
+    Shortcoming(
+        _(
+            "Rutnätet (ansvarsområden mot roller) är en bred tabell. På smala skärmar rullar "
+            "den i sidled inom sin egen ruta; rubrikraden och ansvarsområdena står kvar när du "
+            "rullar."
+        ),
+        ("1.4.10",),
+    ),
+    Shortcoming(
+        _(
+            "I administrationen har formulären för användare och grupper och sidorna för en "
+            "enhets rättigheter Django admins väljare för rättigheter, vars hjälpikoner har "
+            "en aria-etikett som inte är tillåten där. Användarformulärets fält för datum och "
+            "tid (senaste inloggning, registrerad) saknar etiketter."
+        ),
+        ("1.3.1", "4.1.2"),
+    ),
+    Shortcoming(
+        _(
+            "I administrationen saknar raderna för personernas uppdrag på en enhets sida "
+            "namn på sina vallistor och rutor för att ta bort."
+        ),
+        ("1.3.1", "4.1.2"),
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +111,20 @@ COVERED_PAGES = [
 ]
 
 
+def report_contacts(user):
+    """[(name, e-mail)] to report a problem to: DIGIANSVAR_ACCESSIBILITY_CONTACT, or else
+    the IT-enhet of each huvudman the user sees (restrict) whose service agreement gives an
+    address; a visitor who is not signed in gets none of them, only the general advice."""
+    if settings.DIGIANSVAR_ACCESSIBILITY_CONTACT:
+        return [("", settings.DIGIANSVAR_ACCESSIBILITY_CONTACT)]
+    return list(
+        ServiceAgreement.objects.restrict(user)
+        .exclude(it_unit_email="")
+        .order_by("organisation__name")
+        .values_list("it_unit_name", "it_unit_email")
+    )
+
+
 @login_not_required
 def accessibility_statement(request):
     """Public: a statement must be readable without an account."""
@@ -66,7 +133,10 @@ def accessibility_statement(request):
         "accessibility.html",
         {
             "covered_pages": COVERED_PAGES,
+            "shortcomings": SHORTCOMINGS,
+            "published": PUBLISHED,
             "reviewed": REVIEWED,
-            "contact": settings.DIGIANSVAR_ACCESSIBILITY_CONTACT,
+            "contacts": report_contacts(request.user),
+            "response_days": settings.DIGIANSVAR_ACCESSIBILITY_RESPONSE_DAYS,
         },
     )

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 NO_KEY_MESSAGE = "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development)."
@@ -21,3 +21,17 @@ def secret_key_is_set(app_configs, **kwargs):
     except ImproperlyConfigured:
         return [Error(NO_KEY_MESSAGE, id="digiansvar.E001")]
     return []
+
+
+@register(deploy=True)
+def accessibility_contact_is_set(app_configs, **kwargs):
+    """DIGG's model statement names where to report a problem; ours reads it from here."""
+    if settings.DIGIANSVAR_ACCESSIBILITY_CONTACT:
+        return []
+    return [
+        Warning(
+            "Set DIGIANSVAR_ACCESSIBILITY_CONTACT: the accessibility statement must give an "
+            "address for reporting accessibility problems.",
+            id="digiansvar.W001",
+        )
+    ]

@@ -47,12 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "guardian",
+    "digiansvar.apps.GuardianConfig",
     "import_export",
     "simple_history",
     "django_filters",
     # Security (issue 7): login throttling and the Content-Security-Policy header.
-    "axes",
+    "digiansvar.apps.AxesConfig",
     "csp",
     "organisation",
     "registry",
@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Swedish unless the language switch chose English; not the browser (digiansvar/language.py).
+    "digiansvar.language.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Refuses with 400 what the database cannot store (a NUL byte) and
@@ -330,8 +331,13 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 DIGIANSVAR_MAX_QUERY_VALUE_LENGTH = int(os.environ.get("DIGIANSVAR_MAX_QUERY_VALUE_LENGTH", "1000"))
 
 # The accessibility statement's contact for reporting a problem (an e-mail
-# address); without it the statement tells readers to ask their administrator.
+# address; `check --deploy` warns without it). Without it the statement gives
+# the IT-enhet addresses of the service agreements, or else tells readers to
+# ask their administrator. And within how many working days a report is answered.
 DIGIANSVAR_ACCESSIBILITY_CONTACT = os.environ.get("DIGIANSVAR_ACCESSIBILITY_CONTACT", "")
+DIGIANSVAR_ACCESSIBILITY_RESPONSE_DAYS = int(
+    os.environ.get("DIGIANSVAR_ACCESSIBILITY_RESPONSE_DAYS", "5")
+)
 
 # Coverage report: people with more assignments than this are flagged as overloaded.
 DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(

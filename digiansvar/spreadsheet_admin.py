@@ -17,6 +17,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, PermissionDenied
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 from digiansvar.spreadsheet_reader import FileProblems, read_table
 from digiansvar.spreadsheet_writer import CONTENT_TYPES, spreadsheet_bytes
@@ -78,10 +79,24 @@ class JSON(SpreadsheetFormat, base_formats.JSON):
 SPREADSHEET_FORMATS = [CSV, XLSX, ODS, JSON]
 
 
+class ExportForm(SelectableFieldsExportForm):
+    """The export's field choices named as the file's columns ("Kod"), not the attribute
+    in English with the column after it ("Code (Kod)")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return (
+            field.column_name
+            if field and field.column_name
+            else super()._get_field_label(resource, field_name)
+        )
+
+
 class SpreadsheetImportExportMixin(ImportExportMixin):
     """django-import-export's admin with this module's formats, typed cells and messages."""
 
     formats = SPREADSHEET_FORMATS
+    export_form_class = ExportForm
 
     def get_export_queryset(self, request):
         try:

@@ -19,7 +19,6 @@ from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdminMixin
 
 from digiansvar.paging import LargeTablePaginator
 from organisation.admin_base import (
@@ -29,6 +28,7 @@ from organisation.admin_base import (
     VisibleUnitFilter,
     is_placing_autocomplete,
 )
+from organisation.admin_permissions import AccountAdminMixin, LabelledGuardedAdminMixin
 from organisation.forms import UnitGrantForm
 from organisation.models import (
     SIGN_IN_FIELDS,
@@ -67,7 +67,7 @@ class UnitAppointmentInline(AppointmentInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(GuardedModelAdminMixin, ScopedHistoryAdmin):
+class UnitAdmin(LabelledGuardedAdminMixin, ScopedHistoryAdmin):
     list_display = ["name", "kind", "principal", "it_mentor", "first_line_contact"]
     list_filter = ["kind", "organisation"]
     search_fields = ["name", "slug"]
@@ -352,12 +352,13 @@ class ProviderAccountAdmin(ScopedAdmin):
 
 # Accounts and login records (django-axes) are site-wide: model permissions
 # alone decide. They are registered again on the scoped base so that every
-# admin of the site declares its scope (tests/admin/test_scoped_admin.py).
+# admin of the site declares its scope (tests/admin/test_scoped_admin.py);
+# users and groups list their permissions by translated labels.
 OTHER_PACKAGES = [get_user_model(), Group, AccessAttempt, AccessLog, AccessFailureLog]
+WITH_PERMISSIONS = {get_user_model(), Group}
 
 for model in OTHER_PACKAGES:
     registered = type(admin.site.get_model_admin(model))
+    bases = (AccountAdminMixin,) * (model in WITH_PERMISSIONS) + (ScopedAdmin, registered)
     admin.site.unregister(model)
-    admin.site.register(
-        model, type(registered.__name__, (ScopedAdmin, registered), {"owner": SITE_WIDE})
-    )
+    admin.site.register(model, type(registered.__name__, bases, {"owner": SITE_WIDE}))

@@ -111,11 +111,19 @@ class UnitUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("användares rättighet till en enhet")
+        verbose_name_plural = _("användares rättigheter till enheter")
+
 
 class UnitGroupObjectPermission(GroupObjectPermissionBase):
     """A group's permission on one unit (guardian, direct foreign key)."""
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("gruppers rättighet till en enhet")
+        verbose_name_plural = _("gruppers rättigheter till enheter")
 
 
 # The fields a sign-in through the identity provider may link a person by

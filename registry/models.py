@@ -64,8 +64,8 @@ class Blueprint(models.Model):
 
     class Meta:
         ordering = ["-published", "-id"]
-        verbose_name = _("blueprint-version")
-        verbose_name_plural = _("blueprint-versioner")
+        verbose_name = _("version av ansvarsfördelningen")
+        verbose_name_plural = _("versioner av ansvarsfördelningen")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "version"],

@@ -41,7 +41,9 @@ class SupportStep:
 
     kind is one of the STEP_ names below; missing is set when the unit has nobody in the
     position the decision requires, and people then holds who to ask instead
-    (the rektor, who must appoint one, or the verksamhetsutvecklarnas chef).
+    (the rektor, who must appoint one, or the verksamhetsutvecklarnas chef;
+    with no chef either, the rektor, or nobody when the supplier is the next
+    step), and the description says that nobody is named.
     The first-line step also keeps where its people come from: `register`
     (the responsible for the support items named in `sources`) and
     `appointed` (appointments to the position at the unit); `disagree` when
@@ -223,10 +225,26 @@ def support_chain(*, unit, kind):
     else:
         description = _("När problemet inte kan lösas på enheten, enligt serviceavtalet.")
     if developer_missing:
-        description = _(
-            "Ingen verksamhetsutvecklare har inriktningen %(focus)s; vänd dig till gruppens chef."
-        ) % {"focus": focus_name}
         developers = holders(Code.DEVELOPER_MANAGER)
+        if developers:
+            description = _(
+                "Ingen verksamhetsutvecklare har inriktningen %(focus)s; "
+                "vänd dig till gruppens chef."
+            ) % {"focus": focus_name}
+        elif handler == ServiceAgreement.Handler.SUPPLIER:
+            # Nobody to pass the problem on: the supplier, the next step, takes it directly.
+            description = _(
+                "Ingen verksamhetsutvecklare har inriktningen %(focus)s och ingen chef för "
+                "verksamhetsutvecklarna är utsedd. Kontakta leverantören direkt (nästa steg)."
+            ) % {"focus": focus_name}
+        else:
+            # The chain ends here: the rektor takes the problem to the huvudman.
+            description = _(
+                "Ingen verksamhetsutvecklare har inriktningen %(focus)s och ingen chef för "
+                "verksamhetsutvecklarna är utsedd. Fråga rektor, som tar frågan vidare till "
+                "huvudmannen."
+            ) % {"focus": focus_name}
+            developers = holders(Code.PRINCIPAL)
     steps.append(
         SupportStep(
             kind=STEP_DEVELOPER,

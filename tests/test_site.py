@@ -18,6 +18,13 @@ def test_login_page_is_swedish_and_open_to_anonymous_visitors(client):
     assert "Logga in" in response.content.decode()
 
 
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "de-DE,de;q=0.9,en;q=0.8", "en,sv;q=0.5"])
+def test_login_page_is_swedish_whatever_language_the_browser_asks_for(client, accept):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept)
+    assert '<html lang="sv">' in page.content.decode()
+    assert page["Content-Language"] == "sv"
+
+
 def test_english_is_available_through_the_language_switch(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/konto/login/"})
     assert response.status_code == 302

@@ -2,7 +2,8 @@
 // Django admin's autocomplete (select2) draws a combobox beside the hidden
 // <select>; it names itself after the chosen value only, so an empty one has
 // no name: give it the label of its <select>. import-export's "Select all"
-// box has a <label for> without the matching id.
+// box (templates/admin/import_export/export.html) gets its package's handler
+// here: the inline onchange it came with is refused by the Content-Security-Policy.
 (function () {
   "use strict";
 
@@ -30,26 +31,27 @@
     });
   }
 
-  function nameSelectToggle() {
-    document.querySelectorAll("input.select-toggle:not([id])").forEach(function (box) {
-      box.id = "select-all-toggle";
+  function wireSelectToggle() {
+    if (typeof window.onSelectToggleChange !== "function") {
+      return;
+    }
+    document.querySelectorAll("input.select-toggle").forEach(function (box) {
+      box.addEventListener("change", window.onSelectToggleChange);
     });
-  }
-
-  function run() {
-    nameComboboxes(document);
-    nameSelectToggle();
   }
 
   // select2 initialises on DOMContentLoaded (and new inline rows later):
   // watch for the widgets it adds.
   document.addEventListener("DOMContentLoaded", function () {
-    run();
+    nameComboboxes(document);
+    wireSelectToggle();
     new MutationObserver(function (records) {
       if (records.some(function (r) { return r.addedNodes.length; })) {
         nameComboboxes(document);
       }
     }).observe(document.body, { childList: true, subtree: true });
   });
-  window.addEventListener("load", run);
+  window.addEventListener("load", function () {
+    nameComboboxes(document);
+  });
 })();

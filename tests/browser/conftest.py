@@ -1,5 +1,7 @@
 """Shared helpers for the browser tests: a login through the real form, and a page so logged in."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import PASSWORD
@@ -19,3 +21,11 @@ def logged_in_page(page, live_server, reader):
     """The browser page, logged in as the reader through the login form."""
     log_in(page, live_server, reader)
     return page
+
+
+@pytest.fixture(scope="session")
+def docs_images():
+    """docs/img/: the screenshots the docs show, taken by the tests that check those pages."""
+    path = Path(__file__).resolve().parents[2] / "docs" / "img"
+    path.mkdir(exist_ok=True)
+    return path

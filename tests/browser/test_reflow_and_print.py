@@ -38,6 +38,47 @@ OFFSCREEN_JS = """(selector) => {
 }"""
 
 
+# Words of table cells that run over two lines ("Ant|al"). A word may wrap
+# after a hyphen or a slash; text for screen readers only is left out.
+BROKEN_WORDS_JS = """(selector) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest(".visually-hidden")) continue;
+      for (const word of node.textContent.matchAll(/[^\\s\\-–\\/|]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+# Per chip of the poster (li of .chips): its line boxes, and the space to the
+# next chip when that one starts on the same line.
+CHIPS_JS = """() => {
+  const split = [], touching = [];
+  for (const list of document.querySelectorAll(".poster .chips")) {
+    const chips = [...list.children];
+    chips.forEach((chip, i) => {
+      const boxes = chip.getClientRects();
+      if (boxes.length > 1) split.push(chip.textContent.trim());
+      const next = chips[i + 1];
+      if (!next) return;
+      const a = chip.getBoundingClientRect(), b = next.getBoundingClientRect();
+      if (Math.abs(a.top - b.top) < 2 && b.left - a.right < 3) {
+        touching.push(chip.textContent.trim() + " | " + next.textContent.trim());
+      }
+    });
+  }
+  return {split, touching};
+}"""
+
+
 @pytest.fixture
 def admin_with_person(seed, superuser):
     """A superuser who is also A.W: the header shows every link, "Mina ansvarsområden" too."""
@@ -134,6 +175,42 @@ def test_the_printed_grid_repeats_its_header_row_on_every_sheet(
     assert scroll == "visible"  # the whole table prints, not one scrolled window of it
     pages = count_pages(page.pdf(format="A3", landscape=True))
     assert pages > 1  # 150 rows do not fit one sheet; each sheet starts with the header row
+
+
+def test_the_coverage_tables_break_no_word_and_reflow_at_320_px(
+    page, live_server, admin_with_person, docs_images
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    for width in [320, 390, 1280, 1920]:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/organisation/tackning/")
+        assert page.locator("table.coverage").count() >= 2
+        broken = page.evaluate(BROKEN_WORDS_JS, ".coverage th, .coverage td, .coverage caption")
+        assert broken == [], (width, broken)
+        found = layout(page, "a, button, input, select")
+        assert found["documentWidth"] <= width, (width, found)
+        # The tables reflow instead of scrolling inside their boxes (WCAG 1.4.10).
+        scrolling = page.evaluate(
+            "[...document.querySelectorAll('.table-scroll')]"
+            ".filter((box) => box.scrollWidth > box.clientWidth + 1).length"
+        )
+        assert scrolling == 0, width
+        if width == 1280:
+            page.screenshot(path=docs_images / "coverage-1280.png", full_page=True)
+
+
+def test_the_printed_poster_keeps_each_chip_whole_and_apart_without_the_search_box(
+    page, live_server, admin_with_person, docs_images
+):
+    log_in(page, live_server, admin_with_person, password="pw-admin-1")
+    # A3 landscape less the page margins, at 96 px to the inch.
+    page.set_viewport_size({"width": 1527, "height": 1062})
+    page.goto(f"{live_server.url}/")
+    page.emulate_media(media="print")
+    assert page.locator(".site-header form.ask").is_hidden()
+    chips = page.evaluate(CHIPS_JS)
+    assert chips == {"split": [], "touching": []}
+    page.screenshot(path=docs_images / "poster-print.png", full_page=True)
 
 
 def count_pages(pdf: bytes) -> int:

@@ -1,6 +1,7 @@
 """In a real browser: the form login works under throttling, and the CSP blocks nothing of ours."""
 
 import pytest
+from django.urls import reverse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,10 @@ def test_form_login_works_and_no_page_breaks_the_content_security_policy(
     page.wait_for_url("**area=**")
     page.wait_for_load_state("networkidle")
 
+    from organisation.models import Unit
+    from registry.models import Assignment
+
+    unit = Unit.objects.get(slug="arstaviken")
     for path in [
         "/?area=hygien",
         "/rutnat/",
@@ -32,6 +37,10 @@ def test_form_login_works_and_no_page_breaks_the_content_security_policy(
         "/admin/",
         "/admin/registry/assignment/",
         "/admin/registry/item/add/",
+        # Third-party admin pages whose templates carried inline styles (issue 25).
+        reverse("admin:registry_assignment_history", args=[Assignment.objects.first().pk]),
+        reverse("admin:organisation_unit_permissions", args=[unit.pk]),
+        reverse("admin:registry_role_export"),
     ]:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path

@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "ansvar.example.se",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://ansvar.example.se",
     "DJANGO_BEHIND_PROXY": "1",
+    "DIGIANSVAR_ACCESSIBILITY_CONTACT": "tillganglighet@example.se",
 }
 
 
@@ -43,6 +44,13 @@ def test_check_deploy_prints_no_warnings_with_the_documented_production_environm
     result = run_django(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_without_an_address_for_accessibility_reports():
+    env = {**PRODUCTION_ENV, "DIGIANSVAR_ACCESSIBILITY_CONTACT": ""}
+    result = run_django(["check", "--deploy", "--fail-level", "WARNING"], env, check=False)
+    assert result.returncode != 0
+    assert "digiansvar.W001" in result.stderr + result.stdout
 
 
 def test_check_deploy_warns_when_https_is_switched_off():

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from organisation.models import (
     Appointment,
@@ -149,6 +150,43 @@ def test_support_chain_uses_three_queries(unit, django_assert_num_queries):
         support_chain(unit=unit, kind=ProblemKind.SYSTEMS)
 
 
+def test_without_a_developer_of_the_focus_the_chain_names_their_chef(unit, positions):
+    Appointment.objects.filter(position__code=Position.Code.DEVELOPER, focus="pedagogik").delete()
+    AppointmentFactory(
+        person=PersonFactory(initials="C.V", name="Chef Utvecklare"),
+        position=positions[Position.Code.DEVELOPER_MANAGER],
+        unit=None,
+    )
+    step = support_chain(unit=unit, kind=ProblemKind.PEDAGOGY)[-1]
+    assert step.missing
+    assert names(step) == ["Chef Utvecklare"]
+    assert "vänd dig till gruppens chef" in step.description
+
+
+def test_without_developer_or_chef_the_chain_says_so_and_names_the_rektor(unit):
+    Appointment.objects.filter(position__code=Position.Code.DEVELOPER, focus="pedagogik").delete()
+    step = support_chain(unit=unit, kind=ProblemKind.PEDAGOGY)[-1]
+    assert step.kind == STEP_DEVELOPER and step.missing
+    assert "ingen chef för verksamhetsutvecklarna är utsedd" in step.description
+    assert "gruppens chef" not in step.description
+    assert "rektor" in step.description
+    assert names(step) == ["Rut Rektor"]
+
+
+def test_without_developer_or_chef_a_supplier_problem_goes_straight_to_the_supplier(unit):
+    Appointment.objects.filter(position__code=Position.Code.DEVELOPER).delete()
+    ServiceAgreement.objects.create(
+        organisation=unit.organisation,
+        systems_handler=ServiceAgreement.Handler.SUPPLIER,
+        supplier_name="Skolsystem AB",
+    )
+    *_, developer, supplier = support_chain(unit=unit, kind=ProblemKind.SYSTEMS)
+    assert developer.missing and developer.people == []
+    assert "ingen chef för verksamhetsutvecklarna är utsedd" in developer.description
+    assert "leverantören direkt" in developer.description
+    assert supplier.kind == STEP_SUPPLIER and names(supplier) == ["Skolsystem AB"]
+
+
 def test_agreement_that_sends_problems_to_the_supplier_must_name_it(unit):
     agreement = ServiceAgreement(
         organisation=unit.organisation, systems_handler=ServiceAgreement.Handler.SUPPLIER
@@ -194,6 +232,22 @@ def test_system_chain_names_the_school_platform_administrator(arstaviken):
     first_line = support_chain(unit=arstaviken, kind=ProblemKind.SYSTEMS)[1]
     assert initials(first_line.people) == ["R.A"]
     assert first_line.sources == ["Skolplattform | Skoladministratör"]
+
+
+def test_arstaviken_pedagogical_chain_has_no_developer_or_chef_and_names_the_rektor(
+    arstaviken, client, superuser
+):
+    last = support_chain(unit=arstaviken, kind=ProblemKind.PEDAGOGY)[-1]
+    assert last.kind == STEP_DEVELOPER and last.missing
+    assert initials(last.people) == ["K.E"]
+    client.force_login(superuser)
+    page = client.get(
+        reverse("registry:support_chain"), {"unit": "arstaviken", "kind": "pedagogik"}
+    ).content.decode()
+    step = page[page.index("chain-step--verksamhetsutvecklare") :]
+    assert "ingen chef för verksamhetsutvecklarna är utsedd" in step
+    assert "vänd dig till gruppens chef" not in step
+    assert 'href="/person/K.E/"' in step
 
 
 def appoint_first_line(unit, person):

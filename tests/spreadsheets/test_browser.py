@@ -35,3 +35,18 @@ def test_import_preview_then_confirm(
     page.get_by_role("button", name="Bekräfta och importera").click()
     expect(page.locator(".messagelist")).to_contain_text("Importen är klar.")
     assert Item.objects.get(name="WiFi / Nätverk").assignments.count() == 2
+
+
+def test_the_role_exports_select_all_box_clears_and_sets_every_field(
+    page, live_server, seed, django_user_model
+):
+    # The box's inline onchange was refused by the Content-Security-Policy (issue 25).
+    user = django_user_model.objects.create_superuser("chef", "chef@example.org", PASSWORD)
+    log_in(page, live_server, user, next_path=reverse("admin:registry_role_export"))
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    expect(fields.first).to_be_checked()
+    page.get_by_label("Markera alla").uncheck()
+    assert [box.is_checked() for box in fields.all()] == [False] * fields.count()
+    page.get_by_label("Markera alla").check()
+    assert all(box.is_checked() for box in fields.all())
+    expect(page.get_by_label("Kod", exact=True)).to_be_checked()
