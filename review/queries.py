@@ -4,7 +4,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from organisation.queries import MANAGE_UNIT
@@ -84,8 +85,32 @@ class RoundStatus:
         ]
 
 
+def missing_reviews(*, rounds, units):
+    """Unsaved, pending reviews for the units (of `units`) that joined a running round's
+    huvudman after it opened.
+
+    A unit can be added by any path (admin, spreadsheet, generate_demo), so the
+    review pages show such units as not yet reviewed; their row is written
+    when their rektor decides (a GET never writes). One query, whatever the
+    number of rounds.
+    """
+    today = timezone.localdate()
+    running = {round.pk: round for round in rounds if round.deadline >= today}
+    if not running:
+        return []
+    missing = (
+        units.filter(organisation__review_rounds__in=list(running))
+        .annotate(round_id=F("organisation__review_rounds"))
+        .filter(~Exists(UnitReview.objects.filter(round=OuterRef("round_id"), unit=OuterRef("pk"))))
+        .order_by("name", "pk")
+    )
+    return [UnitReview(round=running[unit.round_id], unit=unit) for unit in missing]
+
+
 def round_status(round):
     reviews = list(round.unit_reviews.select_related("unit", "decided_by").order_by("unit__name"))
+    reviews += missing_reviews(rounds=[round], units=Unit.objects.all())
+    reviews.sort(key=lambda review: (review.unit.name, review.unit.pk))
     counts = Counter(review.status for review in reviews)
     return RoundStatus(reviews, {status: counts[status] for status in UnitReview.Status})
 

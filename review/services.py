@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from organisation.models import Unit
 from registry import versions
 from review import permissions
 from review.models import ReviewRound, UnitReview
-from review.queries import principals_of
+from review.queries import missing_reviews, principals_of
 
 
 @transaction.atomic
@@ -40,25 +39,9 @@ def review_round_open(*, organisation, title, deadline, user):
 
 
 def unit_reviews_add_missing(*, rounds):
-    """Give units created after a round opened their review, while the round runs.
-
-    A unit can be added by any path (admin, spreadsheet, generate_demo), so the
-    review pages call this before they read rounds: a new unit joins the
-    rounds of its huvudman whose deadline has not passed, as not yet reviewed.
-    One query when nothing is missing, whatever the number of rounds.
-    Returns the number of reviews created.
-    """
-    today = timezone.localdate()
-    running = [round.pk for round in rounds if round.deadline >= today]
-    if not running:
-        return 0
-    missing = (
-        Unit.objects.filter(organisation__review_rounds__in=running)
-        .annotate(round_id=F("organisation__review_rounds"))
-        .filter(~Exists(UnitReview.objects.filter(round=OuterRef("round_id"), unit=OuterRef("pk"))))
-        .values_list("round_id", "pk")
-    )
-    reviews = [UnitReview(round_id=round_id, unit_id=unit_id) for round_id, unit_id in missing]
+    """Write the reviews of units that joined a running round after it opened (queries.
+    missing_reviews). Returns the number of reviews created."""
+    reviews = missing_reviews(rounds=rounds, units=Unit.objects.all())
     if reviews:
         # Two requests at once may both find a unit missing: the second adds nothing.
         bulk_create_with_history(reviews, UnitReview, ignore_conflicts=True)
@@ -79,6 +62,9 @@ def unit_review_decide(*, review, user, status, comment=""):
     comment = comment.strip()
     if status == UnitReview.Status.RETURNED and not comment:
         raise ValidationError({"comment": _("Skriv dina frågor när du skickar tillbaka.")})
+    if review.pk is None:
+        # A unit that joined the round after it opened: its row is written now.
+        review, _created = UnitReview.objects.get_or_create(round=review.round, unit=review.unit)
     review.status = status
     review.comment = comment
     review.decided_by = user

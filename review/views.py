@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from organisation.models import Unit
 from review import permissions, queries, services
 from review.forms import DecisionForm
 from review.models import ReviewRound, UnitReview
@@ -24,13 +25,11 @@ def round_list(request):
         .select_related("organisation")
         .order_by("-deadline", "-pk")
     )
-    services.unit_reviews_add_missing(rounds=rounds)
-    reviews = (
-        UnitReview.objects.restrict(request.user)
-        .filter(round__in=rounds)
-        .select_related("unit")
-        .order_by("unit__name")
+    reviews = list(
+        UnitReview.objects.restrict(request.user).filter(round__in=rounds).select_related("unit")
     )
+    reviews += queries.missing_reviews(rounds=rounds, units=Unit.objects.restrict(request.user))
+    reviews.sort(key=lambda review: (review.unit.name, review.unit.pk))
     by_round = {}
     for review in reviews:
         by_round.setdefault(review.round_id, []).append(review)
@@ -52,11 +51,13 @@ def _unit_review(request, round_pk, unit_slug):
         .select_related("round__organisation", "unit", "decided_by")
     )
     review = reviews.first()
-    # A unit created after the round opened gets its review when first asked for.
-    if review is None and services.unit_reviews_add_missing(
-        rounds=ReviewRound.objects.restrict(request.user).filter(pk=round_pk)
-    ):
-        review = reviews.first()
+    if review is None:
+        # A unit that joined the round after it opened: pending, written when decided.
+        missing = queries.missing_reviews(
+            rounds=ReviewRound.objects.restrict(request.user).filter(pk=round_pk),
+            units=Unit.objects.restrict(request.user).filter(slug=unit_slug),
+        )
+        review = missing[0] if missing else None
     if review is None:
         raise Http404(_("Granskningen finns inte."))
     return review
@@ -114,7 +115,6 @@ def round_status(request, pk):
     round = get_object_or_404(
         ReviewRound.objects.restrict(request.user).select_related("organisation"), pk=pk
     )
-    services.unit_reviews_add_missing(rounds=[round])
     return render(
         request,
         "review/round_status.html",

@@ -306,16 +306,24 @@ def test_a_unit_created_while_a_round_runs_joins_it(world, client):
     other = OrganisationFactory(slug="annan", name="Annan huvudman")
     UnitFactory(organisation=other, slug="annan", name="Annan huvudmans skola")
     client.force_login(world["strateg"])
+    rows = UnitReview.history.count()
     page = client.get(reverse("review:round_status", args=[running.pk])).content.decode()
     assert "Östra skolan" in page and "Annan huvudmans skola" not in page
+    # A GET never writes: the new unit is pending until it is decided or reminded.
+    client.get(reverse("review:round_list"))
+    assert not running.unit_reviews.filter(unit=ostra).exists()
+    assert UnitReview.history.count() == rows
+    # A round whose deadline has passed stays as it was.
+    page = client.get(reverse("review:round_status", args=[past.pk])).content.decode()
+    assert "Östra skolan" not in page
+    # Reminding (a POST) writes the missing reviews.
+    client.post(reverse("review:round_remind", args=[running.pk]))
     assert {r.unit.slug for r in running.unit_reviews.all()} == {
         "norra",
         "sodra",
         "vastra",
         "ostra",
     }
-    # A round whose deadline has passed stays as it was.
-    client.get(reverse("review:round_status", args=[past.pk]))
     assert not past.unit_reviews.filter(unit=ostra).exists()
 
 
