@@ -29,7 +29,7 @@ from registry.search.text import question_words, similarity, words
 ANSWER_LIMIT = 6
 RELATIVE_CUT = 0.35
 # "Menade du …?": when nothing matched, items with a word at least this similar.
-SUGGEST_THRESHOLD = 0.3
+SUGGEST_THRESHOLD = 0.2
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Answer:
         return " ".join(self.corrections.get(word, word) for word in self.words)
 
 
-def search(text, *, items=None, limit=ANSWER_LIMIT, correct=True):
+def item_answer(text, *, items=None, limit=ANSWER_LIMIT, correct=True):
     """The items answering `text`, best first, with the corrections made (an Answer).
 
     `items` narrows the search to a set of primary keys (a queryset or ids);
@@ -92,7 +92,7 @@ def search(text, *, items=None, limit=ANSWER_LIMIT, correct=True):
 
 def item_search(text, *, items=None, limit=ANSWER_LIMIT, correct=True):
     """The items answering the question `text`, best first, as [Hit(item, score), …]."""
-    return search(text, items=items, limit=limit, correct=correct).hits
+    return item_answer(text, items=items, limit=limit, correct=correct).hits
 
 
 def item_search_ids(text, *, items=None):
@@ -116,6 +116,16 @@ def item_suggestions(text, *, limit=3):
             hits.append(Hit(item, best))
     hits.sort(key=lambda hit: (-hit.score, len(hit.item.name), hit.item.name))
     return hits[:limit]
+
+
+def unknown_words(text):
+    """The words of a question that match no item and no word of the word list."""
+    index = current_index()
+    return [
+        word
+        for word in question_words(text)
+        if not index.matches(word) and not index.synonym_of(word)
+    ]
 
 
 def _ids(items):

@@ -1,4 +1,4 @@
-"""The search index: every item's words by field, and BM25 over them, built once per catalogue version.
+"""The search index: the items' words by field and BM25 over them, built once per catalogue version.
 
 The catalogue is small (150 items in the seed, a thousand at most), so the
 whole index is built in Python from one read of the items and one of the
@@ -94,6 +94,10 @@ class Index:
         self._matches[word] = found
         return found
 
+    def synonym_of(self, word):
+        """The phrases the word list says `word` means ([] when it has no entry)."""
+        return self.synonyms.get(stem(word), [])
+
     def term_scores(self, word):
         """{document number: BM25F score} of one word of the question."""
         found = self.matches(word)
@@ -148,12 +152,12 @@ def compound_parts(word, known):
 
 
 def synonym_key(word):
-    """The one word a word list entry is for, as the question's words are read ("Wi-Fi" → "wifi")."""
+    """The word a word list entry is for, read as a question's words are ("Wi-Fi" → "wifi")."""
     return word.strip().casefold().replace("-", "")
 
 
 def index_build(items, synonyms=(), version=()):
-    """The index of `items` (with column and area loaded) and the word list's (word, means) pairs."""
+    """The index of `items` (column and area loaded) and the word list's (word, means) pairs."""
     texts = [field_texts(item) for item in items]
     known = {stem(word) for fields in texts for text in fields.values() for word in words(text)}
     written, whole, parts, totals = {}, {}, {}, dict.fromkeys(FIELDS, 0)
@@ -225,7 +229,7 @@ def catalogue_version():
 
 
 def current_index():
-    """The index of the catalogue as it is now: one query when it has not changed, three when it has."""
+    """The index of the catalogue as it is: one query when unchanged, three when it changed."""
     version = catalogue_version()
     index = _current["index"]
     if index is not None and index.version == version:

@@ -102,7 +102,7 @@ def _alternatives(word, index):
 
 
 def _half_split(word, index):
-    """A compound of which one part is known, the other not a word of the items: [(words, weight)]."""
+    """A compound with one known part, the other unknown to the items: [(words, weight)]."""
     for cut in range(len(word) - 2, MIN_PART - 1, -1):
         head, tail = word[:cut], word[cut:]
         root = head[:-1] if head.endswith("s") and len(head) > MIN_PART + 1 else head
