@@ -5,13 +5,15 @@ Run by bench/run.py against the database with the large demo; by hand:
     DATABASE_URL=... python bench/search.py [--units 200] [--seed 1] [--repeat 5]
 
 Builds the demo with `generate_demo` if the database has none (an existing
-demo is reused as it is), then asks every question of the question set
-(tests/search/questions.py) --repeat times and prints, for item_search()
-alone and for the answer page of one unit (/fraga/?q=…&unit=…, through
-Django's test client: middleware, session, templates, support chain), the
-median and the 90th percentile over all questions, the number of SQL
-queries per page, and how many questions have their expected item in the
-first three answers.
+demo is reused as it is), then asks every question of the tuning file
+(tests/search/questions_tuning.tsv) --repeat times and prints, for
+item_search() alone and for the answer page of one unit (/fraga/?q=…&unit=…,
+through Django's test client: middleware, session, templates, support
+chain), the median and the 90th percentile over all questions, the number of
+SQL queries per page, and how many questions have their expected item in the
+first three answers; beside them, in the same run, the plain blueprint page
+of the same unit (/?unit=…, no filter), which the answer page must stay
+within 1.5× of (issue 21).
 """
 
 import argparse
@@ -33,7 +35,11 @@ from organisation.models import Unit  # noqa: E402
 from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
 from registry.models import Item  # noqa: E402
 from registry.search import item_search  # noqa: E402
-from tests.search.questions import QUESTIONS  # noqa: E402
+from registry.search.evaluate import questions_read  # noqa: E402
+
+QUESTIONS = questions_read(
+    Path(__file__).resolve().parent.parent / "tests/search/questions_tuning.tsv"
+)
 
 BENCH_USER = "bench-superuser"
 
@@ -83,11 +89,20 @@ def main():
     search_queries = query_count(lambda: item_search(QUESTIONS[0][0]))
     page_queries = query_count(lambda: page(QUESTIONS[0][0]))
     print(f"Question set: {passed}/{len(QUESTIONS)} with an expected item in the first three.")
-    search_times, page_times = [], []
+    blueprint_url = reverse("registry:blueprint")
+
+    def blueprint():
+        response = client.get(blueprint_url, {"unit": unit.slug})
+        assert response.status_code == 200
+
+    blueprint()
+    blueprint_queries = query_count(blueprint)
+    search_times, page_times, blueprint_times = [], [], []
     for _ in range(options.repeat):
         for question, _expected in QUESTIONS:
             search_times.append(timed(lambda q=question: item_search(q))[1] * 1000)
             page_times.append(timed(lambda q=question: page(q))[1] * 1000)
+            blueprint_times.append(timed(blueprint)[1] * 1000)
     print(
         f"\n| {len(QUESTIONS)} questions × {options.repeat} "
         "| median ms | p90 ms | max ms | queries |"
@@ -95,6 +110,9 @@ def main():
     print("|---|---|---|---|---|")
     summary("item_search()", search_times, search_queries)
     summary(f"answer page, one unit ({unit.name})", page_times, page_queries)
+    summary(f"plain blueprint page, same unit ({unit.name})", blueprint_times, blueprint_queries)
+    ratio = statistics.median(page_times) / statistics.median(blueprint_times)
+    print(f"\nAnswer page / blueprint page (medians): {ratio:.2f}× (target ≤ 1.5×).")
 
 
 if __name__ == "__main__":

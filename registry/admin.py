@@ -9,11 +9,14 @@ shared catalogue (areas, columns, items, roles) is read-only for everyone
 without its model permissions.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -21,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from digiansvar.paging import LargeTablePaginator
+from digiansvar.spreadsheet_admin import SpreadsheetImportExportMixin
 from organisation import admin as organisation_admin
 from organisation.admin_base import (
     UNIT_LIST_LIMIT,
@@ -36,10 +40,20 @@ from organisation.queries import unit_scope
 from registry import admin_views, versions
 from registry.admin_import import BlueprintSpreadsheetMixin, OrganisationWideImportExportMixin
 from registry.forms import AssignmentForm, AssignmentInlineFormSet, InlineAssignmentForm
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role
+from registry.models import (
+    Area,
+    Assignment,
+    Blueprint,
+    Column,
+    Item,
+    Role,
+    SearchWord,
+    UnansweredSearch,
+)
 from registry.notation import Responsible
 from registry.permissions import can_edit_catalogue
-from registry.resources import PersonResource, RoleResource
+from registry.resources import PersonResource, RoleResource, SearchWordResource
+from registry.search import unknown_words
 
 
 def visible_assignments(request):
@@ -508,3 +522,63 @@ class PersonAdmin(OrganisationWideImportExportMixin, organisation_admin.PersonAd
 for model, model_admin in ((Unit, UnitAdmin), (Person, PersonAdmin)):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+# --- The search's word list and the questions it could not answer (issue 21) -----------
+
+
+@admin.register(SearchWord)
+class SearchWordAdmin(SpreadsheetImportExportMixin, ScopedHistoryAdmin):
+    resource_classes = [SearchWordResource]  # exported and imported as a spreadsheet
+    list_display = ["word", "means", "note"]
+    search_fields = ["word", "means", "note"]
+
+
+class AskedFilter(admin.SimpleListFilter):
+    """The week's questions unless all are asked for."""
+
+    title = _("frågad")
+    parameter_name = "period"
+    WEEK_DAYS = 7
+
+    def lookups(self, request, model_admin):
+        return [("vecka", _("Senaste veckan")), ("alla", _("Alla"))]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "vecka") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "alla":
+            return queryset
+        return queryset.filter(day__gt=timezone.localdate() - timedelta(days=self.WEEK_DAYS))
+
+
+@admin.register(UnansweredSearch)
+class UnansweredSearchAdmin(ScopedAdmin):
+    """Read and cleared here, written only by the search page (registry.search.unanswered_log)."""
+
+    list_display = ["text", "count", "day", "add_to_word_list"]
+    list_filter = [AskedFilter]
+    search_fields = ["text"]
+    ordering = ["-day", "-count", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("lägg till i ordlistan"))
+    def add_to_word_list(self, obj):
+        # The words the items do not know, each a link to a new entry of the word list.
+        add = reverse("admin:registry_searchword_add")
+        return format_html_join(
+            " ",
+            '<a href="{}?{}">{}</a>',
+            ((add, urlencode({"word": word}), word) for word in unknown_words(obj.text)),
+        )

@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organisation.models import Organisation, Person, Position, ProblemKind, Unit
-from organisation.permissions import NOBODY, SHARED, by_huvudman, by_unit
+from organisation.permissions import NOBODY, SHARED, SITE_WIDE, by_huvudman, by_unit
 from organisation.queries import RestrictedQuerySet
-from registry.text import search_stems_of
 
 GROUP_SEPARATOR = " | "
 
@@ -256,24 +255,6 @@ class Role(models.Model):
         return str(ROLE_NAMES.get(self.name, self.name))
 
 
-class ItemQuerySet(RestrictedQuerySet):
-    """Bulk writes (the spreadsheet import) keep the search column up to date like save()."""
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for item in objs:
-            item.search_stems = search_stems_of(item)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if {"name", "keywords", "description"} & set(fields):
-            for item in objs:
-                item.search_stems = search_stems_of(item)
-            fields = [*fields, "search_stems"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-
 class Item(models.Model):
     """An ansvarsområde; the same name in another column is another item."""
 
@@ -312,14 +293,11 @@ class Item(models.Model):
             "”lösenord, inloggning, konto”. Engelska ord går också bra."
         ),
     )
-    # The Swedish stems of name, keywords, group and description, for the
-    # search on SQLite (registry/search.py); PostgreSQL stems by itself.
-    search_stems = models.TextField(verbose_name=_("sökindex"), blank=True, editable=False)
     order = models.PositiveIntegerField(verbose_name=_("ordning"), default=0)
 
     ownership = SHARED
-    objects = ItemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_stems"])
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["column__area__order", "column__order", "order", "name"]
@@ -336,10 +314,9 @@ class Item(models.Model):
         # The group is part of the name ("Skolplattform | Bedömning"), so it is
         # derived here and can never disagree with it.
         self.group = group_of(self.name)
-        self.search_stems = search_stems_of(self)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name", "keywords", "description"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "group", "search_stems"}
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "group"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -558,3 +535,70 @@ class CoverageMark(models.Model):
 
     def __str__(self):
         return str(self.read_up_to)
+
+
+class SearchWord(models.Model):
+    """An everyday word of the word list, and the words of the items it means (docs/search.md).
+
+    "passerbrickan" means "passerkort": a question with the word is answered
+    as if it held those words too. Staff grow the list in admin, from the
+    week's unanswered questions (UnansweredSearch) or a spreadsheet.
+    """
+
+    word = models.CharField(
+        verbose_name=_("ord"),
+        max_length=60,
+        unique=True,
+        help_text=_("Ett ord som personalen söker med, till exempel ”passerbricka”."),
+        error_messages={"unique": _("Ordet finns redan i ordlistan.")},
+    )
+    means = models.CharField(
+        verbose_name=_("betyder"),
+        max_length=300,
+        help_text=_(
+            "Sökord eller ord ur ansvarsområdenas namn, åtskilda med komma, till exempel "
+            "”passerkort, tjänstekort”."
+        ),
+    )
+    note = models.CharField(verbose_name=_("anteckning"), max_length=200, blank=True)
+
+    ownership = SHARED
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("sökord i ordlistan")
+        verbose_name_plural = _("ordlista för sökningen")
+
+    def __str__(self):
+        return f"{self.word} → {self.means}"
+
+    def clean(self):
+        self.word = self.word.strip().casefold()
+        if not self.word or any(character.isspace() for character in self.word):
+            raise ValidationError({"word": _("Skriv ett ord, utan mellanslag.")})
+
+
+class UnansweredSearch(models.Model):
+    """A question that found no item, counted per day: its words only, never who asked."""
+
+    TEXT_LENGTH = 200
+
+    day = models.DateField(verbose_name=_("dag"))
+    text = models.CharField(verbose_name=_("fråga"), max_length=TEXT_LENGTH)
+    count = models.PositiveIntegerField(verbose_name=_("antal"), default=1)
+
+    ownership = SITE_WIDE
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-count", "text"]
+        verbose_name = _("obesvarad sökning")
+        verbose_name_plural = _("obesvarade sökningar")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "text"], name="unanswered_search_unique_day"),
+        ]
+
+    def __str__(self):
+        return self.text

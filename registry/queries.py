@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisation.models import Appointment, Organisation, Person, Position, ProblemKind, Unit
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role
+from registry.models import Area, Assignment, Blueprint, Column, Item, Role, SearchWord
 from registry.search import item_search_ids
 
 # Chip colours in the stylesheet (.chip--c0 … .chip--c11). A role keeps its
@@ -477,6 +477,7 @@ VERSIONED_MODELS = (
     Blueprint,
     Position,
     Organisation,
+    SearchWord,  # the word list: the `q` filter's answers follow it
 )
 # These may be written with bulk_create, which leaves no history rows (generate_demo
 # records them afterwards); every insert still raises the largest id.

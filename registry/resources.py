@@ -1,4 +1,4 @@
-"""Import-export resources for people and roles in admin (one row, one object).
+"""Import-export resources in admin, one row one object: people, roles, the search's word list.
 
 Files are written and read through the admin formats in
 digiansvar.spreadsheet_admin (SPREADSHEET_FORMATS: the one writer, which
@@ -13,7 +13,7 @@ from import_export import fields, resources, widgets
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
 from organisation.permissions import allows
-from registry.models import Role
+from registry.models import Role, SearchWord
 
 
 def split_positions(value):
@@ -190,3 +190,27 @@ class RoleResource(resources.ModelResource):
                 problems[deputy] = str(error)
         if problems:
             raise ValidationError(problems)
+
+
+class SearchWordResource(resources.ModelResource):
+    """The search's word list: an everyday word and the words of the items it means."""
+
+    word = fields.Field(attribute="word", column_name="Ord")
+    means = fields.Field(attribute="means", column_name="Betyder")
+    note = fields.Field(attribute="note", column_name="Anteckning")
+
+    class Meta:
+        model = SearchWord
+        fields = ["word", "means", "note"]
+        import_id_fields = ["word"]
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def before_import_row(self, row, **kwargs):
+        # Stored as SearchWord.clean writes it, so that "Passerbricka" finds "passerbricka".
+        super().before_import_row(row, **kwargs)
+        column = self.fields["word"].column_name
+        if column in row:
+            row[column] = str(row[column] or "").strip().casefold()

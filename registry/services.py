@@ -22,7 +22,7 @@ from organisation.models import (
 from organisation.permissions import allows
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.plan import UNCHANGED
-from registry.models import Area, Assignment, Blueprint, Column, Role
+from registry.models import Area, Assignment, Blueprint, Column, Role, SearchWord
 from registry.queries import role_holders
 from registry.versions import blueprint_publish_seed
 
@@ -187,6 +187,10 @@ def seed_load(
             school_form=row["school_form"],
             defaults={"name": row["name"]},
             changes=changes,
+        )
+    for row in data.get("search_words", ()):
+        _update_or_create(
+            SearchWord, word=row["word"], defaults={"means": row["means"]}, changes=changes
         )
 
     result = blueprint_import(

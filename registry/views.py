@@ -28,7 +28,7 @@ from registry.blueprint_file.format import (
 )
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
-from registry.search import item_search, item_suggestions
+from registry.search import item_answer, item_suggestions, unanswered_log
 from registry.support import support_chains
 
 SESSION_UNIT = "registry_unit"
@@ -605,7 +605,14 @@ def search(request):
         return _no_units(request)
     unit = _chosen_unit(request, units)
     text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    hits = item_search(text) if text else []
+    # ?exakt=1: the words as typed, no typing error corrected (the link under a correction).
+    exact = request.GET.get("exakt") == "1"
+    answer = item_answer(text, correct=not exact) if text else None
+    hits = answer.hits if answer else []
+    if answer and not hits:
+        # The words only, never who asked: the administrator's list of the
+        # week's unanswered questions (admin). A count, not a change to the register.
+        unanswered_log(text)
     chips = queries.chips_by_item(
         queries.assignments_at([unit])
         .filter(item__in=[hit.item.pk for hit in hits])
@@ -625,6 +632,8 @@ def search(request):
             "units": units,
             "unit": unit,
             "q": text,
+            "corrected": answer.corrected_text if answer and answer.corrections and hits else "",
+            "exact_url": f"{reverse('registry:search')}?{urlencode({'q': text, 'exakt': 1})}",
             "answers": answers,
             "suggestions": suggestions,
             "support_chains": support_chains(unit=unit, kinds=kinds) if text else [],

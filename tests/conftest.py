@@ -61,7 +61,10 @@ def empty_cache():
     """
     from django.core.cache import cache
 
+    from registry.search.index import index_clear
+
     cache.clear()
+    index_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,6 @@ are not in the model, which SQLite would try to build too.
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from registry.text import search_stems_of
-
 # The weighted tsvector registry/search.py ranks with (name A, keywords B, group C, description D).
 VECTOR = (
     "setweight(to_tsvector('swedish'::regconfig, COALESCE(name, '')), 'A')"
@@ -27,11 +25,9 @@ INDEXES = {
 
 
 def fill_search_stems(apps, schema_editor):
-    Item = apps.get_model("registry", "Item")
-    items = list(Item.objects.all())
-    for item in items:
-        item.search_stems = search_stems_of(item)
-    Item.objects.bulk_update(items, ["search_stems"], batch_size=500)
+    # The column was filled here until the search became one index in Python
+    # (issue 21); 0011 drops it, and nothing reads it in between.
+    pass
 
 
 def create_search_indexes(apps, schema_editor):

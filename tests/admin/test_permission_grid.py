@@ -467,6 +467,32 @@ CASES += [
             "administratör": (200, {"org", "other_org"}),
         },
     ),
+    # The search's word list and its log (issue 21): for those who edit the catalogue.
+    *(
+        (
+            case,
+            lambda w, name=name: url(name),
+            None,
+            {
+                "läsare": 403,
+                "rektor_a": 403,
+                "rektor_b": 403,
+                "verksamhetsutvecklare": 200,
+                "administratör": 200,
+            },
+        )
+        for case, name in (
+            ("searchword-changelist", "registry_searchword_changelist"),
+            ("searchword-add", "registry_searchword_add"),
+            ("unansweredsearch-changelist", "registry_unansweredsearch_changelist"),
+        )
+    ),
+    (
+        "unansweredsearch-add",
+        lambda w: url("registry_unansweredsearch_add"),
+        None,
+        {user: 403 for user in USERS[1:]},
+    ),
     *(
         (
             f"{name}-changelist",

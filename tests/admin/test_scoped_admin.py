@@ -135,6 +135,7 @@ def test_only_the_catalogue_and_site_wide_records_are_shared():
         "registry.Column",
         "registry.Role",
         "registry.Item",
+        "registry.SearchWord",
     }
     assert of_kind(Ownership.SITE) == {
         "auth.User",
@@ -143,6 +144,7 @@ def test_only_the_catalogue_and_site_wide_records_are_shared():
         "axes.AccessLog",
         "axes.AccessFailureLog",
         "organisation.ProviderAccount",
+        "registry.UnansweredSearch",
     }
 
 

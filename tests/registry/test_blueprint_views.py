@@ -488,7 +488,9 @@ def build_blueprint(n_items):
 PINNED = {
     "blueprint": 14,
     "grid": 14,
-    "filtered": 15,
+    # + the search index built for this catalogue (its version, the items, the word list;
+    # later searches read the version only)
+    "filtered": 17,
     "htmx": 14,
     "person": 11,  # + what the person holds where (appointments)
     "role": 11,  # + who holds the role at the page's units (role_holders)

@@ -42,3 +42,61 @@ def test_rektor_sees_keywords_but_cannot_change_them(client, seed, django_user_m
     client.post(url, data)
     item.refresh_from_db()
     assert item.keywords.startswith("lösenord, inloggning")
+
+
+def test_administrator_sees_the_weeks_unanswered_questions_and_adds_a_word_at_once(
+    client, seed, django_user_model
+):
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from registry.models import SearchWord, UnansweredSearch
+    from registry.search import unanswered_log
+
+    administrator = django_user_model.objects.create_user("admin2", is_staff=True)
+    administrator.groups.add(Group.objects.get(name="administratör"))
+    client.force_login(administrator)
+    SearchWord.objects.filter(word="passerbricka").delete()  # the seed's entry
+    unanswered_log("vem ansvarar för passerbrickan")
+    UnansweredSearch.objects.create(
+        day=timezone.localdate() - timedelta(days=30), text="förra månaden"
+    )
+    assert item_search("passerbrickan") == []
+
+    listing = client.get(reverse("admin:registry_unansweredsearch_changelist"))
+    html = listing.content.decode()
+    assert "passerbrickan" in html and "förra månaden" not in html
+    add = reverse("admin:registry_searchword_add")
+    assert f'href="{add}?word=passerbrickan"' in html
+    assert (
+        "förra månaden"
+        in client.get(
+            reverse("admin:registry_unansweredsearch_changelist"), {"period": "alla"}
+        ).content.decode()
+    )
+
+    form = client.get(f"{add}?word=passerbrickan").content.decode()
+    assert 'value="passerbrickan"' in form
+    response = client.post(add, {"word": "Passerbricka", "means": "passerkort", "note": ""})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert SearchWord.objects.filter(word="passerbricka", means="passerkort").exists()
+    assert [hit.item.name for hit in item_search("passerbrickan")][0] == (
+        "Tjänstekortsadministratör"
+    )
+
+
+def test_the_word_list_is_exported_and_imported_as_a_spreadsheet(client, seed, superuser):
+    from registry.models import SearchWord
+    from registry.resources import SearchWordResource
+
+    client.force_login(superuser)
+    exported = SearchWordResource().export()
+    assert exported.headers == ["Ord", "Betyder", "Anteckning"]
+    assert ["tystnadsplikt", "sekretess", ""] in [list(row) for row in exported]
+    dataset = exported
+    dataset.append(["Skrivarkö", "skrivare", "från obesvarade"])
+    result = SearchWordResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert SearchWord.objects.get(word="skrivarkö").means == "skrivare"
