@@ -1,5 +1,8 @@
 """The blueprint filters as GET parameters: ?area=hygien&role=ITS&person=A.W&q=wifi.
 
+With a search, ?ordning=relevans lists the matches best first (the answer
+page's ranking) instead of in the poster's order.
+
 The choices come from lists the view has already fetched (areas, and the
 roles and people with responsibility at the chosen unit: nothing that would
 give an empty page), so the form renders and validates without further
@@ -45,6 +48,15 @@ class BlueprintFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("t.ex. wifi")}),
     )
 
+    # Not a filter: how the matches of `q` are ordered (read by `ordering`).
+    ordning = django_filters.ChoiceFilter(
+        label=_("Ordning"),
+        empty_label=_("Som på affischen"),
+        choices=[("relevans", _("Bäst träff först"))],
+        error_messages={"invalid_choice": _("Ordningen ”%(value)s” finns inte.")},
+    )
+    RELEVANCE = "relevans"
+
     def __init__(self, data, *, unit, areas, roles, people, request=None):
         super().__init__(data, queryset=Item.objects.none(), request=request)
         self.unit = unit
@@ -79,6 +91,13 @@ class BlueprintFilter(django_filters.FilterSet):
             person=self.people.get(data.get("person") or ""),
             text=(data.get("q") or "").strip(),
         )
+
+    @property
+    def ordering(self):
+        """RELEVANCE when the matches of a search are to be listed best first, else ""."""
+        if not self.is_valid() or not (self.form.cleaned_data.get("q") or "").strip():
+            return ""
+        return self.form.cleaned_data.get("ordning") or ""
 
     @property
     def is_filtered(self):

@@ -20,9 +20,11 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from organisation.models import Person
+from organisation.models import Person, ProblemKind, ServiceAgreement
 from registry import coverage, coverage_store, queries, versions
-from registry.models import Area
+from registry.models import Area, Item
+from registry.search import item_search_ids
+from registry.support import service_agreement_for, support_chain
 
 
 def cache_key(*parts):
@@ -97,17 +99,32 @@ def matrix_results(kind, unit, filterset, version):
         "person": data.get("person") or "",
         # The search ignores case, so "WiFi" and "wifi" share an entry.
         "q": (data.get("q") or "").strip().casefold(),
+        "ordning": filterset.ordering,
     }
     key = cache_key("results", kind, unit.pk, unit.slug, filters, get_language(), version)
     results = cache.get(key)
     if results is None:
         matrix = queries.blueprint_matrix(unit=unit, items=filterset.items())
         context = {"matrix": matrix, "unit": unit}
-        if kind == "grid":
+        if filterset.ordering == filterset.RELEVANCE:
+            # Best first: one list on the poster and the grid alike.
+            rank = {pk: position for position, pk in enumerate(item_search_ids(filters["q"]))}
+            render_chips(matrix)
+            context["ranked"] = sorted(matrix.rows, key=lambda row: rank.get(row.item.pk, 0))
+            template = "registry/_ranked_matrix.html"
+        elif kind == "grid":
             context["grid_areas"] = queries.grid_rows(matrix)
+            template = "registry/_grid_matrix.html"
         else:
             render_chips(matrix)
-        template = f"registry/_{'grid' if kind == 'grid' else 'blueprint'}_matrix.html"
+            template = "registry/_blueprint_matrix.html"
+            if not filterset.is_filtered:
+                # The whole poster: the answer page takes its chips from here.
+                cache.set(
+                    unit_chips_key(unit, version),
+                    {row.item.pk: row.chips_html for row in matrix.rows if row.chips},
+                    settings.DIGIANSVAR_PAGE_CACHE_SECONDS,
+                )
         results = {
             "count": matrix.count,
             "support": queries.support_kinds(row.item for row in matrix.rows),
@@ -116,6 +133,55 @@ def matrix_results(kind, unit, filterset, version):
         }
         cache.set(key, results, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return results
+
+
+def unit_chips_key(unit, version):
+    return cache_key("unit-chips", unit.pk, unit.slug, get_language(), version)
+
+
+def unit_chips(unit, version):
+    """{item id: the item's chips at `unit` as HTML} for every item with someone responsible.
+
+    The same chips as the poster, cached per unit, language and data version
+    (the unfiltered poster fills the entry as it renders): the answer page
+    reads its answers' responsible from here instead of the database.
+    """
+    key = unit_chips_key(unit, version)
+    chips = cache.get(key)
+    if chips is None:
+        matrix = queries.blueprint_matrix(
+            unit=unit, items=Item.objects.select_related("column__area")
+        )
+        render_chips(matrix)
+        chips = {row.item.pk: row.chips_html for row in matrix.rows if row.chips}
+        cache.set(key, chips, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return chips
+
+
+def support_chains(unit, kinds, version):
+    """[(problem title, steps), …] of registry.support for `kinds` at `unit`, each chain cached.
+
+    Keyed by the data version and the huvudman's service agreement, read on
+    every call (one query): the agreement keeps no history, so the data
+    version does not see it change.
+    """
+    if not kinds:
+        return []
+    agreement = service_agreement_for(unit.organisation_id)
+    terms = [getattr(agreement, f.attname) for f in ServiceAgreement._meta.concrete_fields]
+    keys = {
+        kind: cache_key("support-chain", unit.pk, unit.slug, kind, terms, get_language(), version)
+        for kind in kinds
+    }
+    found = cache.get_many(list(keys.values()))
+    chains = []
+    for kind in kinds:
+        steps = found.get(keys[kind])
+        if steps is None:
+            steps = support_chain(unit=unit, kind=kind, agreement=agreement)
+            cache.set(keys[kind], steps, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+        chains.append((ProblemKind(kind).problem_title, steps))
+    return chains
 
 
 def render_chips(matrix):

@@ -123,19 +123,21 @@ def service_agreement_for(organisation_id):
     return agreement or ServiceAgreement(organisation_id=organisation_id)
 
 
-def support_chain(*, unit, kind):
+def support_chain(*, unit, kind, agreement=None):
     """The ordered steps the decision prescribes for a problem of `kind` at `unit`.
 
     pedagog → the unit's first line: the register's local support for the
     kind, and the unit's IT-handledare (pedagogik) or hanteringsansvarig
     (teknik, system) → IT-enheten, a verksamhetsutvecklare with the matching
     focus, or the supplier through a verksamhetsutvecklare, as the huvudman's
-    service agreement says. Three queries whatever the size of the
-    organisation, five when a support item names a role without a person.
+    service agreement says (`agreement`, read when not given). Three queries
+    whatever the size of the organisation, five when a support item names a
+    role without a person.
     """
     kind = ProblemKind(kind)
     focus_name = Appointment.Focus(kind.value).label.lower()
-    agreement = service_agreement_for(unit.organisation_id)
+    if agreement is None:
+        agreement = service_agreement_for(unit.organisation_id)
     Code = Position.Code
     appointments = list(
         Appointment.objects.filter(

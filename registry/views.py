@@ -29,7 +29,6 @@ from registry.blueprint_file.format import (
 from registry.filters import BlueprintFilter
 from registry.models import Area, Blueprint, Item, Role
 from registry.search import item_answer, item_suggestions, unanswered_log
-from registry.support import support_chains
 
 SESSION_UNIT = "registry_unit"
 # The blueprint page offers these of digiansvar.spreadsheet_writer's formats.
@@ -151,16 +150,34 @@ def _filtered(request, units, kind):
         "count": results["count"],
         "matrix_html": mark_safe(results["html"]),  # rendered by our own template
         "query": query.urlencode(),
-        "support_chains": _support_chains(filterset, results["support"], unit),
+        "support_chains": _support_chains(filterset, results["support"], unit, version),
         "version": version,
+        "orderings": _orderings(request, filterset, unit),
     }
 
 
-def _support_chains(filterset, kinds, unit):
+def _support_chains(filterset, kinds, unit, version):
     """The unit's support chains for the kinds of support matter a search found."""
     if not filterset.is_valid() or not filterset.form.cleaned_data.get("q"):
         return []
-    return support_chains(unit=unit, kinds=kinds)
+    return page_cache.support_chains(unit, kinds, version)
+
+
+def _orderings(request, filterset, unit):
+    """With a search: [(label, query string, chosen)] of the two orders its matches can take."""
+    if not filterset.is_valid() or not (filterset.form.cleaned_data.get("q") or "").strip():
+        return []
+    choices = []
+    labels = (("", _("Som på affischen")), (filterset.RELEVANCE, _("Bäst träff först")))
+    for value, label in labels:
+        query = request.GET.copy()
+        query.pop("format", None)
+        query.pop("ordning", None)
+        query["unit"] = unit.slug
+        if value:
+            query["ordning"] = value
+        choices.append((label, query.urlencode(), filterset.ordering == value))
+    return choices
 
 
 def _render_filtered(request, template, partial, context):
@@ -613,14 +630,11 @@ def search(request):
         # The words only, never who asked: the administrator's list of the
         # week's unanswered questions (admin). A count, not a change to the register.
         unanswered_log(text)
-    chips = queries.chips_by_item(
-        queries.assignments_at([unit])
-        .filter(item__in=[hit.item.pk for hit in hits])
-        .select_related("role", "person")
-        .order_by("item_id", "order", "pk")
-    )
-    queries.holders_attach([chip for row in chips.values() for chip in row], units=[unit])
-    answers = [{"item": hit.item, "chips": chips.get(hit.item.pk, [])} for hit in hits]
+    # Who is responsible and the support chain come from the page cache (by
+    # data version, so a write shows at once); the search is the one new read.
+    version = queries.data_version()
+    chips = page_cache.unit_chips(unit, version) if hits else {}
+    answers = [{"item": hit.item, "chips_html": chips.get(hit.item.pk, "")} for hit in hits]
     suggestions = [] if hits or not text else [hit.item for hit in item_suggestions(text)]
     # The support matters among the answers, best first; no answer at all:
     # the chain for technical problems, the commonest reason to ask.
@@ -636,6 +650,6 @@ def search(request):
             "exact_url": f"{reverse('registry:search')}?{urlencode({'q': text, 'exakt': 1})}",
             "answers": answers,
             "suggestions": suggestions,
-            "support_chains": support_chains(unit=unit, kinds=kinds) if text else [],
+            "support_chains": page_cache.support_chains(unit, kinds, version) if text else [],
         },
     )

@@ -492,11 +492,14 @@ PINNED = {
     # later searches read the version only)
     "filtered": 17,
     "htmx": 14,
+    # a search alone, its matches best first (?ordning=relevans): the catalogue's
+    # version read for the filter and again for the order
+    "ranked": 16,
     "person": 11,  # + what the person holds where (appointments)
     "role": 11,  # + who holds the role at the page's units (role_holders)
     "item": 11,  # + who holds the role-only entries' roles at the page's units
 }
-PINNED_WARM = {"blueprint": 6, "grid": 6, "filtered": 6, "htmx": 6}
+PINNED_WARM = {"blueprint": 6, "grid": 6, "filtered": 6, "htmx": 6, "ranked": 6}
 
 
 def without_csrf(response):
@@ -510,6 +513,7 @@ def page_urls(first_item):
         "grid": reverse("registry:blueprint_grid"),
         "filtered": reverse("registry:blueprint") + "?area=a0&role=R0&person=P.P&q=Ansvar",
         "htmx": reverse("registry:blueprint") + "?area=a1",
+        "ranked": reverse("registry:blueprint") + "?q=Ansvar&ordning=relevans",
         "person": reverse("registry:person_detail", args=["P.P"]),
         "role": reverse("registry:role_detail", args=["R0"]),
         "item": reverse("registry:item_detail", args=[first_item.pk]),

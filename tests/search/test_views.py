@@ -254,3 +254,66 @@ def test_an_unanswered_question_is_counted_by_its_words_without_the_user(reader_
     (row,) = UnansweredSearch.objects.all()
     assert (row.text, row.count) == ("kaffemaskinen", 2)
     assert {field.name for field in UnansweredSearch._meta.fields} == {"id", "day", "text", "count"}
+
+
+# --- The cached parts of the answer, the filtered poster by relevance (issue 21) ----------
+
+
+def test_the_answer_page_shows_a_write_at_once(reader_client):
+    """The responsible and the support chain come from the page cache, keyed by data version."""
+    from registry.models import Assignment, Item
+
+    question = {"q": "skrivaren fungerar inte"}
+    assert "N.Y" not in page(reader_client.get(SEARCH, question))
+    unit = Unit.objects.get(slug="arstaviken")
+    newcomer = PersonFactory(organisation=unit.organisation, initials="N.Y", name="Nea Ny")
+    Assignment.objects.create(item=Item.objects.get(name="Skrivare"), unit=unit, person=newcomer)
+    html = page(reader_client.get(SEARCH, question))
+    first = html.split('<li class="search-answer">')[1]
+    assert ">Skrivare</a>" in first and "N.Y" in first
+    # The support chain's first line (the register's local support) follows too.
+    appoint_hedda_first_line()
+    assert "/person/H.H/" in page(reader_client.get(SEARCH, question))
+
+
+def listed_names(html, names):
+    """`names` in the order they stand in the page's results."""
+    results = html[html.index('id="results"') :] if 'id="results"' in html else html
+    return sorted(names, key=lambda name: results.index(f">{name}</a>"))
+
+
+def test_the_filtered_poster_can_list_its_matches_best_first(reader_client):
+    from registry.queries import items_matching
+    from registry.search import item_search
+
+    question = "lösenord till skolplattformen"
+    ranked = [hit.item.name for hit in item_search(question, limit=None)]
+    unit = Unit.objects.get(slug="arstaviken")
+    poster = [item.name for item in items_matching(unit=unit, text=question)]
+    assert len(ranked) >= 3 and ranked != poster  # else the test tells nothing
+    for url in (reverse("registry:blueprint"), reverse("registry:blueprint_grid")):
+        html = page(reader_client.get(url, {"q": question, "ordning": "relevans"}))
+        assert listed_names(html, ranked) == ranked
+        assert 'aria-current="true">Bäst träff först<' in html
+        assert '<input type="hidden" name="ordning" value="relevans" form="filters">' in html
+    html = page(reader_client.get(reverse("registry:blueprint"), {"q": question}))
+    assert listed_names(html, poster) == poster
+    assert 'aria-current="true">Som på affischen<' in html
+    assert 'name="ordning"' not in html
+    # With htmx only the results, ranked the same.
+    html = page(
+        reader_client.get(
+            reverse("registry:blueprint"),
+            {"q": question, "ordning": "relevans"},
+            headers={"HX-Request": "true"},
+        )
+    )
+    assert "<html" not in html and listed_names(html, ranked) == ranked
+
+
+def test_the_order_is_offered_only_with_a_search(reader_client):
+    html = page(reader_client.get(reverse("registry:blueprint"), {"ordning": "relevans"}))
+    assert "Bäst träff först" not in html
+    assert 'class="poster"' in html  # no search: the poster as always
+    response = reader_client.get(reverse("registry:blueprint"), {"q": "wifi", "ordning": "x"})
+    assert "Ordningen ”x” finns inte." in page(response)
