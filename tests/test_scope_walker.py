@@ -644,6 +644,7 @@ QUERY = {
     "sida": None,
     "next": None,
     "exakt": None,
+    "ordning": None,  # the order of a search's matches on the blueprint pages
     # The admin's own: the changelist's state, popups, paging.
     "_changelist_filters": None,
     "_facets": None,

@@ -376,7 +376,7 @@ def test_htmx_request_gets_only_the_results_fragment(seeded_client):
 
 def test_filter_form_works_without_javascript_and_drives_htmx(seeded_client):
     html = page(seeded_client.get(reverse("registry:blueprint")))
-    assert '<form class="filters" method="get" action="/"' in html
+    assert '<form id="filters" class="filters" method="get" action="/"' in html
     assert 'hx-get="/"' in html and 'hx-push-url="true"' in html and 'hx-target="#results"' in html
     assert "js/htmx.min.js" in html and "<script>" not in html and 'style="' not in html
 
