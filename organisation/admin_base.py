@@ -15,6 +15,7 @@ from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -164,8 +165,17 @@ class ScopedHistoryAdmin(ScopedMixin, SimpleHistoryAdmin):
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         # Only the versions the user may see: an assignment that moved in
-        # from another huvudman keeps its past there.
-        versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        # from another huvudman keeps its past there. The related rows are
+        # joined as simple_history does, but never by select_related() with
+        # no field names (deprecated from Django 6.1) for a model without.
+        versions = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        tracked = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        if tracked:
+            versions = versions.select_related(*tracked)
         return restrict(versions, request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -1,5 +1,7 @@
 """History: the user of each change is recorded, a change can be reverted, per-unit list."""
 
+import warnings
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +68,16 @@ def test_recent_changes_per_unit_show_who_changed_what(world, as_user):
     page_b = client.get(reverse("admin:registry_assignment_recent_changes") + "?enhet=b")
     assert all(row["unit"] == world.unit_b for row in page_b.context["rows"])
     assert "N.N" not in page_b.content.decode()
+
+
+def test_history_of_a_model_without_foreign_keys_asks_no_deprecated_join(seeded_client):
+    # simple_history's own page called select_related() with no field names
+    # for such models, deprecated from Django 6.1.
+    from registry.models import SearchWord
+
+    word = SearchWord.objects.create(word="mailen", means="e-post")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = seeded_client.get(reverse("admin:registry_searchword_history", args=[word.pk]))
+    assert response.status_code == 200
+    assert not [w for w in caught if "select_related" in str(w.message)]
