@@ -171,6 +171,16 @@ class UnitScope:
         return models.Q(**{f"{field}__in": self.editable_ids})
 
 
+def own_person(user):
+    """The Person linked to the user, or None: their own record, which they read whatever
+    their scope (the header's "Mina ansvarsområden", their person page)."""
+    from organisation.models import Person
+
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
 _SCOPE_CACHE = "_digiansvar_unit_scope"
 
 

@@ -393,7 +393,9 @@ class AssignmentAdmin(ScopedHistoryAdmin):
         for word in search_term.split():
             items = list(Item.objects.filter(name__icontains=word).values_list("pk", flat=True))
             roles = list(Role.objects.filter(code__iexact=word).values_list("pk", flat=True))
-            people = Person.objects.filter(Q(initials__icontains=word) | Q(name__icontains=word))
+            people = Person.objects.restrict(request.user).filter(
+                Q(initials__icontains=word) | Q(name__icontains=word)
+            )
             found = list(people.values_list("pk", flat=True)[: SEARCH_PEOPLE_LIMIT + 1])
             # A short list of ids lets the database combine three index scans;
             # a word matching thousands of people stays a subquery.

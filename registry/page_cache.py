@@ -20,7 +20,8 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from organisation.models import Person, ProblemKind, ServiceAgreement
+from organisation.models import ProblemKind, ServiceAgreement
+from organisation.queries import own_person
 from registry import coverage, coverage_store, queries, versions
 from registry.models import Area, Item
 from registry.search import item_search_ids
@@ -54,7 +55,7 @@ def filter_reference(unit, version, user):
     if person_key in found:
         person = found[person_key]
     else:
-        person = Person.objects.filter(user=user).first()
+        person = own_person(user)
         cache.set(person_key, person, timeout)
     get_user_model().person.related.set_cached_value(user, person)
     return reference

@@ -51,20 +51,47 @@ def test_no_organisation_module_names_registry():
 
 # --- Every page, import and export reads through restrict (issue 20) ---------------------------
 
-# The modules that answer a request or read a file on a user's behalf. The
-# export's row writer (registry/blueprint_file/format.py) is not among them: it
-# is handed units its caller restricted and reads only their rows and their
-# huvudmän's organisation-wide rows; apply.py writes what plan.py decided.
-SCOPED_MODULES = [
-    "organisation/views.py",
-    "registry/views.py",
-    "registry/organisation_views.py",
-    "registry/admin_views.py",
+# The modules that answer a request or read a file on a user's behalf: every
+# module with a view (a function whose first parameter is `request`), and the
+# import and export modules. The export's row writer
+# (registry/blueprint_file/format.py) is not among them: it is handed units
+# its caller restricted and reads only their rows and their huvudmän's
+# organisation-wide rows; apply.py writes what plan.py decided.
+IMPORT_EXPORT_MODULES = [
     "registry/admin_import.py",
     "registry/resources.py",
     "registry/blueprint_file/plan.py",
-    "review/views.py",
 ]
+# Modules with views that read before there is a user to scope by, or read nothing.
+NOT_SCOPED = {
+    "organisation/oidc.py": "sign-in: finds the account by issuer and subject, then its claims",
+    "digiansvar/errors.py": "the error pages read no rows",
+    "digiansvar/bad_input.py": "refuses bad input before any read",
+    "digiansvar/language.py": "the language cookie",
+}
+
+
+def view_modules():
+    """Every module of the apps with a function whose first parameter is `request`."""
+    found = []
+    for app in ("organisation", "registry", "review", "digiansvar"):
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            if any(
+                isinstance(node, ast.FunctionDef)
+                and node.args.args
+                and node.args.args[0].arg == "request"
+                for node in ast.walk(tree)
+            ):
+                found.append(str(path.relative_to(settings.BASE_DIR)))
+    return found
+
+
+SCOPED_MODULES = [
+    module for module in view_modules() if module not in NOT_SCOPED
+] + IMPORT_EXPORT_MODULES
 # Calls that pass a queryset on to the one scoping call.
 SCOPING_CALLS = {"restrict", "scoped"}
 HARMLESS = {"restrict", "none", "model"}
@@ -134,6 +161,13 @@ def test_the_restrict_check_finds_an_unscoped_read():
     )
     found = sorted(line for line, _text in unscoped_reads(tree, owned_model_names()))
     assert found == [1, 4, 5]
+
+
+def test_the_restrict_check_reads_every_view_module():
+    assert {"registry/views.py", "review/views.py", "digiansvar/accessibility.py"} <= set(
+        SCOPED_MODULES
+    )
+    assert "registry/admin.py" in SCOPED_MODULES  # a module-level function of its own
 
 
 def test_pages_imports_and_exports_read_owned_rows_only_through_restrict():
