@@ -10,7 +10,7 @@ demo is reused as it is). As a superuser (every unit in scope), it prints
 the median time of --repeat runs and the number of SQL queries of: the
 summary counted from scratch (`coverage_counts`, and the coverage store
 counting every unit as after a deploy, once), after one write (the store
-counts the unit the write touched; registry.coverage_store) and read from the
+counts the unit the write touched; registry.coverage.store) and read from the
 page cache (warm, until the next write); the coverage page after a write and
 warm, its first and a middle page of units; the organisation page and a
 person's page; and the xlsx export, run once in a process of its own for its
@@ -37,12 +37,11 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from organisation.models import Unit  # noqa: E402
-from registry import page_cache  # noqa: E402
 from registry.coverage import coverage_counts  # noqa: E402
-from registry.coverage_store import coverage_store_refresh  # noqa: E402
-from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
+from registry.coverage.store import coverage_store_refresh, coverage_summary  # noqa: E402
+from registry.coverage.views import UNITS_PER_PAGE  # noqa: E402
 from registry.models import Assignment, CoverageMark, Item  # noqa: E402
-from registry.organisation_views import UNITS_PER_PAGE  # noqa: E402
+from registry.seed.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
 
 BENCH_USER = "bench-superuser"
 
@@ -205,10 +204,8 @@ def main():
         1,
         before=lambda: CoverageMark.objects.all().delete(),
     )
-    measure(
-        "summary after one write", lambda: page_cache.coverage_summary(units), repeat, before=write
-    )
-    measure("summary, warm (cached)", lambda: page_cache.coverage_summary(units), repeat)
+    measure("summary after one write", lambda: coverage_summary(units), repeat, before=write)
+    measure("summary, warm (cached)", lambda: coverage_summary(units), repeat)
     measure("coverage page 1, after one write", get(page), repeat, before=write)
     measure("coverage page 1, warm", get(page), repeat)
     measure(f"coverage page {middle}, warm", get(f"{page}?sida={middle}"), repeat)

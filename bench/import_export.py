@@ -40,7 +40,7 @@ from organisation.models import Unit  # noqa: E402
 from registry.blueprint_file import blueprint_import  # noqa: E402
 from registry.blueprint_file.format import HEADERS, blueprint_rows  # noqa: E402
 from registry.models import Assignment, Item  # noqa: E402
-from registry.services import seed_load  # noqa: E402
+from registry.seed.load import seed_load  # noqa: E402
 
 SEED_UNIT = "arstaviken"
 

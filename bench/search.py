@@ -32,10 +32,10 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from organisation.models import Unit  # noqa: E402
-from registry.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
 from registry.models import Item  # noqa: E402
 from registry.search import item_search  # noqa: E402
 from registry.search.evaluate import questions_read  # noqa: E402
+from registry.seed.demo import DEMO_SLUG, demo_counts, demo_organisation_generate  # noqa: E402
 
 QUESTIONS = questions_read(
     Path(__file__).resolve().parent.parent / "tests/search/questions_tuning.tsv"

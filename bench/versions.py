@@ -30,8 +30,8 @@ from django.urls import reverse  # noqa: E402
 
 from organisation.models import Organisation, Person  # noqa: E402
 from registry import versions  # noqa: E402
-from registry.demo import DEMO_SLUG, demo_organisation_generate  # noqa: E402
 from registry.models import Assignment, Blueprint, BlueprintRows, Item  # noqa: E402
+from registry.seed.demo import DEMO_SLUG, demo_organisation_generate  # noqa: E402
 
 BENCH_USER = "bench-superuser"
 

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from registry import organisation_views, views
+from registry.blueprint import detail_views, views
+from registry.coverage import views as coverage_views
+from registry.support import views as support_views
+from registry.versions import views as version_views
 
 app_name = "registry"
 
@@ -10,24 +13,24 @@ urlpatterns = [
     path("enheter/", views.unit_search, name="unit_search"),
     path("export/", views.blueprint_export, name="blueprint_export"),
     path("fraga/", views.search, name="search"),
-    path("ansvarsomrade/<int:pk>/", views.item_detail, name="item_detail"),
-    path("person/<str:initials>/", views.person_detail, name="person_detail"),
-    path("roll/<str:code>/", views.role_detail, name="role_detail"),
-    path("versioner/", views.version_list, name="version_list"),
-    path("versioner/andringar/", views.version_changes, name="version_changes"),
-    path("versioner/<int:pk>/", views.version_detail, name="version_detail"),
+    path("ansvarsomrade/<int:pk>/", detail_views.item_detail, name="item_detail"),
+    path("person/<str:initials>/", detail_views.person_detail, name="person_detail"),
+    path("roll/<str:code>/", detail_views.role_detail, name="role_detail"),
+    path("versioner/", version_views.version_list, name="version_list"),
+    path("versioner/andringar/", version_views.version_changes, name="version_changes"),
+    path("versioner/<int:pk>/", version_views.version_detail, name="version_detail"),
     # The organisation's pages that show the blueprint or coverage too, under /organisation/.
     path(
         "organisation/huvudman/<slug:slug>/",
-        organisation_views.organisation_detail,
+        detail_views.organisation_detail,
         name="organisation_detail",
     ),
-    path("organisation/enhet/<slug:slug>/", organisation_views.unit_detail, name="unit_detail"),
-    path("organisation/vem-fragar-jag/", organisation_views.support_chain, name="support_chain"),
-    path("organisation/tackning/", organisation_views.coverage, name="coverage"),
+    path("organisation/enhet/<slug:slug>/", detail_views.unit_detail, name="unit_detail"),
+    path("organisation/vem-fragar-jag/", support_views.support_chain, name="support_chain"),
+    path("organisation/tackning/", coverage_views.coverage, name="coverage"),
     path(
         "organisation/tackning/export.xlsx",
-        organisation_views.coverage_export,
+        coverage_views.coverage_export,
         name="coverage_export",
     ),
 ]

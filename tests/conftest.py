@@ -92,7 +92,7 @@ def artifacts_dir():
 @pytest.fixture
 def seed(db):
     """The seed organisation and blueprint (fixtures/), loaded as load_seed does."""
-    from registry.services import seed_load
+    from registry.seed.load import seed_load
 
     seed_load()
 

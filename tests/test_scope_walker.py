@@ -53,7 +53,7 @@ from organisation.models import (
 )
 from organisation.services import unit_grant
 from registry import versions
-from registry.coverage_store import coverage_store_refresh
+from registry.coverage.store import coverage_store_refresh
 from registry.models import Blueprint, Item, Role, SearchWord, UnansweredSearch
 from review import services as review_services
 from review.models import ReviewRound, UnitReview

@@ -8,7 +8,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Position
-from registry.coverage_store import coverage_store_refresh
+from registry.coverage.store import coverage_store_refresh
 from registry.models import Assignment, Item
 from tests.factories import (
     AppointmentFactory,
@@ -313,7 +313,7 @@ def test_organisation_page_grid_is_for_those_who_may_see_coverage(client, reader
 
 
 def test_organisation_page_pages_its_units(client, superuser, units, monkeypatch):
-    monkeypatch.setattr("registry.organisation_views.UNITS_PER_PAGE", 1)
+    monkeypatch.setattr("registry.blueprint.detail_views.UNITS_PER_PAGE", 1)
     client.force_login(superuser)
     url = reverse("registry:organisation_detail", args=["testkommunen"])
     first = client.get(url)
@@ -334,7 +334,7 @@ def test_unit_page_opens_with_a_coverage_summary(client, principal_a, units):
 
 
 def test_coverage_page_pages_units_and_counts_them_all(client, superuser, units, monkeypatch):
-    monkeypatch.setattr("registry.organisation_views.UNITS_PER_PAGE", 1)
+    monkeypatch.setattr("registry.coverage.views.UNITS_PER_PAGE", 1)
     ItemFactory(name="Första området")
     client.force_login(superuser)
     response = client.get(reverse("registry:coverage"))

@@ -10,7 +10,7 @@ from guardian.shortcuts import assign_perm
 
 from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from registry.blueprint_file.format import blueprint_rows
-from registry.coverage_store import coverage_store_counts
+from registry.coverage.store import coverage_store_counts
 from registry.models import Assignment, CoverageCount, Item, Role
 
 # flush and loaddata run their own transactions: test them as in production.

@@ -28,7 +28,7 @@ from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Organisation, Unit
 from registry.blueprint_file.format import HEADERS, RESPONSIBLE, blueprint_rows
 from registry.models import Item
-from registry.services import seed_load
+from registry.seed.load import seed_load
 
 seed_load()
 organisation = Organisation.objects.get()

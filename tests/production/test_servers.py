@@ -33,7 +33,7 @@ pytestmark = pytest.mark.servers
 
 SETUP = """
 from django.contrib.auth import get_user_model
-from registry.services import seed_load
+from registry.seed.load import seed_load
 seed_load()
 get_user_model().objects.create_superuser("chef", "chef@example.com", "ett-langt-losenord-77")
 """

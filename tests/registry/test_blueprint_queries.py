@@ -2,14 +2,10 @@
 
 import pytest
 
+from registry.blueprint.queries import blueprint_matrix, items_matching
+from registry.matrix import grid_rows
 from registry.models import Assignment
-from registry.queries import (
-    assignments_at,
-    blueprint_matrix,
-    grid_rows,
-    items_matching,
-    people_visible,
-)
+from registry.queries import assignments_at, people_visible
 from tests.factories import (
     AppointmentFactory,
     AreaFactory,

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisation.models import Position, Unit
-from registry import page_cache
 from registry.coverage import CHECK_KEYS, coverage_by_unit, coverage_counts, coverage_findings
+from registry.coverage.store import coverage_summary
 from registry.models import Assignment, Item, Role
 from tests.factories import (
     AppointmentFactory,
@@ -309,17 +309,17 @@ def test_the_summary_is_cached_until_the_next_write(positions, settings):
     settings.DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = 1
     every_check_firing(positions)
     units = Unit.objects.all()
-    first = page_cache.coverage_summary(units)
+    first = coverage_summary(units)
     assert first == coverage_counts(units=units, max_assignments=1)
     with CaptureQueriesContext(connection) as queries:
-        assert page_cache.coverage_summary(units) == first
+        assert coverage_summary(units) == first
     assert len(queries) == 1  # the data version
     # A write changes the version: the next view counts again. A new item with a
     # responsible from Testkommunen: missing at Norrkommunen's two units.
     AssignmentFactory(item=ItemFactory(), unit=None, role=None, person=PersonFactory())
-    assert page_cache.coverage_summary(units)["items_without_responsible"] == (
+    assert coverage_summary(units)["items_without_responsible"] == (
         first["items_without_responsible"] + 2
     )
     # Another scope is another entry.
     some = Unit.objects.filter(slug="u5-0")
-    assert page_cache.coverage_summary(some) == coverage_counts(units=some, max_assignments=1)
+    assert coverage_summary(some) == coverage_counts(units=some, max_assignments=1)

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
-from registry import coverage_store, page_cache
 from registry.coverage import coverage_counts
-from registry.coverage_store import coverage_store_counts, coverage_store_refresh
+from registry.coverage import store as coverage_store
+from registry.coverage.store import coverage_store_counts, coverage_store_refresh, coverage_summary
 from registry.models import Assignment, CoverageMark, Item, Role
 from tests.factories import (
     AppointmentFactory,
@@ -228,13 +228,13 @@ def test_a_new_item_counts_again_at_every_unit_only_the_checks_it_concerns(
     every_check_firing(positions)
     coverage_store_refresh()
     asked = []
-    counts_by_unit = coverage_store.coverage.counts_by_unit
+    counts_by_unit = coverage_store.statements.counts_by_unit
 
     def spy(unit_ids=None, checks=None):
         asked.append((unit_ids, checks))
         return counts_by_unit(unit_ids, checks)
 
-    monkeypatch.setattr(coverage_store.coverage, "counts_by_unit", spy)
+    monkeypatch.setattr(coverage_store.statements, "counts_by_unit", spy)
     ItemFactory(**marks)
     assert coverage_store_refresh() == Unit.objects.count()
     assert asked == [(None, counted_again)]  # every unit, those checks only
@@ -245,12 +245,12 @@ def test_a_changed_position_shows_in_the_cached_summary_at_once(positions, setti
     settings.DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = 1
     every_check_firing(positions)
     units = Unit.objects.all()
-    first = page_cache.coverage_summary(units)
+    first = coverage_summary(units)
     # IT-handledare recoded: no unit lacks one any more (the decision's code is gone).
     mentor = positions[Position.Code.IT_MENTOR]
     mentor.code = "it-handledare-tidigare"
     mentor.save()
-    second = page_cache.coverage_summary(units)
+    second = coverage_summary(units)
     assert second["missing_positions"] < first["missing_positions"]
     assert second == coverage_counts(units=units, max_assignments=1)
 

@@ -3,9 +3,9 @@ from django.core.management import CommandError, call_command
 
 from organisation.models import Appointment, ITCouncilMembership, Person, Position, Unit
 from registry.coverage import coverage_counts
-from registry.coverage_store import coverage_store_counts, coverage_store_refresh
-from registry.demo import demo_organisation_generate
+from registry.coverage.store import coverage_store_counts, coverage_store_refresh
 from registry.models import Assignment, Item
+from registry.seed.demo import demo_organisation_generate
 
 pytestmark = pytest.mark.django_db
 

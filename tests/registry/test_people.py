@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm
 
 from organisation.models import Person
 from registry.models import Assignment, Item, Role
-from registry.views import UNIT_LIST_LIMIT
+from registry.unit_picker import UNIT_LIST_LIMIT
 from tests.factories import (
     AppointmentFactory,
     AssignmentFactory,

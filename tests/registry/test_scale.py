@@ -8,13 +8,15 @@ threshold) so the code paths of a large register run here.
 import re
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import organisation.admin_base
-import registry.admin
-import registry.views
+import registry.admin.catalogue
+import registry.blueprint.detail_views
+import registry.unit_picker
 from digiansvar.paging import LargeTablePaginator
 from organisation.models import Person, Unit
 from registry.models import Assignment
@@ -34,11 +36,11 @@ LIMIT = 5
 
 @pytest.fixture
 def small_limits(monkeypatch):
-    monkeypatch.setattr(registry.views, "UNIT_LIST_LIMIT", LIMIT)
-    monkeypatch.setattr(registry.views, "ROLE_UNITS_PER_PAGE", 3)
-    monkeypatch.setattr(registry.views, "ITEM_UNITS_PER_PAGE", 3)
+    monkeypatch.setattr(registry.unit_picker, "UNIT_LIST_LIMIT", LIMIT)
+    monkeypatch.setattr(registry.blueprint.detail_views, "ROLE_UNITS_PER_PAGE", 3)
+    monkeypatch.setattr(registry.blueprint.detail_views, "ITEM_UNITS_PER_PAGE", 3)
     monkeypatch.setattr(organisation.admin_base, "UNIT_LIST_LIMIT", LIMIT)
-    monkeypatch.setattr(registry.admin, "UNIT_LIST_LIMIT", LIMIT)
+    monkeypatch.setattr(registry.admin.catalogue, "UNIT_LIST_LIMIT", LIMIT)
 
 
 def build(count):
@@ -285,7 +287,7 @@ def test_person_search_costs_the_same_for_few_and_many_people(client, superuser)
 def test_person_search_is_served_by_trigram_indexes_on_postgresql(superuser, rf):
     build(3)
     PersonFactory(initials="E.M", name="Eva Mattsson", email="eva.mattsson@example.org")
-    model_admin = registry.admin.admin.site.get_model_admin(Person)
+    model_admin = admin.site.get_model_admin(Person)
     request = rf.get("/", {"q": "mattsson"})
     request.user = superuser
     found, _ = model_admin.get_search_results(request, Person.objects.all(), "mattsson")

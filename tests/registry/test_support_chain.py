@@ -11,7 +11,7 @@ from organisation.models import (
     Unit,
 )
 from registry.models import Assignment, Item, Role
-from registry.support import (
+from registry.support.chain import (
     STEP_DEVELOPER,
     STEP_FIRST_LINE,
     STEP_IT_MENTOR,

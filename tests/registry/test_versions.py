@@ -242,7 +242,7 @@ def test_only_the_huvudmans_units_are_in_its_version(register):
 
 
 def test_seed_is_published_as_1_4_0_once(seed):
-    from registry.services import seed_load
+    from registry.seed.load import seed_load
 
     blueprint = Blueprint.objects.get()
     assert (blueprint.version, blueprint.published) == ("1.4.0", date(2021, 10, 21))
@@ -276,7 +276,7 @@ def test_seed_then_edited_shows_exactly_the_edits(seed):
 
 
 def test_old_label_without_organisation_gets_the_seed_snapshot(db):
-    from registry.services import seed_load
+    from registry.seed.load import seed_load
 
     Blueprint.objects.create(title="Ansvarsfördelning digitalisering", version="1.4.0",
                              published=date(2021, 10, 21))  # fmt: skip
@@ -648,9 +648,9 @@ def test_version_pages_cost_the_same_for_few_and_many_units(client, superuser, m
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import registry.views
+    import registry.unit_picker
 
-    monkeypatch.setattr(registry.views, "UNIT_LIST_LIMIT", 5)
+    monkeypatch.setattr(registry.unit_picker, "UNIT_LIST_LIMIT", 5)
     organisation, its, wifi = OrganisationFactory(), RoleFactory(code="ITS"), ItemFactory()
 
     def add_units(numbers):

@@ -88,8 +88,8 @@ def test_administrator_sees_the_weeks_unanswered_questions_and_adds_a_word_at_on
 
 
 def test_the_word_list_is_exported_and_imported_as_a_spreadsheet(client, seed, superuser):
+    from registry.admin.resources import SearchWordResource
     from registry.models import SearchWord
-    from registry.resources import SearchWordResource
 
     client.force_login(superuser)
     exported = SearchWordResource().export()

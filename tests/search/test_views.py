@@ -120,7 +120,7 @@ def test_blueprint_filter_uses_the_same_search(reader_client):
 def test_search_at_200_units_answers_in_fixed_queries(
     client, seed, django_user_model, django_assert_max_num_queries
 ):
-    from registry.demo import demo_organisation_generate
+    from registry.seed.demo import demo_organisation_generate
 
     demo_organisation_generate(units=200, seed=1)
     user = django_user_model.objects.create_user("huvudman", password="x")
@@ -283,7 +283,7 @@ def listed_names(html, names):
 
 
 def test_the_filtered_poster_can_list_its_matches_best_first(reader_client):
-    from registry.queries import items_matching
+    from registry.blueprint.queries import items_matching
     from registry.search import item_search
 
     question = "lösenord till skolplattformen"

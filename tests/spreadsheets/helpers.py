@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Unit
+from registry.admin.resources import PersonResource
 from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
-from registry.resources import PersonResource
-from registry.services import SEED_BLUEPRINT
+from registry.seed.load import SEED_BLUEPRINT
 
 
 def seed_text():

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from registry.models import Assignment, Item
-from registry.services import SEED_BLUEPRINT
+from registry.seed.load import SEED_BLUEPRINT
 from tests.factories import UnitFactory
 from tests.spreadsheets.helpers import csv_with, database_state
 

@@ -7,7 +7,7 @@ from digiansvar.spreadsheet_writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
-from registry.services import SEED_BLUEPRINT
+from registry.seed.load import SEED_BLUEPRINT
 from tests.factories import (
     AssignmentFactory,
     ItemFactory,

@@ -14,7 +14,7 @@ from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item
-from registry.services import SEED_BLUEPRINT
+from registry.seed.load import SEED_BLUEPRINT
 from tests.factories import UnitFactory
 from tests.spreadsheets.helpers import csv_with, database_state, seed_text
 

@@ -2,14 +2,14 @@
 
 The first coverage view after a deploy, a restore or a change to the
 catalogue's marks counts every unit (seconds at 10,000 units); running this
-after `migrate` or `restore` does it outside a request (registry.coverage_store).
+after `migrate` or `restore` does it outside a request (registry.coverage.store).
 """
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from registry.coverage_store import coverage_store_refresh
+from registry.coverage.store import coverage_store_refresh
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.demo import DEMO_SLUG, demo_organisation_generate
+from registry.seed.demo import DEMO_SLUG, demo_organisation_generate
 
 
 class Command(BaseCommand):

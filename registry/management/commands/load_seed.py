@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registry.services import seed_load
+from registry.seed.load import seed_load
 
 
 class Command(BaseCommand):

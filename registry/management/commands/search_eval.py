@@ -3,7 +3,7 @@ from django.db import connection
 
 from registry.models import Item
 from registry.search.evaluate import LIST_LENGTH, questions_evaluate, questions_read
-from registry.services import seed_load
+from registry.seed.load import seed_load
 
 
 class Command(BaseCommand):

@@ -30,7 +30,7 @@ from digiansvar.spreadsheet_admin import SpreadsheetImportExportMixin
 from digiansvar.spreadsheet_reader import FileProblems, max_bytes
 from digiansvar.spreadsheet_writer import WRITE_FORMATS, spreadsheet_response
 from organisation.models import Unit
-from registry import page_cache, queries
+from registry import versions
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.format import (
     HEADERS,
@@ -39,6 +39,7 @@ from registry.blueprint_file.format import (
     blueprint_rows,
 )
 from registry.blueprint_file.plan import UNCHANGED, may_edit_organisation_wide
+from registry.data_version import data_version
 from registry.models import Item
 
 SESSION_KEY = "blueprint_imports"
@@ -168,7 +169,7 @@ class BlueprintSpreadsheetMixin:
         rows = blueprint_rows(units=units, items=Item.objects.all(), organisation_wide=unit is None)
         if unit:
             # As the page header: the version in force and the changes at the unit since.
-            header = page_cache.version_header(unit, queries.data_version())
+            header = versions.version_header(unit, data_version())
             blueprint = header["blueprint"]
             filename = blueprint_filename(
                 unit.slug,

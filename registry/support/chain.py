@@ -14,10 +14,14 @@ search answer and the blueprint's answer box all show this one chain.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from organisation.models import Appointment, Position, ProblemKind, ServiceAgreement
+from registry.data_version import cache_key
 from registry.models import Assignment, Role
 from registry.queries import assignments_at, role_holders
 
@@ -279,12 +283,27 @@ def _contact_step(*, kind, name, email, phone, description):
     )
 
 
-def support_chains(*, unit, kinds):
-    """[(problem title, steps), …]: the one support chain for each kind of problem.
+def support_chains(unit, kinds, version):
+    """[(problem title, steps), …] of registry.support for `kinds` at `unit`, each chain cached.
 
-    The blueprint's answer box and the search page show these, and
-    "Vem frågar jag?" the same chain, so they cannot give different answers.
+    Keyed by the data version and the huvudman's service agreement, read on
+    every call (one query): the agreement keeps no history, so the data
+    version does not see it change.
     """
-    return [
-        (ProblemKind(kind).problem_title, support_chain(unit=unit, kind=kind)) for kind in kinds
-    ]
+    if not kinds:
+        return []
+    agreement = service_agreement_for(unit.organisation_id)
+    terms = [getattr(agreement, f.attname) for f in ServiceAgreement._meta.concrete_fields]
+    keys = {
+        kind: cache_key("support-chain", unit.pk, unit.slug, kind, terms, get_language(), version)
+        for kind in kinds
+    }
+    found = cache.get_many(list(keys.values()))
+    chains = []
+    for kind in kinds:
+        steps = found.get(keys[kind])
+        if steps is None:
+            steps = support_chain(unit=unit, kind=kind, agreement=agreement)
+            cache.set(keys[kind], steps, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+        chains.append((ProblemKind(kind).problem_title, steps))
+    return chains

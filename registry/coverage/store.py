@@ -5,7 +5,7 @@ each person's number of assignments per huvudman, and CoverageMark how far
 both have read the register. `coverage_store_refresh()` reads only what
 changed after the mark:
 - the history rows written since (every write through the ORM, admin,
-  services or the import leaves one, as registry.queries.data_version
+  services or the import leaves one, as registry.data_version
   relies on), and the rows written in bulk without history since (ids above
   the mark's; generate_demo);
 - the units and people those rows touch, including where an assignment or
@@ -42,11 +42,14 @@ counted over those units alone, so that count is computed live
 import hashlib
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Sum
 
 from organisation.models import Appointment, Person, Position, Unit
-from registry import coverage
+from registry.coverage import checks, statements
+from registry.data_version import cache_key, data_version, data_version_key, data_version_parts
 from registry.models import (
     Assignment,
     CoverageCount,
@@ -55,7 +58,6 @@ from registry.models import (
     Item,
     Role,
 )
-from registry.queries import data_version_key, data_version_parts
 
 # Units counted again per statement.
 BATCH = 1000
@@ -63,8 +65,8 @@ BATCH = 1000
 # costs about the same.
 REBUILD_SHARE = 0.25
 # The checks CoverageCount holds (people above the limit count once per scope: CoverageLoad).
-UNIT_COUNTED = [key for key in coverage.CHECK_KEYS if key != "overloaded_people"]
-# The parts of registry.queries.data_version this store follows.
+UNIT_COUNTED = [key for key in checks.CHECK_KEYS if key != "overloaded_people"]
+# The parts of registry.data_version this store follows.
 FOLLOWED = (Assignment, Appointment, Unit, Person)
 
 
@@ -94,16 +96,16 @@ def coverage_store_refresh():
 
 def coverage_store_counts(*, units, max_assignments=None):
     """The coverage summary over `units` (a Unit queryset), from the stored numbers: the same
-    counts as registry.coverage.coverage_counts, brought up to date first."""
+    counts as registry.statements.coverage_counts, brought up to date first."""
     if max_assignments is None:
-        max_assignments = coverage.max_assignments_setting()
+        max_assignments = checks.max_assignments_setting()
     coverage_store_refresh()
-    every_unit = coverage.covers_every_unit(units)
+    every_unit = statements.covers_every_unit(units)
     stored = (
         CoverageCount.objects.all() if every_unit else CoverageCount.objects.filter(unit__in=units)
     )
     sums = stored.aggregate(**{key: Sum(key) for key in UNIT_COUNTED})
-    counts = {key: sums.get(key) or 0 for key in coverage.CHECK_KEYS}
+    counts = {key: sums.get(key) or 0 for key in checks.CHECK_KEYS}
     organisations = units.order_by().values("organisation_id")
     whole = every_unit or not (
         Unit.objects.filter(organisation__in=organisations).exclude(pk__in=units).exists()
@@ -117,7 +119,7 @@ def coverage_store_counts(*, units, max_assignments=None):
             .count()
         )
     else:
-        counts["overloaded_people"] = coverage.overloaded_count(
+        counts["overloaded_people"] = statements.overloaded_count(
             units=units, max_assignments=max_assignments
         )
     return counts
@@ -269,7 +271,7 @@ def _count_units(unit_ids):
         batches = [unit_ids[start : start + BATCH] for start in range(0, len(unit_ids), BATCH)]
     for batch in batches:
         # Read through the unit table: a removed unit has no findings, so no row.
-        counts = coverage.counts_by_unit(batch)
+        counts = statements.counts_by_unit(batch)
         if batch is not None:
             CoverageCount.objects.filter(unit_id__in=batch).delete()
         CoverageCount.objects.bulk_create(
@@ -282,7 +284,7 @@ def _count_units(unit_ids):
 def _count_checks(checks):
     """Count `checks` again at every unit (one statement over the register each), keeping the
     stored counts of the other checks."""
-    fresh = coverage.counts_by_unit(None, checks=checks)
+    fresh = statements.counts_by_unit(None, checks=checks)
     stored = {row.unit_id: row for row in CoverageCount.objects.all()}
     for unit_id in fresh.keys() - stored.keys():
         stored[unit_id] = CoverageCount(unit_id=unit_id, **dict.fromkeys(UNIT_COUNTED, 0))
@@ -305,7 +307,7 @@ def _count_loads(person_ids):
         batches = [None]
     else:
         batches = [person_ids[start : start + BATCH] for start in range(0, len(person_ids), BATCH)]
-    tables = coverage.TABLES
+    tables = statements.TABLES
     for batch in batches:
         if batch is None:
             among, params = "IS NOT NULL", []
@@ -326,3 +328,25 @@ def _count_loads(person_ids):
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, params + params)
+
+
+def coverage_summary(units):
+    """The coverage report's counts per check over `units`, cached with the data version and
+    the units covered.
+
+    The counts come from the numbers this store keeps, brought
+    up to date with what changed since they were last read (after one write,
+    a unit or two); cached, every later view until the next write costs two
+    queries: the version, and the ids of the units in scope unless that is
+    every unit.
+    """
+    scope = (
+        "all" if statements.covers_every_unit(units) else sorted(units.values_list("pk", flat=True))
+    )
+    max_assignments = checks.max_assignments_setting()
+    key = cache_key("coverage-counts", scope, max_assignments, data_version())
+    counts = cache.get(key)
+    if counts is None:
+        counts = coverage_store_counts(units=units, max_assignments=max_assignments)
+        cache.set(key, counts, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return counts

@@ -1,34 +1,42 @@
-"""Pages about the organisation and its support that show blueprint data too: a huvudman (with
-its coverage grid), a unit, "Vem frågar jag?", coverage. The organisation app below only lists
-the huvudmän (organisation/views.py).
+"""The register seen from one person, role, item, unit or huvudman.
+
+Every page reads through the one scoping call, `Model.objects.restrict(user)`.
 """
 
 from collections import defaultdict
 
-from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from digiansvar.spreadsheet_writer import spreadsheet_response
 from organisation.models import (
     Appointment,
     ITCouncil,
     ITCouncilMembership,
     Organisation,
+    Person,
     Position,
     ProblemKind,
     Unit,
 )
 from organisation.permissions import allows
-from registry import page_cache
-from registry.coverage import CHECKS, coverage_by_unit, coverage_findings
-from registry.support import support_chain as build_support_chain
+from registry import matrix, queries
+from registry.coverage.checks import CHECKS
+from registry.coverage.report import coverage_by_unit
+from registry.models import Item, Role
+from registry.unit_picker import (
+    no_units,
+    visible_units,
+)
+from registry.versions.header import page_version_header
+
+# unit); the item page lists this many units a page (one line each).
+ROLE_UNITS_PER_PAGE = 10
+ITEM_UNITS_PER_PAGE = 50
+
 
 UNIT_LEVEL_CODES = [
     Position.Code.PRINCIPAL,
@@ -37,6 +45,131 @@ UNIT_LEVEL_CODES = [
 ]
 # The organisation page and the coverage report list this many units a page.
 UNITS_PER_PAGE = 50
+
+
+def person_detail(request, initials):
+    units = visible_units(request)
+    if not units:
+        return no_units(request)
+    person = _person_or_404(request, initials, units)
+    scope = units.scope()
+    assignments = queries.responsibilities(units=scope, person=person)
+    appointments = queries.person_appointments(person=person, units=scope)
+    return render(
+        request,
+        "registry/person_detail.html",
+        _responsibility_context(
+            request, units, assignments, person=person, appointments=appointments
+        ),
+    )
+
+
+def _person_or_404(request, initials, units):
+    # Initials are unique per huvudman; a user finds the people of their own
+    # units, and their own record, never someone who only works at other
+    # units or at another huvudman that has the same initials.
+    own = getattr(request.user, "person", None)
+    if own is not None and own.initials == initials:
+        return own
+    people = Person.objects.restrict(request.user).filter(initials=initials)
+    if not units.everything:
+        people = people & queries.people_visible(units.scope())
+    person = people.order_by("pk").first()
+    if person is None:
+        raise Http404(_("Personen finns inte."))
+    return person
+
+
+def role_detail(request, code):
+    units = visible_units(request)
+    if not units:
+        return no_units(request)
+    role = get_object_or_404(Role.objects.restrict(request.user), code=code)
+    unit_page = _unit_page(request, units, ROLE_UNITS_PER_PAGE)
+    page_units = list(unit_page.object_list)
+    assignments = queries.responsibilities(
+        units=page_units, role=role, organisation_wide=unit_page.number == 1
+    )
+    holders = None
+    if role.kind == Role.Kind.INDIVIDUAL:
+        held = queries.role_holders(units=page_units, roles=[role])
+        holders = [(unit, held.get((unit.pk, role.pk), [])) for unit in page_units]
+    return render(
+        request,
+        "registry/role_detail.html",
+        _responsibility_context(
+            request,
+            units,
+            assignments,
+            role=role,
+            unit_page=unit_page,
+            holders=holders,
+            reach=queries.role_reach(role),
+        ),
+    )
+
+
+def _unit_page(request, units, per_page):
+    """The page of visible units (by name) that the role or item page shows."""
+    listing = units.listed or units.queryset.only("pk", "name", "organisation_id")
+    paginator = Paginator(listing, per_page)
+    return paginator.get_page(request.GET.get("sida"))
+
+
+def _responsibility_context(request, units, assignments, **extra):
+    assignments = list(assignments)
+    return {
+        **page_version_header(request, units),
+        "units": units,
+        "show_unit": units.many or len(units.listed) > 1,
+        "groups": queries.responsibilities_grouped(assignments),
+        "total": len(assignments),
+        **extra,
+    }
+
+
+def item_detail(request, pk):
+    user = request.user
+    units = visible_units(request)
+    if not units:
+        return no_units(request)
+    item = get_object_or_404(Item.objects.restrict(user).select_related("column__area"), pk=pk)
+    unit_page = _unit_page(request, units, ITEM_UNITS_PER_PAGE)
+    page_units = list(unit_page.object_list)
+    assignments = (
+        queries.assignments_at(page_units, organisation_wide=unit_page.number == 1)
+        .filter(item=item)
+        .select_related("role", "person")
+        .order_by("order", "pk")
+    )
+    links = {}
+    chips = [matrix.Chip(assignment, links) for assignment in assignments]
+    # As on the poster: a role-only chip of an individual role names who holds
+    # the role at its unit, and the legend says whom the other roles mean.
+    matrix.holders_attach(chips, units=page_units)
+    by_unit, roles = {}, {}
+    for chip in chips:
+        by_unit.setdefault(chip.assignment.unit_id, []).append(chip)
+        if chip.role:
+            roles[chip.role.pk] = chip.role
+    return render(
+        request,
+        "registry/item_detail.html",
+        {
+            **page_version_header(request, units),
+            "item": item,
+            # Organisation-wide assignments (unit None) first: they hold at every unit.
+            "organisation_wide": by_unit.pop(None, []),
+            "per_unit": [(unit, by_unit.get(unit.pk, [])) for unit in page_units],
+            "unit_page": unit_page,
+            "legend": queries.legend(sorted(roles.values(), key=lambda r: (r.order, r.code))),
+            "can_see_history": user.has_perm("registry.view_item")
+            or user.has_perm("registry.change_item"),
+        },
+    )
+
+
+# Versions: the header, the list, each version's poster and what changed ------
 
 
 def organisation_detail(request, slug):
@@ -147,109 +280,3 @@ def unit_detail(request, slug):
         "coverage_url": f"{reverse('registry:coverage')}?unit={unit.slug}",
     }
     return render(request, "registry/unit_detail.html", context)
-
-
-class SupportChainForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Enhet"), queryset=Unit.objects.none(), to_field_name="slug", empty_label=None
-    )
-    kind = forms.ChoiceField(
-        label=_("Typ av problem"), choices=ProblemKind.choices, widget=forms.RadioSelect
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.restrict(user).only("slug", "name")
-
-
-def support_chain(request):
-    """ "Vem frågar jag?": the decision's chain for a unit and a kind of problem."""
-    bound = "unit" in request.GET or "kind" in request.GET
-    form = SupportChainForm(request.GET if bound else None, user=request.user)
-    steps = None
-    if bound and "unit" in form.errors and request.GET.get("unit"):
-        # A unit the user may not see answers as if it did not exist.
-        raise Http404(gettext("Enheten finns inte."))
-    if bound and form.is_valid():
-        steps = build_support_chain(unit=form.cleaned_data["unit"], kind=form.cleaned_data["kind"])
-    context = {"form": form, "steps": steps}
-    if steps is not None:
-        context["unit"] = form.cleaned_data["unit"]
-        context["kind_title"] = ProblemKind(form.cleaned_data["kind"]).problem_title
-    return render(request, "registry/support_chain.html", context)
-
-
-def coverage_scope(request):
-    """The units the report covers: visible ones, for users who edit at least one unit."""
-    if not Unit.objects.restrict(request.user, "change").exists():
-        raise PermissionDenied
-    units = Unit.objects.restrict(request.user)
-    unit = None
-    if request.GET.get("unit"):
-        unit = units.filter(slug=request.GET["unit"]).first()
-        if unit is None:
-            raise Http404
-        units = units.filter(pk=unit.pk)
-    return units, unit
-
-
-def coverage(request):
-    """Counts per check over every unit in scope, then a page of units with their findings."""
-    units, unit = coverage_scope(request)
-    counts = page_cache.coverage_summary(units)
-    unit_page = Paginator(
-        units.order_by("name", "pk").select_related("organisation"), UNITS_PER_PAGE
-    ).get_page(request.GET.get("sida"))
-    entries = coverage_by_unit(
-        units=unit_page.object_list,
-        scope=units,
-        organisation_wide=unit is None and unit_page.number == 1,
-    )
-    export_url = reverse("registry:coverage_export")
-    if unit is not None:
-        export_url += f"?unit={unit.slug}"
-    context = {
-        "unit": unit,
-        "unit_page": unit_page,
-        "summary": [(check, counts[check.key]) for check in CHECKS],
-        "total": sum(counts.values()),
-        "entries": entries,
-        "export_url": export_url,
-    }
-    return render(request, "registry/coverage.html", context)
-
-
-def coverage_export(request):
-    """Every finding as xlsx, through the one spreadsheet writer (formula-like cells escaped).
-
-    Streamed: the findings are computed batch by batch of units while the
-    file is written, so memory does not grow with the number of units.
-    """
-    units, unit = coverage_scope(request)
-    whole = gettext("Hela huvudmannen")
-    titles = {check.key: str(check.title) for check in CHECKS}
-    base = request.build_absolute_uri("/").rstrip("/")
-    rows = (
-        [
-            titles[finding.category],
-            finding.unit.name if finding.unit else whole,
-            finding.subject,
-            str(finding.detail),
-            base + finding.admin_url,
-        ]
-        for finding in coverage_findings(units=units)
-    )
-    return spreadsheet_response(
-        rows,
-        headers=[
-            gettext("Kategori"),
-            gettext("Enhet"),
-            gettext("Avser"),
-            gettext("Detalj"),
-            gettext("Åtgärda i administrationen"),
-        ],
-        file_format="xlsx",
-        filename=f"tackning-{unit.slug}" if unit else "tackning",
-        title=gettext("Täckning"),
-        widths=(45, 30, 50, 50, 60),
-    )

@@ -13,8 +13,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry.blueprint.queries import items_matching
 from registry.models import Item
-from registry.queries import items_matching
 
 # Fields whose change applies the filters at once (with htmx, debounced in
 # registry/_controls.html); the text search waits for Enter or the button.

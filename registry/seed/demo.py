@@ -19,7 +19,7 @@ from organisation.models import (
     Unit,
 )
 from registry.models import Assignment, CoverageLoad, Role
-from registry.services import seed_load
+from registry.seed.load import seed_load
 
 DEMO_SLUG = "demokommunen"
 DEMO_NAME = "Demokommunen"
@@ -408,7 +408,7 @@ def demo_organisation_generate(*, units, seed, reset=False, slug=DEMO_SLUG, name
 def _record_creation(rows):
     """Creation history rows for the rows of the queryset `rows`, written with bulk_create: one
     INSERT … SELECT, not a Python object per row (3M assignments at 10,000 units). The demo
-    then has a history like imported data, which registry.coverage_store reads."""
+    then has a history like imported data, which registry.coverage.store reads."""
     model = rows.model
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from organisation.models import Appointment, Unit
 from organisation.permissions import allows, restrict
-from registry.forms import ReassignForm
+from registry.admin.forms import ReassignForm
 from registry.models import Assignment
 from registry.services import assignment_reassign, assignment_reassign_preview
 

@@ -1,0 +1,277 @@
+"""The coverage report: each unit's findings, with the names they mention and where in admin
+they are fixed; the export's findings batch by batch."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from organisation.models import Person, Position, ProblemKind
+from registry.coverage import statements as sql
+from registry.coverage.checks import (
+    CHECK_KEYS,
+    CHECKS,
+    FIRST_LINE_POSITIONS,
+    max_assignments_setting,
+)
+from registry.models import Assignment, Item, Role
+
+# The export computes the findings of this many units at a time.
+EXPORT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to act on, with where in admin it is fixed."""
+
+    category: str
+    unit: object  # a Unit, or None for the whole huvudman
+    subject: str
+    detail: str
+    admin_url: str
+
+
+@dataclass
+class UnitCoverage:
+    """A unit's findings by check (unit None: the whole huvudman)."""
+
+    unit: object
+    findings: dict
+
+    @property
+    def counts(self):
+        """(check, number of findings) in the checks' order."""
+        return [(check, len(self.findings[check.key])) for check in CHECKS]
+
+    @property
+    def total(self):
+        return sum(len(found) for found in self.findings.values())
+
+    def sections(self):
+        return [(check, self.findings[check.key]) for check in CHECKS]
+
+
+def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=False):
+    """The findings of each unit in `units` (a list of Unit, a page or batch), in that order.
+
+    `scope` (a Unit queryset: every unit the user may see) is what people's
+    loads are counted over. With `organisation_wide`, first an entry for the
+    whole huvudman (unit None): people above the limit who have only
+    organisation-wide assignments. A fixed number of queries however many units.
+    """
+    if max_assignments is None:
+        max_assignments = max_assignments_setting()
+    units = list(units)
+    result = []
+    if organisation_wide:
+        scope_sql = sql.units_sql(scope)
+        overloaded = sql.rows(sql.overloaded_organisation_wide(scope_sql, max_assignments))
+        if overloaded:
+            result.append(
+                _build(None, {"overloaded_people": overloaded}, max_assignments, urls=_admin_urls())
+            )
+    if not units:
+        return [entry for entry in result if entry.total]
+    batch = sql.ids_sql([unit.pk for unit in units])
+    found = {
+        "unfilled_roles": sql.rows(sql.unfilled_roles(batch)),
+        "items_without_responsible": sql.rows(sql.items_without_responsible(batch)),
+        "missing_positions": sql.rows(sql.missing_positions(batch)),
+        "overloaded_people": sql.rows(sql.overloaded(batch, sql.units_sql(scope), max_assignments)),
+        "missing_deputies": sql.rows(sql.missing_deputies(batch)),
+        "unappointed": sql.rows(sql.unappointed(batch)),
+        "first_line": sql.rows(sql.first_line_disagreements(batch)),
+    }
+    # The people behind the disagreements, for their details: one query.
+    support = sql.rows(sql.support_people(batch))
+    names = _Names(found, support)
+    # Each unit's rows, sorted out in one pass over the rows.
+    by_unit = defaultdict(lambda: defaultdict(list))
+    for key, rows in [*found.items(), ("support", support)]:
+        for row in rows:
+            by_unit[row[0]][key].append(row)
+    urls = _admin_urls()
+    for unit in units:
+        rows = by_unit[unit.pk]
+        result.append(
+            _build(unit, rows, max_assignments, urls=urls, names=names, support=rows["support"])
+        )
+    return result
+
+
+def coverage_findings(*, units, max_assignments=None, batch=EXPORT_BATCH):
+    """Every finding for `units` (a Unit queryset), batch by batch of units: an iterator.
+
+    For the export: memory holds one batch of units and their findings, never
+    the whole report. The whole huvudman's entry first, then the units by name.
+    """
+    if max_assignments is None:
+        max_assignments = max_assignments_setting()
+    for entry in coverage_by_unit(
+        units=[], scope=units, max_assignments=max_assignments, organisation_wide=True
+    ):
+        yield from (finding for _check, found in entry.sections() for finding in found)
+    after = None
+    ordered = units.order_by("name", "pk").select_related("organisation")
+    while True:
+        page = ordered
+        if after is not None:
+            name, pk = after
+            page = page.filter(name__gt=name) | page.filter(name=name, pk__gt=pk)
+        page = list(page[:batch])
+        if not page:
+            return
+        for entry in coverage_by_unit(units=page, scope=units, max_assignments=max_assignments):
+            yield from (finding for _check, found in entry.sections() for finding in found)
+        after = (page[-1].name, page[-1].pk)
+
+
+class _Names:
+    """The names the findings of one batch mention: items, roles, positions, people."""
+
+    def __init__(self, found, support):
+        item_ids = {
+            row[1]
+            for key in ("items_without_responsible", "missing_deputies")
+            for row in found[key]
+        }
+        self.items = {
+            pk: (order, name, column)
+            for order, (pk, name, column) in enumerate(
+                Item.objects.filter(pk__in=item_ids).values_list("pk", "name", "column__name")
+            )
+        }
+        self.roles = {role.pk: role for role in Role.objects.select_related("position")}
+        self.positions = {
+            position.pk: position
+            for position in Position.objects.filter(
+                code__in=[Position.Code.IT_MENTOR, Position.Code.FIRST_LINE_CONTACT]
+            )
+        }
+        person_ids = {row[1] for row in found["overloaded_people"]}
+        person_ids |= {row[1] for row in found["unappointed"]}
+        person_ids |= {row[2] for row in support}
+        self.people = Person.objects.in_bulk(person_ids)
+
+
+def _admin_urls():
+    """The admin pages the findings link to, looked up once per batch of units."""
+    return {
+        "appointment_add": reverse("admin:organisation_appointment_add"),
+        "assignment_add": reverse("admin:registry_assignment_add"),
+        "person_change": reverse("admin:organisation_person_change", args=[0]),
+        "appointments": reverse("admin:organisation_appointment_changelist"),
+    }
+
+
+def _build(unit, rows, max_assignments, *, urls, names=None, support=()):
+    """A UnitCoverage from the rows the statements returned for one unit."""
+    findings = {key: [] for key in CHECK_KEYS}
+    appointment_add = urls["appointment_add"]
+    assignment_add = urls["assignment_add"]
+    unit_query = f"&unit={unit.pk}" if unit else ""
+    people = (
+        names.people
+        if names
+        else Person.objects.in_bulk([row[1] for row in rows.get("overloaded_people", [])])
+    )
+
+    for _unit_id, role_id in rows.get("unfilled_roles", []):
+        role = names.roles[role_id]
+        if role.position_id:
+            detail = _(
+                "Rollen står i ansvarsfördelningen men ingen är utsedd till %(position)s."
+            ) % {"position": role.position.label}
+            url = f"{appointment_add}?position={role.position_id}{unit_query}"
+        else:
+            detail = _("Rollen står i ansvarsfördelningen men ingen person är namngiven med den.")
+            url = f"{assignment_add}?role={role_id}{unit_query}"
+        findings["unfilled_roles"].append(Finding("unfilled_roles", unit, str(role), detail, url))
+    for _unit_id, item_id in sorted(
+        rows.get("items_without_responsible", []), key=lambda row: names.items[row[1]]
+    ):
+        findings["items_without_responsible"].append(
+            Finding(
+                "items_without_responsible",
+                unit,
+                names.items[item_id][1],
+                _("Ingen ansvarig på enheten (kolumnen %(column)s).")
+                % {"column": names.items[item_id][2]},
+                f"{assignment_add}?item={item_id}{unit_query}",
+            )
+        )
+    for _unit_id, position_id in rows.get("missing_positions", []):
+        findings["missing_positions"].append(
+            Finding(
+                "missing_positions",
+                unit,
+                str(names.positions[position_id].label),
+                _("Ingen är utsedd; beslutet kräver en på varje enhet."),
+                f"{appointment_add}?position={position_id}{unit_query}",
+            )
+        )
+    person_change = urls["person_change"]
+    for _unit_id, person_id, load in sorted(
+        rows.get("overloaded_people", []), key=lambda row: (-row[2], people[row[1]].initials)
+    ):
+        findings["overloaded_people"].append(
+            Finding(
+                "overloaded_people",
+                unit,
+                str(people[person_id]),
+                _("%(count)s uppdrag i ansvarsfördelningen (gränsen är %(max)s).")
+                % {"count": load, "max": max_assignments},
+                person_change.replace("/0/", f"/{person_id}/"),
+            )
+        )
+    for _unit_id, item_id in sorted(
+        rows.get("missing_deputies", []), key=lambda row: names.items[row[1]]
+    ):
+        findings["missing_deputies"].append(
+            Finding(
+                "missing_deputies",
+                unit,
+                names.items[item_id][1],
+                _("Kräver ersättare; ingen är utsedd på enheten (kolumnen %(column)s).")
+                % {"column": names.items[item_id][2]},
+                f"{assignment_add}?item={item_id}&priority={Assignment.Priority.DEPUTY}"
+                f"{unit_query}",
+            )
+        )
+    for _unit_id, person_id, role_id, items in rows.get("unappointed", []):
+        role, person = names.roles[role_id], people[person_id]
+        findings["disagreements"].append(
+            Finding(
+                "disagreements",
+                unit,
+                f"{person} – {role.code}",
+                _(
+                    "Står som %(role)s på %(count)s ansvarsområden men har inget uppdrag som "
+                    "%(position)s på enheten."
+                )
+                % {"role": role.code, "count": items, "position": role.position.label},
+                f"{appointment_add}?person={person_id}&position={role.position_id}{unit_query}",
+            )
+        )
+    for _unit_id, kind in sorted(rows.get("first_line", []), key=_second):
+        named = sorted(str(people[row[2]]) for row in support if row[1] == kind)
+        code = FIRST_LINE_POSITIONS[ProblemKind(kind)]
+        findings["disagreements"].append(
+            Finding(
+                "disagreements",
+                unit,
+                str(ProblemKind(kind).problem_title),
+                _(
+                    "Ansvarsfördelningen nämner %(people)s för lokalt stöd, men ingen av dem "
+                    "är utsedd till %(position)s på enheten."
+                )
+                % {"people": ", ".join(named), "position": Position.Code(code).label.lower()},
+                f"{urls['appointments']}?enhet={unit.slug}",
+            )
+        )
+    return UnitCoverage(unit=unit, findings=findings)
+
+
+def _second(row):
+    return row[1]

@@ -1,0 +1,240 @@
+"""The poster's shape: chips (who is responsible, as the poster shows them) grouped into rows,
+columns and areas; the grid's columns; the chips' HTML.
+
+The live poster (registry.blueprint) and a published version's poster
+(registry.versions) both build this shape, so they look the same.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from organisation.models import ProblemKind
+from registry.models import Assignment, Item, Role
+from registry.queries import legend, role_colour, role_holders, role_reach
+
+# An item not marked with a kind of local support (Item.support_kind) in
+# these areas (the poster's HYGIEN: infrastructure, devices, network) is
+# still a technical matter: "Vem ansvarar för …?" then shows the support
+# chain for technical problems as well.
+SUPPORT_AREA_SLUGS = {"hygien"}
+
+
+def support_kind_of(item):
+    """The kind of problem (ProblemKind value) an item is a support matter for, or "".
+
+    The item's own mark (Lokalt stöd för) when set; else technical for the
+    items of the infrastructure area (SUPPORT_AREA_SLUGS); else none.
+    """
+    if item.support_kind:
+        return item.support_kind
+    if item.column.area.slug in SUPPORT_AREA_SLUGS:
+        return ProblemKind.TECHNOLOGY.value
+    return ""
+
+
+def support_kinds(items):
+    """The support kinds of these items, each once, in the order they first occur."""
+    return [kind for kind in dict.fromkeys(support_kind_of(item) for item in items) if kind]
+
+
+class Chip:
+    """One responsible as the poster shows it: "A.W · ITS", "LÄR" or "A.L".
+
+    Everything the templates print is worked out once here, so that a page
+    with hundreds of chips does no per-chip work in the template; `links`
+    (a dict shared by one page build) keeps each person's or role's URL, so
+    reverse() runs once per person and role, not once per chip.
+    """
+
+    __slots__ = (
+        "assignment",
+        "person",
+        "role",
+        "label",
+        "description",
+        "deputy",
+        "colour",
+        "url",
+        "holders",
+    )
+
+    def __init__(self, assignment, links=None):
+        person, role = assignment.person, assignment.role
+        self.assignment = assignment
+        self.person = person
+        self.role = role
+        self.label = " · ".join(
+            part for part in (person and person.initials, role and role.code) if part
+        )
+        # Full name, title and role name, for the tooltip and screen readers;
+        # a title that only repeats the role's name is said once.
+        parts = []
+        for part in (person and person.name, person and person.title, role and role.label):
+            if part and part.casefold() not in (said.casefold() for said in parts):
+                parts.append(part)
+        self.description = ", ".join(parts)
+        if person is None and role_reach(role):
+            self.description = f"{role.label} ({role_reach(role)})"
+        self.deputy = assignment.priority == Assignment.Priority.DEPUTY
+        self.colour = role_colour(role) if role else None
+        self.url = _chip_url(person, role, {} if links is None else links)
+        # Who holds the role at the unit in view, for a role-only chip of an
+        # individual role: [(initials, name, url), …], empty when nobody
+        # does; None when it does not apply or was not looked up (holders_attach).
+        self.holders = None
+
+    @property
+    def holder_key(self):
+        return None if self.holders is None else tuple(self.holders)
+
+
+def holders_attach(chips, *, units):
+    """Give the role-only chips of individual roles who holds the role at their unit.
+
+    A chip's unit is its entry's. An organisation-wide entry holds at every
+    unit, so its holders are those of the unit in view when `units` is one
+    unit (the poster, the search); with several (the item page) they differ
+    from unit to unit and are not looked up (the role page lists them).
+    One or two queries (role_holders) whatever the number of units, when
+    there are such chips; none otherwise.
+    """
+    units = list(units)
+    only = units[0].pk if len(units) == 1 else None
+    waiting = []
+    for chip in chips:
+        unit_id = chip.assignment.unit_id or only
+        if chip.person is None and chip.role.kind == Role.Kind.INDIVIDUAL and unit_id:
+            waiting.append((chip, unit_id))
+    if not waiting:
+        return
+    roles = {chip.role.pk: chip.role for chip, _unit_id in waiting}
+    holders = role_holders(units=units, roles=list(roles.values()))
+    links = {}
+    for chip, unit_id in waiting:
+        people = holders.get((unit_id, chip.role.pk), [])
+        chip.holders = [
+            (person.initials, person.name, _chip_url(person, None, links)) for person in people
+        ]
+
+
+def _chip_url(person, role, links):
+    key = ("person", person.initials) if person else ("role", role.code)
+    url = links.get(key)
+    if url is None:
+        name = "registry:person_detail" if person else "registry:role_detail"
+        url = links[key] = reverse(name, args=[key[1]])
+    return url
+
+
+@dataclass
+class Row:
+    item: Item
+    chips: list = field(default_factory=list)
+    support_kind: str = ""
+    url: str = ""
+    chips_html: str = ""  # set by the view that renders the poster
+
+
+@dataclass
+class ColumnBlock:
+    column: object
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class AreaBlock:
+    area: object
+    columns: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return sum(len(column.rows) for column in self.columns)
+
+
+@dataclass
+class Matrix:
+    """The filtered blueprint at one unit, ready for the page, the grid and the print."""
+
+    areas: list
+    roles: list  # roles that occur, in role order: the legend and the grid's columns
+    has_person_only: bool  # any chip without a role (the grid's extra column)
+
+    @property
+    def rows(self):
+        return [row for area in self.areas for column in area.columns for row in column.rows]
+
+    @property
+    def count(self):
+        return sum(area.count for area in self.areas)
+
+    @property
+    def legend(self):
+        return legend(self.roles)
+
+    @property
+    def grid_width(self):
+        return 1 + len(self.roles) + (1 if self.has_person_only else 0)
+
+
+def chips_by_item(assignments):
+    chips, links = defaultdict(list), {}
+    for assignment in assignments:
+        chips[assignment.item_id].append(Chip(assignment, links))
+    return chips
+
+
+def item_url_maker():
+    """A function pk -> the item page's URL, with reverse() run once instead of per item."""
+    prefix, _pk, suffix = reverse("registry:item_detail", args=[0]).rpartition("/0/")
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+def grid_rows(matrix):
+    """For the grid, per area: each row with one list of chips per role column.
+
+    The columns are the matrix's roles, plus one for chips without a role when
+    there are any.
+    """
+    areas = []
+    for area in matrix.areas:
+        rows = []
+        for column in area.columns:
+            for row in column.rows:
+                by_role = defaultdict(list)
+                for chip in row.chips:
+                    by_role[chip.role.pk if chip.role else None].append(chip)
+                cells = [by_role.get(role.pk, []) for role in matrix.roles]
+                if matrix.has_person_only:
+                    cells.append(by_role.get(None, []))
+                rows.append((row, cells))
+        areas.append((area, rows))
+    return areas
+
+
+def render_chips(matrix):
+    """Give each row its chips as HTML, rendering every distinct chip once.
+
+    A unit's ~300 chips are mostly the same few dozen people and roles
+    again; one template render per chip was most of a cold page's cost.
+    """
+    template = get_template("_partials/chip.html")
+    rendered = {}
+    for row in matrix.rows:
+        parts = []
+        for chip in row.chips:
+            key = (
+                chip.url,
+                chip.label,
+                chip.description,
+                chip.deputy,
+                chip.colour,
+                chip.holder_key,
+            )
+            if key not in rendered:
+                rendered[key] = template.render({"chip": chip})
+            parts.append(rendered[key])
+        row.chips_html = mark_safe("".join(parts))  # rendered by our own template

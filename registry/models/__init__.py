@@ -1,0 +1,46 @@
+"""The blueprint: areas, columns, responsibility items, roles and who is assigned.
+
+The poster's words in code:
+- område (HYGIEN, ADMINISTRATION, PEDAGOGIK) → Area
+- kolumn (Administration, Pedagogisk administration, …) → Column
+- ansvarsområde → Item
+- roll (ITS, LÄR, "Resp chef") → Role
+- ansvarig → Assignment
+- versions (publicerade versioner) → Blueprint, BlueprintRows
+- the coverage report's counts → CoverageCount, CoverageLoad, CoverageMark
+- the search's word list → SearchWord, UnansweredSearch
+
+One module a part; this package's names are the app's models.
+"""
+
+from registry.models.assignment import Assignment
+from registry.models.catalogue import (
+    GROUP_SEPARATOR,
+    ROLE_NAMES,
+    Area,
+    Column,
+    Item,
+    Role,
+    group_of,
+)
+from registry.models.coverage import CoverageCount, CoverageLoad, CoverageMark
+from registry.models.search import SearchWord, UnansweredSearch
+from registry.models.versions import Blueprint, BlueprintRows
+
+__all__ = [
+    "GROUP_SEPARATOR",
+    "ROLE_NAMES",
+    "Area",
+    "Assignment",
+    "Blueprint",
+    "BlueprintRows",
+    "Column",
+    "CoverageCount",
+    "CoverageLoad",
+    "CoverageMark",
+    "Item",
+    "Role",
+    "SearchWord",
+    "UnansweredSearch",
+    "group_of",
+]

@@ -1,0 +1,367 @@
+"""What changed between two snapshots, or a snapshot and the live register: a VersionDiff of
+Changes, filtered and grouped for the changelog, and as spreadsheet rows."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.versions.snapshot import Catalogue, blueprint_snapshot, snapshot_build
+
+
+class ChangeKind:
+    ITEM_ADDED = "item_added"
+    ITEM_REMOVED = "item_removed"
+    ITEM_RENAMED = "item_renamed"
+    ITEM_MOVED = "item_moved"
+    ADDED = "responsible_added"
+    REMOVED = "responsible_removed"
+    CHANGED = "responsible_changed"
+    ROLE_CHANGED = "role_changed"
+    MADE_DEPUTY = "made_deputy"
+    MADE_PRIMARY = "made_primary"
+
+    LABELS = {
+        ITEM_ADDED: gettext_lazy("Nytt ansvarsområde"),
+        ITEM_REMOVED: gettext_lazy("Ansvarsområde borttaget"),
+        ITEM_RENAMED: gettext_lazy("Nytt namn"),
+        ITEM_MOVED: gettext_lazy("Flyttat till annan kolumn"),
+        ADDED: gettext_lazy("Ansvarig tillagd"),
+        REMOVED: gettext_lazy("Ansvarig borttagen"),
+        CHANGED: gettext_lazy("Ansvarig bytt"),
+        ROLE_CHANGED: gettext_lazy("Roll ändrad"),
+        MADE_DEPUTY: gettext_lazy("Blev ersättare"),
+        MADE_PRIMARY: gettext_lazy("Blev ordinarie"),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the changelog: what happened to an item, or to a responsible at a unit."""
+
+    kind: str
+    area: str
+    column: str
+    item_id: int
+    item: str
+    unit_id: int | None  # None: the catalogue, or organisation-wide (unit_name says which)
+    unit_name: str
+    before: str
+    after: str
+    roles: frozenset = frozenset()  # role codes on either side, for the role filter
+    people: frozenset = frozenset()  # initials on either side, for the person filter
+    sort_key: tuple = field(default=(), compare=False, repr=False)
+
+    @property
+    def label(self):
+        return ChangeKind.LABELS[self.kind]
+
+    @property
+    def is_catalogue(self):
+        return self.kind.startswith("item_")
+
+
+@dataclass
+class VersionDiff:
+    """The changes from one snapshot to another, in the poster's order."""
+
+    changes: list
+
+    def __len__(self):
+        return len(self.changes)
+
+    def filter(self, *, unit_ids=None, area=None, role=None, person=None):
+        """Only changes at these units (None: all; organisation-wide and catalogue always),
+        in this area (name), naming this role code or these initials."""
+
+        def keep(change):
+            if unit_ids is not None and change.unit_id is not None:
+                if change.unit_id not in unit_ids:
+                    return False
+            if area and change.area != area:
+                return False
+            if role and role not in change.roles:
+                return False
+            return not (person and person not in change.people)
+
+        return VersionDiff([change for change in self.changes if keep(change)])
+
+    def by_area(self):
+        """[(area name, [change, …]), …] like a changelog."""
+        groups = {}
+        for change in self.changes:
+            groups.setdefault(change.area, []).append(change)
+        return list(groups.items())
+
+    @property
+    def areas(self):
+        return sorted({change.area for change in self.changes})
+
+    @property
+    def roles(self):
+        return sorted({code for change in self.changes for code in change.roles})
+
+    @property
+    def people(self):
+        return sorted({initials for change in self.changes for initials in change.people})
+
+    @property
+    def units(self):
+        return sorted({(c.unit_id, c.unit_name) for c in self.changes if c.unit_id})
+
+
+def _keyed(snapshot, unit_ids=None):
+    """{(unit, item, role, person, kind): (deputy, order)}, optionally only some units."""
+    keyed = {}
+    for unit, item, role, person, kind, deputy, order in snapshot["assignments"]:
+        if unit_ids is not None and unit and unit not in unit_ids:
+            continue
+        keyed[unit, item, role, person, kind] = (deputy, order)
+    return keyed
+
+
+def _swaps(left, arrived, was_rows, now_rows):
+    """Pairs (row that left, row that came) with the same role, one person for another.
+
+    Rows without a role pair too (a person named alone, replaced by another).
+    Among several, a pair keeps the priority and the place in the order where
+    it can: the new deputy replaced the old deputy, not the ordinarie.
+    """
+    candidates = sorted(
+        (
+            was_rows[key][0] != now_rows[twin][0],
+            abs(was_rows[key][1] - now_rows[twin][1]),
+            key,
+            twin,
+        )
+        for key in left
+        for twin in arrived
+        if key[2] == twin[2]
+    )
+    paired = set()
+    for _priority, _distance, key, twin in candidates:
+        if key not in paired and twin not in paired:
+            paired.update((key, twin))
+            yield key, twin
+
+
+def snapshot_diff(before, after, *, unit_ids=None):
+    """What changed from snapshot `before` to snapshot `after`, for these units (None: all).
+
+    Items are matched by id: a new name is a rename, a new column a move.
+    Responsible are matched by (unit, item, role, person, kind), the
+    assignment's identity; a row that left and one that came for the same
+    unit, item and kind pair up as a role change (same person) or a change of
+    responsible (same role, or both without a role: `_swaps`). The removal of
+    an item is one change: its responsible went with it.
+    """
+    old, new = Catalogue(before), Catalogue(after)
+    changes = []
+
+    def place(item_id):
+        return (new if new.item(item_id) else old).place(item_id)
+
+    old_items, new_items = set(old.items), set(new.items)
+    for pk in new_items - old_items:
+        area, column, key = new.place(pk)
+        changes.append(
+            Change(
+                ChangeKind.ITEM_ADDED,
+                area,
+                column,
+                int(pk),
+                new.items[pk]["name"],
+                None,
+                "",
+                "",
+                f"{column}",
+                sort_key=(*key, 0, ""),
+            )
+        )
+    for pk in old_items - new_items:
+        area, column, key = old.place(pk)
+        changes.append(
+            Change(
+                ChangeKind.ITEM_REMOVED,
+                area,
+                column,
+                int(pk),
+                old.items[pk]["name"],
+                None,
+                "",
+                column,
+                "",
+                sort_key=(*key, 0, ""),
+            )
+        )
+    for pk in old_items & new_items:
+        was, now = old.items[pk], new.items[pk]
+        area, column, key = new.place(pk)
+        if was["name"] != now["name"]:
+            changes.append(
+                Change(
+                    ChangeKind.ITEM_RENAMED,
+                    area,
+                    column,
+                    int(pk),
+                    now["name"],
+                    None,
+                    "",
+                    was["name"],
+                    now["name"],
+                    sort_key=(*key, 0, ""),
+                )
+            )
+        if was["column"] != now["column"]:
+            old_area, old_column, _key = old.place(pk)
+            changes.append(
+                Change(
+                    ChangeKind.ITEM_MOVED,
+                    area,
+                    column,
+                    int(pk),
+                    now["name"],
+                    None,
+                    "",
+                    f"{old_area} / {old_column}",
+                    f"{area} / {column}",
+                    sort_key=(*key, 0, ""),
+                )
+            )
+
+    removed_items = {int(pk) for pk in old_items - new_items}
+    was_rows, now_rows = _keyed(before, unit_ids), _keyed(after, unit_ids)
+    gone = defaultdict(list)  # (unit, item, kind) -> keys
+    came = defaultdict(list)
+    for key in was_rows.keys() - now_rows.keys():
+        if key[1] not in removed_items:
+            gone[key[0], key[1], key[4]].append(key)
+    for key in now_rows.keys() - was_rows.keys():
+        came[key[0], key[1], key[4]].append(key)
+
+    def responsible(kind, unit, item, before_text, after_text, keys):
+        area, column, key = place(item)
+        catalogue = new if new.item(item) else old
+        names = new if str(unit) in new.units else old
+        unit_name = names.unit_name(unit)
+        roles = {old.role_code(k[2]) for k in keys if k in was_rows}
+        roles |= {new.role_code(k[2]) for k in keys if k in now_rows}
+        people = {old.initials(k[3]) for k in keys if k in was_rows}
+        people |= {new.initials(k[3]) for k in keys if k in now_rows}
+        roles = frozenset(code for code in roles if code)
+        people = frozenset(initials for initials in people if initials and initials != "?")
+        changes.append(
+            Change(
+                kind,
+                area,
+                column,
+                item,
+                catalogue.items[str(item)]["name"],
+                unit or None,
+                unit_name,
+                before_text,
+                after_text,
+                roles,
+                people,
+                sort_key=(*key, 1, unit_name),
+            )
+        )
+
+    for slot in gone.keys() | came.keys():
+        unit, item, _kind = slot
+        left, arrived = sorted(gone.get(slot, [])), sorted(came.get(slot, []))
+        # Same person, other role: the role changed.
+        for key in list(left):
+            twin = next((a for a in arrived if key[3] and a[3] == key[3]), None)
+            if twin is not None:
+                left.remove(key)
+                arrived.remove(twin)
+                responsible(
+                    ChangeKind.ROLE_CHANGED,
+                    unit,
+                    item,
+                    old.who(key[2], key[3], was_rows[key][0]),
+                    new.who(twin[2], twin[3], now_rows[twin][0]),
+                    [key, twin],
+                )
+        # Same role (or both without one), other person: the responsible changed.
+        for key, twin in _swaps(left, arrived, was_rows, now_rows):
+            left.remove(key)
+            arrived.remove(twin)
+            responsible(
+                ChangeKind.CHANGED,
+                unit,
+                item,
+                old.who(key[2], key[3], was_rows[key][0]),
+                new.who(twin[2], twin[3], now_rows[twin][0]),
+                [key, twin],
+            )
+        for key in left:
+            responsible(
+                ChangeKind.REMOVED, unit, item, old.who(key[2], key[3], was_rows[key][0]), "", [key]
+            )
+        for key in arrived:
+            responsible(
+                ChangeKind.ADDED, unit, item, "", new.who(key[2], key[3], now_rows[key][0]), [key]
+            )
+
+    for key in was_rows.keys() & now_rows.keys():
+        was_deputy, now_deputy = was_rows[key][0], now_rows[key][0]
+        if was_deputy != now_deputy:
+            unit, item = key[0], key[1]
+            responsible(
+                ChangeKind.MADE_DEPUTY if now_deputy else ChangeKind.MADE_PRIMARY,
+                unit,
+                item,
+                old.who(key[2], key[3], was_deputy),
+                new.who(key[2], key[3], now_deputy),
+                [key],
+            )
+
+    changes.sort(key=lambda change: (change.sort_key, change.kind, change.before, change.after))
+    return VersionDiff(changes)
+
+
+def version_diff(*, before, after=None, unit_ids=None):
+    """Changes from version `before` to version `after` (None: the live register now)."""
+    organisation_id = before.organisation_id
+    old = blueprint_snapshot(before, unit_ids)
+    if after is None:
+        new = snapshot_build(organisation_id=organisation_id, unit_ids=unit_ids)
+    else:
+        new = blueprint_snapshot(after, unit_ids)
+    return snapshot_diff(old, new, unit_ids=None if unit_ids is None else set(unit_ids))
+
+
+def changes_since_count(blueprint):
+    """How many changes the live register has since `blueprint` (0 for a label without snapshot)."""
+    if blueprint is None or not blueprint.published_at:
+        return 0
+    return len(version_diff(before=blueprint))
+
+
+def diff_headers():
+    return [
+        str(_("Område")),
+        str(_("Kolumn")),
+        str(_("Ansvarsområde")),
+        str(_("Enhet")),
+        str(_("Ändring")),
+        str(_("Före")),
+        str(_("Efter")),
+    ]
+
+
+def diff_rows(diff):
+    """The changes as rows for digiansvar.spreadsheet_writer (which escapes formula-like text)."""
+    for change in diff.changes:
+        yield [
+            change.area,
+            change.column,
+            change.item,
+            change.unit_name if not change.is_catalogue else str(_("Alla enheter")),
+            str(change.label),
+            change.before,
+            change.after,
+        ]
