@@ -158,7 +158,7 @@ def outsiders(world, django_user_model):
     """Users of another unit (B, same huvudman) and of another huvudman (unit X).
 
     A rektor as granted, and a "mighty" user with every model permission of
-    both apps (short of the model-wide unit permissions) granted one unit:
+    our apps (short of the model-wide unit permissions) granted one unit:
     what the scope alone holds back.
     """
     everything = Permission.objects.filter(
