@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "digiansvar.apps.AxesConfig",
     "csp",
     "organisation",
+    "accounts",
     "registry",
     "review",
 ]
@@ -148,7 +149,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     # Sign-in with the organisation's identity provider; inert until configured.
-    "organisation.oidc.OIDCBackend",
+    "accounts.backend.OIDCBackend",
 ]
 # No anonymous user row: the whole site requires a login.
 ANONYMOUS_USER_NAME = None
@@ -253,7 +254,7 @@ DIGIANSVAR_OIDC_PERSON_CLAIM_VERIFIED = os.environ.get(
     "DIGIANSVAR_OIDC_PERSON_CLAIM_VERIFIED", f"{DIGIANSVAR_OIDC_PERSON_CLAIM}_verified"
 )
 # The claim whose values give groups and unit grants, and how
-# ("value=group[@unit]; ..."; organisation.oidc.rights_map_parse).
+# ("value=group[@unit]; ..."; accounts.rights_map.rights_map_parse).
 DIGIANSVAR_OIDC_RIGHTS_CLAIM = os.environ.get("DIGIANSVAR_OIDC_RIGHTS_CLAIM", "groups")
 DIGIANSVAR_OIDC_RIGHTS_MAP = os.environ.get("DIGIANSVAR_OIDC_RIGHTS_MAP", "")
 # Password login (for administrators); may be turned off once the provider works.
@@ -267,7 +268,7 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_TOKEN_USE_BASIC_AUTH = True
 OIDC_TIMEOUT = int(os.environ.get("DIGIANSVAR_OIDC_TIMEOUT", "10"))
-OIDC_OP_LOGOUT_URL_METHOD = "organisation.oidc.provider_logout_url"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.views.provider_logout_url"
 if DIGIANSVAR_OIDC_ISSUER:
     # Logging out posts a form that redirects to the provider's end-session page.
     _issuer = urlsplit(DIGIANSVAR_OIDC_ISSUER)

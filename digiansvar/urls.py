@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import views as accounts
 from digiansvar.accessibility import accessibility_statement
-from organisation import oidc
 from organisation.admin_base import view_on_site
 
 # A SuspiciousOperation (digiansvar/bad_input.py refuses bad input with one)
@@ -16,30 +16,30 @@ admin.site.site_header = "digiansvar"
 admin.site.site_title = "digiansvar"
 
 urlpatterns = [
-    # One login page for the site and admin, with "Logga in med …" (organisation/oidc.py).
-    path(f"{settings.ADMIN_PATH}login/", login_not_required(oidc.admin_login)),
+    # One login page for the site and admin, with "Logga in med …" (accounts/views.py).
+    path(f"{settings.ADMIN_PATH}login/", login_not_required(accounts.admin_login)),
     # "View on site" only for rows the user may see (organisation/admin_base.py).
     path(
         f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site),
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("konto/login/", login_not_required(oidc.LoginView.as_view()), name="login"),
+    path("konto/login/", login_not_required(accounts.LoginView.as_view()), name="login"),
     # Ends the session, and the provider's too for a sign-in through it (POST only).
-    path("konto/logout/", oidc.LogoutView.as_view(), name="logout"),
+    path("konto/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "oidc/authenticate/",
-        login_not_required(oidc.SignInView.as_view()),
+        login_not_required(accounts.SignInView.as_view()),
         name="oidc_authentication_init",
     ),
     path(
         "oidc/callback/",
-        login_not_required(oidc.CallbackView.as_view()),
+        login_not_required(accounts.CallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
     # After a first sign-in that found an account with rights: its password, once.
-    path("oidc/koppla/", oidc.account_connect, name="oidc_connect"),
+    path("oidc/koppla/", accounts.account_connect, name="oidc_connect"),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("tillganglighet/", accessibility_statement, name="accessibility"),

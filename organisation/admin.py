@@ -5,8 +5,7 @@ A rektor sees the units granted to them and the staff of their huvudman (to pick
 assignments), and changes only appointments at their units and people who
 work only there. Administratörer change everything. Apps above extend these
 admins with their own rows. What a sign-in links a person by (SIGN_IN_FIELDS)
-is changed by organisation-wide managers only, and administratörer confirm
-the links a first sign-in left waiting (ProviderAccountAdmin).
+is changed by organisation-wide managers only.
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -14,7 +13,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
@@ -38,13 +36,12 @@ from organisation.models import (
     Organisation,
     Person,
     Position,
-    ProviderAccount,
     ServiceAgreement,
     Unit,
 )
 from organisation.permissions import SITE_WIDE, can_edit_sign_in_fields, can_grant_units
 from organisation.queries import unit_scope
-from organisation.services import CONFIRM_LINK, provider_link_confirm, unit_grant
+from organisation.services import unit_grant
 
 
 @admin.register(Organisation)
@@ -278,79 +275,7 @@ class ServiceAgreementAdmin(ScopedAdmin):
     list_select_related = ["organisation"]
 
 
-class PendingLinkFilter(admin.SimpleListFilter):
-    title = _("koppling")
-    parameter_name = "koppling"
-
-    def lookups(self, request, model_admin):
-        return [("vantar", _("väntar på koppling")), ("kopplad", _("kopplad"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "vantar":
-            return queryset.filter(pending_person__isnull=False)
-        if self.value() == "kopplad":
-            return queryset.filter(pending_person__isnull=True)
-        return queryset
-
-
-@admin.register(ProviderAccount)
-class ProviderAccountAdmin(ScopedAdmin):
-    """Who signs in through the identity provider as which user, and the links that wait.
-
-    Site-wide, like the user accounts (`ownership = SITE_WIDE`): model
-    permissions alone decide (administratörer view, confirm and delete).
-    """
-
-    list_display = ["subject", "user", "link", "last_sign_in", "issuer"]
-    list_filter = [PendingLinkFilter]
-    list_select_related = ["user", "pending_person"]
-    search_fields = ["subject", "user__username", "pending_person__initials"]
-    readonly_fields = ["user", "issuer", "subject", "pending_person", "created", "last_sign_in"]
-    actions = ["confirm_links"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("koppling"))
-    def link(self, account):
-        if account.pending_person_id is None:
-            return gettext("kopplad")
-        return gettext("väntar på koppling till %(person)s") % {"person": account.pending_person}
-
-    def has_confirm_permission(self, request):
-        return request.user.has_perm(CONFIRM_LINK)
-
-    @admin.action(description=_("Bekräfta valda kopplingar"), permissions=["confirm"])
-    def confirm_links(self, request, queryset):
-        confirmed = 0
-        for account in queryset.filter(pending_person__isnull=False).select_related(
-            "user", "pending_person__user"
-        ):
-            try:
-                provider_link_confirm(account=account, by=request.user)
-            except PermissionDenied:
-                self.message_user(
-                    request,
-                    gettext("%(account)s: bara en superanvändare kopplar till det kontot.")
-                    % {"account": account},
-                    messages.ERROR,
-                )
-            except ValidationError as exc:
-                self.message_user(request, f"{account}: {' '.join(exc.messages)}", messages.ERROR)
-            else:
-                confirmed += 1
-        if confirmed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d koppling bekräftad.", "%(count)d kopplingar bekräftade.", confirmed
-                )
-                % {"count": confirmed},
-                messages.SUCCESS,
-            )
-
-
-# Accounts and login records (django-axes) are site-wide: model permissions
+# Users, groups and login records (django-axes) are site-wide: model permissions
 # alone decide. They are registered again on the scoped base so that every
 # admin of the site declares its scope (tests/admin/test_scoped_admin.py);
 # users and groups list their permissions by translated labels.

@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationConfig(AppConfig):
     name = "organisation"
     verbose_name = _("Organisation")
-
-    def ready(self):
-        from django.core import checks
-
-        from organisation.oidc import configuration_check
-
-        checks.register(configuration_check)

@@ -49,7 +49,7 @@ class Ownership:
     kind: UNIT (rows placed at a unit; an empty unit means organisation-wide),
     HUVUDMAN (rows of one huvudman: people, IT-råd, service agreements) or
     SHARED (the catalogue: read by everyone signed in, changed with the model
-    permission) or SITE (accounts and login records: the model permission
+    permission) or SITE (users, groups and login records: the model permission
     alone decides, for reading too).
     path: the lookup from the model to its Unit or Organisation ("unit",
     "council__organisation"; "pk" for the unit or huvudman itself).

@@ -1,6 +1,8 @@
-"""The apps form layers: organisation is the lowest and knows nothing of the register above it."""
+"""The apps form layers: organisation is the lowest and knows nothing of the apps above it
+(accounts, registry)."""
 
 import ast
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -49,6 +51,28 @@ def test_no_organisation_module_names_registry():
     assert offenders == []
 
 
+def test_no_organisation_module_imports_accounts():
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {module}"
+        for path in organisation_modules()
+        for module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module == "accounts" or module.startswith("accounts.")
+    ]
+    assert offenders == []
+
+
+def test_no_organisation_module_names_accounts():
+    # As for registry: apps.get_model("accounts", …), "accounts.change_provideraccount",
+    # reverse("admin:accounts_…"); not the user's related name `provider_accounts`.
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in organisation_modules()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"(?<!\w)accounts(?![a-z0-9])", line, re.IGNORECASE)
+    ]
+    assert offenders == []
+
+
 # --- Every page, import and export reads through restrict (issue 20) ---------------------------
 
 # The modules that answer a request or read a file on a user's behalf: every
@@ -64,7 +88,7 @@ IMPORT_EXPORT_MODULES = [
 ]
 # Modules with views that read before there is a user to scope by, or read nothing.
 NOT_SCOPED = {
-    "organisation/oidc.py": "sign-in: finds the account by issuer and subject, then its claims",
+    "accounts/views.py": "sign-in: finds the account by issuer and subject, then its claims",
     "digiansvar/errors.py": "the error pages read no rows",
     "digiansvar/bad_input.py": "refuses bad input before any read",
     "digiansvar/language.py": "the language cookie",
@@ -74,7 +98,7 @@ NOT_SCOPED = {
 def view_modules():
     """Every module of the apps with a function whose first parameter is `request`."""
     found = []
-    for app in ("organisation", "registry", "review", "digiansvar"):
+    for app in ("organisation", "accounts", "registry", "review", "digiansvar"):
         for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
@@ -188,7 +212,7 @@ def test_only_the_scope_itself_reads_unit_grants():
     allowed = {"organisation/queries.py", "organisation/permissions.py"}
     offenders = [
         f"{path.relative_to(settings.BASE_DIR)}:{line}"
-        for app in ("organisation", "registry", "review", "digiansvar")
+        for app in ("organisation", "accounts", "registry", "review", "digiansvar")
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
         if "migrations" not in path.parts
         and str(path.relative_to(settings.BASE_DIR)) not in allowed

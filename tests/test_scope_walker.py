@@ -40,14 +40,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 from guardian.shortcuts import assign_perm
 
+from accounts.models import ClaimGrant, ProviderAccount
 from organisation.models import (
-    ClaimGrant,
     ITCouncil,
     ITCouncilMembership,
     Organisation,
     Person,
     Position,
-    ProviderAccount,
     ServiceAgreement,
     Unit,
 )

@@ -38,5 +38,7 @@ class Migration(migrations.Migration):
         ("organisation", "0008_provideraccount_pending_person"),
         ("registry", "0009_coverage_store"),
     ]
+    # It reads the models as organisation's, before they moved to accounts.
+    run_before = [("accounts", "0001_initial")]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -445,7 +445,7 @@ CASES += [
     (
         # Who signs in through the identity provider as whom: administratörer only.
         "provideraccount-changelist",
-        lambda w: url("organisation_provideraccount_changelist"),
+        lambda w: url("accounts_provideraccount_changelist"),
         None,
         {
             "läsare": 403,
@@ -533,12 +533,12 @@ def test_admin_permission_grid(world, as_user, build, extract, user, expected):
         assert extract(world, response) == what
 
 
-def test_the_grid_covers_every_model_of_both_apps(world):
+def test_the_grid_covers_every_model_of_our_apps(world):
     covered = {resolve(build(world).partition("?")[0]).url_name for _c, build, _e, _x in CASES}
     missing = [
         model._meta.label
         for model in admin.site._registry
-        if model._meta.app_label in ("organisation", "registry")
+        if model._meta.app_label in ("organisation", "accounts", "registry")
         and not any(
             name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_")
             for name in covered

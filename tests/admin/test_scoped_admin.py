@@ -77,7 +77,7 @@ def test_a_model_without_an_ownership_refuses_all_but_superusers(world, admin_us
     "model",
     [
         model
-        for app in ("organisation", "registry", "review")
+        for app in ("organisation", "accounts", "registry", "review")
         for model in apps.get_app_config(app).get_models()
         if not hasattr(model, "instance_type")  # simple_history's: restrict(Model.history…)
     ],
@@ -143,7 +143,7 @@ def test_only_the_catalogue_and_site_wide_records_are_shared():
         "axes.AccessAttempt",
         "axes.AccessLog",
         "axes.AccessFailureLog",
-        "organisation.ProviderAccount",
+        "accounts.ProviderAccount",
         "registry.UnansweredSearch",
     }
 
@@ -158,11 +158,11 @@ def outsiders(world, django_user_model):
     """Users of another unit (B, same huvudman) and of another huvudman (unit X).
 
     A rektor as granted, and a "mighty" user with every model permission of
-    both apps (short of the model-wide unit permissions) granted one unit:
+    our apps (short of the model-wide unit permissions) granted one unit:
     what the scope alone holds back.
     """
     everything = Permission.objects.filter(
-        content_type__app_label__in=["organisation", "registry"]
+        content_type__app_label__in=["organisation", "accounts", "registry"]
     ).exclude(codename__in=["view_unit", "manage_unit"])
     users = {}
     for name, unit in (("b", world.unit_b), ("x", world.unit_x)):

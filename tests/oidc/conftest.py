@@ -122,7 +122,7 @@ def oidc_provider(tmp_path_factory):
 @pytest.fixture
 def oidc(oidc_provider, settings, db):
     """The site configured for the test provider, which knows nobody yet."""
-    from organisation.oidc import provider_metadata_forget
+    from accounts.provider import provider_metadata_forget
 
     settings.DIGIANSVAR_OIDC_ISSUER = oidc_provider.issuer
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID

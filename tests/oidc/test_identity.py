@@ -16,7 +16,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from organisation.models import ClaimGrant, Person, ProviderAccount, Unit
+from accounts.models import ClaimGrant, ProviderAccount
+from organisation.models import Person, Unit
 from organisation.services import unit_grant
 from tests.admin.forms import page_post_data
 from tests.factories import PersonFactory, UnitFactory
@@ -146,7 +147,7 @@ def test_an_email_verified_claim_other_than_json_true_links_nobody(client, oidc,
     user = signed_in_user(client)
     assert ProviderAccount.objects.get(user=user).pending_person == person
     # The register shows the link waiting for an administrator.
-    changelist = reverse("admin:organisation_provideraccount_changelist")
+    changelist = reverse("admin:accounts_provideraccount_changelist")
     page = as_user(school.administrator).get(changelist, {"koppling": "vantar"})
     assert f"väntar på koppling till {person}" in page.content.decode()
 
@@ -220,7 +221,7 @@ def test_an_administrator_confirms_a_pending_link(client, oidc, school):
     account = ProviderAccount.objects.get(subject="karin")
     assert account.pending_person == school.rektor_person
 
-    changelist = reverse("admin:organisation_provideraccount_changelist")
+    changelist = reverse("admin:accounts_provideraccount_changelist")
     action = {"action": "confirm_links", "_selected_action": [account.pk]}
     # A rektor cannot; an administrator can.
     assert as_user(school.other_rektor).post(changelist, action).status_code == 403
@@ -242,7 +243,7 @@ def test_only_a_superuser_confirms_a_link_to_a_superusers_account(client, oidc, 
     oidc.accounts({"root": {"email": "root@example.org"}})
     sign_in(client, "root")
     account = ProviderAccount.objects.get(subject="root")
-    changelist = reverse("admin:organisation_provideraccount_changelist")
+    changelist = reverse("admin:accounts_provideraccount_changelist")
     action = {"action": "confirm_links", "_selected_action": [account.pk]}
 
     refused = as_user(school.administrator).post(changelist, action, follow=True)

@@ -13,8 +13,11 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.test import Client
 from django.urls import reverse
 
-from organisation.models import ClaimGrant, Person, ProviderAccount, Unit
-from organisation.oidc import OIDCBackend, claim_targets, provider_metadata, rights_map_parse
+from accounts.backend import OIDCBackend
+from accounts.models import ClaimGrant, ProviderAccount
+from accounts.provider import provider_metadata
+from accounts.rights_map import claim_targets, rights_map_parse
+from organisation.models import Person, Unit
 from organisation.services import unit_grant
 from tests.factories import PersonFactory, UnitFactory
 from tests.oidc.conftest import RIGHTS_MAP, follow, free_port, provider_login, sign_in
@@ -537,14 +540,14 @@ def test_a_wrong_rights_map_is_refused_naming_the_entry(text):
 
 
 def test_manage_check_reports_a_wrong_configuration(settings):
-    from organisation.oidc import configuration_check
+    from accounts.checks import configuration_check
 
     settings.DIGIANSVAR_OIDC_RIGHTS_MAP = "a=administratör@x"
     settings.DIGIANSVAR_OIDC_PERSON_FIELD = "phone"
     settings.DIGIANSVAR_OIDC_ISSUER = "https://idp.example.org"
     settings.OIDC_RP_CLIENT_ID = ""
     ids = {problem.id for problem in configuration_check()}
-    assert ids == {"organisation.E001", "organisation.E002", "organisation.E003"}
+    assert ids == {"accounts.E001", "accounts.E002", "accounts.E003"}
 
 
 def test_groups_named_in_the_test_map_exist(db):
