@@ -58,7 +58,7 @@ def main():
     server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
     source = f"{server}/{settings['NAME']}"
     scratch = f"{settings['NAME']}_restore"
-    manage = [sys.executable, "-P", "manage.py"]
+    manage = [sys.executable, "manage.py"]
     connection_args = ["-h", settings["HOST"], "-p", str(settings["PORT"] or 5432)]
     connection_args += ["-U", settings["USER"]]
     with tempfile.TemporaryDirectory() as folder:
