@@ -249,6 +249,41 @@ def test_code_comments_and_template_comments_name_existing_modules():
     assert missing == []
 
 
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+
+def test_the_architecture_tree_names_every_app_and_every_package_of_the_register():
+    tree = FENCE.search(ARCHITECTURE.read_text(encoding="utf-8")).group(0)
+    folders = [f"{app}/" for app in APPS] + [
+        f"{path.parent.name}/"
+        for path in sorted((ROOT / "registry").glob("*/__init__.py"))
+        if path.parent.name != "migrations"
+    ]
+    assert [folder for folder in folders if not re.search(rf"(?m)^\s*{folder}", tree)] == []
+
+
+def test_the_owner_table_names_every_model_that_declares_an_owner():
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in ARCHITECTURE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    kinds = {
+        "unit": "`by_unit(path)`",
+        "huvudman": "`by_huvudman(path)`",
+        "shared": "`SHARED`",
+        "site": "`SITE_WIDE`",
+        "nobody": "`NOBODY`",
+    }
+    missing = [
+        f"{model.__name__} ({model.ownership.kind})"
+        for model in apps.get_models()
+        if getattr(model, "ownership", None) is not None
+        and not re.search(rf"\b{model.__name__}\b", rows.get(kinds[model.ownership.kind], ""))
+    ]
+    assert missing == []
+
+
 def test_readme_is_short_enough_to_read_in_five_minutes():
     lines = README.read_text(encoding="utf-8").count("\n")
     assert lines < README_MAX_LINES, f"README.md has {lines} lines; move detail into docs/"
