@@ -9,7 +9,7 @@ Between preview and confirm the upload waits in import-export's MediaStorage
 worker); the session remembers which stored file belongs to which user.
 
 People and roles are plain one-row-one-object tables: they use
-django-import-export's own admin (the resources in registry/resources.py,
+django-import-export's own admin (the resources in registry/admin/resources.py,
 files written and read through digiansvar.spreadsheet_admin), with import limited to
 organisation-wide managers.
 """

@@ -4,7 +4,7 @@ Every page reads through the one scoping call, `Model.objects.restrict(user)`
 (organisation/permissions.py): units, people, versions and the catalogue. The
 filtered pages render the whole page, or with htmx (the HX-Request header) only
 the matrix partial; the server decides, never the client. Their parts are
-cached by registry/page_cache.py.
+cached by registry/blueprint/page_cache.py.
 """
 
 from django.http import Http404
