@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from organisation.models import (
     Appointment,
@@ -48,6 +49,7 @@ UNIT_LEVEL_CODES = [
 UNITS_PER_PAGE = 50
 
 
+@require_GET
 def person_detail(request, initials):
     units = visible_units(request)
     if not units:
@@ -81,6 +83,7 @@ def _person_or_404(request, initials, units):
     return person
 
 
+@require_GET
 def role_detail(request, code):
     units = visible_units(request)
     if not units:
@@ -129,6 +132,7 @@ def _responsibility_context(request, units, assignments, **extra):
     }
 
 
+@require_GET
 def item_detail(request, pk):
     user = request.user
     units = visible_units(request)
@@ -154,6 +158,7 @@ def item_detail(request, pk):
     )
 
 
+@require_GET
 def organisation_detail(request, slug):
     """The three levels of the decision; units (a page of them) limited to those the user may
     see, with the coverage grid for users who may see coverage."""
@@ -233,6 +238,7 @@ def organisation_detail(request, slug):
     return render(request, "organisation/organisation_detail.html", context)
 
 
+@require_GET
 def unit_detail(request, slug):
     units = Unit.objects.restrict(request.user)
     unit = get_object_or_404(units.select_related("organisation"), slug=slug)
