@@ -21,24 +21,11 @@ from review.models import ReviewRound, UnitReview
 @require_GET
 def round_list(request):
     """The open rounds of the huvudmän whose units the user sees, with those units' status."""
-    rounds = list(
-        ReviewRound.objects.restrict(request.user)
-        .select_related("organisation")
-        .order_by("-deadline", "-pk")
-    )
-    reviews = list(
-        UnitReview.objects.restrict(request.user).filter(round__in=rounds).select_related("unit")
-    )
-    reviews += queries.missing_reviews(rounds=rounds, units=Unit.objects.restrict(request.user))
-    reviews.sort(key=lambda review: (review.unit.name, review.unit.pk))
-    by_round = {}
-    for review in reviews:
-        by_round.setdefault(review.round_id, []).append(review)
     return render(
         request,
         "review/round_list.html",
         {
-            "rounds": [(round, by_round.get(round.pk, [])) for round in rounds],
+            "rounds": queries.rounds_with_reviews(request.user),
             "can_view_status": permissions.can_view_status(request.user),
             "can_open_round": permissions.can_open_round(request.user),
         },
