@@ -9,8 +9,9 @@ checked on every request before any lookup, and the unit's id and slug are
 in every key. Nothing cached holds a CSRF token or anything of one user:
 the fragments are rendered without the request.
 
-`blueprint_page` is the pages' one entry: the view hands it the request's
-parameters and the unit, and renders what it returns.
+`blueprint_page` (poster and grid) and `answer_page` are the pages' one
+entry each: the view hands one the request's parameters and the unit, and
+renders what it returns; the parts below them are private.
 """
 
 from django.conf import settings
@@ -46,7 +47,7 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True):
     parts: the filters' choices, the results, the header, the controls.
     """
     version = data_version()
-    reference = filter_reference(unit, version, user)
+    reference = _filter_reference(unit, version, user)
     filterset = BlueprintFilter(
         data,
         unit=unit,
@@ -54,7 +55,7 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True):
         roles=reference["roles"],
         people=reference["people"],
     )
-    results = matrix_results(kind, unit, filterset, version)
+    results = _matrix_results(kind, unit, filterset, version)
     searched = filterset.is_valid() and bool((filterset.form.cleaned_data.get("q") or "").strip())
     context = {
         **version_header(unit, version),
@@ -71,7 +72,7 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True):
         "view_name": view_name,
     }
     if controls:
-        context["controls_html"] = controls_html(data, context)
+        context["controls_html"] = _controls_html(data, context)
     return context
 
 
@@ -94,7 +95,7 @@ def _orderings(data, filterset, unit):
     ]
 
 
-def filter_reference(unit, version, user):
+def _filter_reference(unit, version, user):
     """The filters' choices and the user's person, cached with the version.
 
     Returns {"areas", "roles", "people"} and gives request.user its person
@@ -122,7 +123,7 @@ def filter_reference(unit, version, user):
     return reference
 
 
-def matrix_results(kind, unit, filterset, version):
+def _matrix_results(kind, unit, filterset, version):
     """The count, the kinds of support matter that matched, and the HTML of the poster or grid.
 
     Cached per unit, normalised filters, language and data version; built
@@ -160,7 +161,7 @@ def matrix_results(kind, unit, filterset, version):
             if not filterset.is_filtered:
                 # The whole poster: the answer page takes its chips from here.
                 cache.set(
-                    unit_chips_key(unit, version),
+                    _unit_chips_key(unit, version),
                     {row.item.pk: row.chips_html for row in matrix.rows if row.chips},
                     settings.DIGIANSVAR_PAGE_CACHE_SECONDS,
                 )
@@ -174,18 +175,18 @@ def matrix_results(kind, unit, filterset, version):
     return results
 
 
-def unit_chips_key(unit, version):
+def _unit_chips_key(unit, version):
     return cache_key("unit-chips", unit.pk, unit.slug, get_language(), version)
 
 
-def unit_chips(unit, version):
+def _unit_chips(unit, version):
     """{item id: the item's chips at `unit` as HTML} for every item with someone responsible.
 
     The same chips as the poster, cached per unit, language and data version
     (the unfiltered poster fills the entry as it renders): the answer page
     reads its answers' responsible from here instead of the database.
     """
-    key = unit_chips_key(unit, version)
+    key = _unit_chips_key(unit, version)
     chips = cache.get(key)
     if chips is None:
         matrix = blueprint_matrix(unit=unit, items=Item.objects.select_related("column__area"))
@@ -195,7 +196,7 @@ def unit_chips(unit, version):
     return chips
 
 
-def controls_html(data, context):
+def _controls_html(data, context):
     """The unit picker and the filter form, cached like the results.
 
     They depend on the units the user may see ("all", or their ids, is in the key), the
@@ -233,7 +234,7 @@ def answer_page(*, text, exact, unit):
     answer = item_answer(text, correct=not exact) if text else None
     hits = answer.hits if answer else []
     version = data_version()
-    chips = unit_chips(unit, version) if hits else {}
+    chips = _unit_chips(unit, version) if hits else {}
     # The support matters among the answers, best first; no answer at all:
     # the chain for technical problems, the commonest reason to ask.
     kinds = support_kinds(hit.item for hit in hits) if hits else [ProblemKind.TECHNOLOGY]
