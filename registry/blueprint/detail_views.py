@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from organisation.models import (
     Appointment,
@@ -23,7 +24,8 @@ from organisation.models import (
     Unit,
 )
 from organisation.permissions import allows
-from registry import matrix, queries
+from registry import queries
+from registry.blueprint.queries import item_chips
 from registry.coverage.checks import CHECKS
 from registry.coverage.report import coverage_by_unit
 from registry.models import Item, Role
@@ -47,6 +49,7 @@ UNIT_LEVEL_CODES = [
 UNITS_PER_PAGE = 50
 
 
+@require_GET
 def person_detail(request, initials):
     units = visible_units(request)
     if not units:
@@ -80,6 +83,7 @@ def _person_or_404(request, initials, units):
     return person
 
 
+@require_GET
 def role_detail(request, code):
     units = visible_units(request)
     if not units:
@@ -128,6 +132,7 @@ def _responsibility_context(request, units, assignments, **extra):
     }
 
 
+@require_GET
 def item_detail(request, pk):
     user = request.user
     units = visible_units(request)
@@ -135,43 +140,25 @@ def item_detail(request, pk):
         return no_units(request)
     item = get_object_or_404(Item.objects.restrict(user).select_related("column__area"), pk=pk)
     unit_page = _unit_page(request, units, ITEM_UNITS_PER_PAGE)
-    page_units = list(unit_page.object_list)
-    assignments = (
-        queries.assignments_at(page_units, organisation_wide=unit_page.number == 1)
-        .filter(item=item)
-        .select_related("role", "person")
-        .order_by("order", "pk")
-    )
-    links = {}
-    chips = [matrix.Chip(assignment, links) for assignment in assignments]
-    # As on the poster: a role-only chip of an individual role names who holds
-    # the role at its unit, and the legend says whom the other roles mean.
-    matrix.holders_attach(chips, units=page_units)
-    by_unit, roles = {}, {}
-    for chip in chips:
-        by_unit.setdefault(chip.assignment.unit_id, []).append(chip)
-        if chip.role:
-            roles[chip.role.pk] = chip.role
     return render(
         request,
         "registry/item_detail.html",
         {
             **page_version_header(request, units),
             "item": item,
-            # Organisation-wide assignments (unit None) first: they hold at every unit.
-            "organisation_wide": by_unit.pop(None, []),
-            "per_unit": [(unit, by_unit.get(unit.pk, [])) for unit in page_units],
+            **item_chips(
+                item=item,
+                units=list(unit_page.object_list),
+                organisation_wide=unit_page.number == 1,
+            ),
             "unit_page": unit_page,
-            "legend": queries.legend(sorted(roles.values(), key=lambda r: (r.order, r.code))),
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
         },
     )
 
 
-# Versions: the header, the list, each version's poster and what changed ------
-
-
+@require_GET
 def organisation_detail(request, slug):
     """The three levels of the decision; units (a page of them) limited to those the user may
     see, with the coverage grid for users who may see coverage."""
@@ -251,6 +238,7 @@ def organisation_detail(request, slug):
     return render(request, "organisation/organisation_detail.html", context)
 
 
+@require_GET
 def unit_detail(request, slug):
     units = Unit.objects.restrict(request.user)
     unit = get_object_or_404(units.select_related("organisation"), slug=slug)
