@@ -38,7 +38,8 @@ from registry.blueprint_file.format import (
     blueprint_filename,
     blueprint_rows,
 )
-from registry.blueprint_file.plan import UNCHANGED, may_edit_organisation_wide
+from registry.blueprint_file.plan import can_edit_organisation_wide
+from registry.blueprint_file.result import UNCHANGED
 from registry.data_version import data_version
 from registry.models import Item
 
@@ -279,7 +280,7 @@ class OrganisationWideImportExportMixin(SpreadsheetImportExportMixin):
 
     def has_import_permission(self, request):
         return super().has_import_permission(request) and (
-            request.user.is_superuser or may_edit_organisation_wide(request.user)
+            request.user.is_superuser or can_edit_organisation_wide(request.user)
         )
 
     def has_export_permission(self, request):
