@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from organisation.models import Unit
 from organisation.permissions import Ownership, ownership_of, restrict
-from organisation.queries import unit_scope
+from organisation.queries import UNIT_LIST_LIMIT, unit_scope
 
 
 def is_placing_autocomplete(request):
@@ -229,11 +229,6 @@ class ReadOnlyScopedInline(ScopedInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# Up to this many units a unit filter lists them all; beyond it (a national
-# register has ~10,000) it offers a search field and lists only the chosen one.
-UNIT_LIST_LIMIT = 50
 
 
 class UnitChoicesMixin:

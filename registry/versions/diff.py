@@ -337,13 +337,6 @@ def version_diff(*, before, after=None, unit_ids=None):
     return snapshot_diff(old, new, unit_ids=None if unit_ids is None else set(unit_ids))
 
 
-def changes_since_count(blueprint):
-    """How many changes the live register has since `blueprint` (0 for a label without snapshot)."""
-    if blueprint is None or not blueprint.published_at:
-        return 0
-    return len(version_diff(before=blueprint))
-
-
 def diff_headers():
     return [
         str(_("Område")),
