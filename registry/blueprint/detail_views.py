@@ -76,7 +76,7 @@ def _person_or_404(request, initials, units):
         return own
     people = Person.objects.restrict(request.user).filter(initials=initials)
     if not units.everything:
-        people = people & queries.people_visible(units.scope())
+        people = people & queries.people_visible_at(units.scope())
     person = people.order_by("pk").first()
     if person is None:
         raise Http404(_("Personen finns inte."))

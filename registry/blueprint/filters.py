@@ -72,13 +72,6 @@ class BlueprintFilter(django_filters.FilterSet):
         model = Item
         fields = []
 
-    def filter_queryset(self, queryset):
-        return self.items()
-
-    @property
-    def qs(self):
-        return self.items()
-
     def items(self):
         """The matching items; none while a filter value is invalid (a shared link gone stale)."""
         if not self.is_valid():
