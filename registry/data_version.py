@@ -1,8 +1,17 @@
-"""The data version: one string that changes with every write the pages show, and the cache keys
-built with it.
+"""The data version: strings that change with every write the pages show, and the cache keys
+built with them.
 
-Pages cache their parts under keys that hold the data version, so a change
-shows on the next request and no entry is ever invalidated by hand.
+Pages cache their parts under keys that hold a data version, so a change
+shows on the next request and no entry is ever invalidated by hand. Two kinds:
+
+- `unit_data_version(unit)`: what one unit's pages read (its own rows, its
+  huvudman's organisation-wide rows and people, the catalogue), from
+  DataVersion, one row a part, which database triggers (SCOPES, migration
+  0014) rewrite in the same transaction as every write: a write at one unit
+  leaves the other units' cached pages in place, and no write path can forget
+  it (admin, services, the import, bulk writes, history reverts, raw SQL).
+- `data_version()`: one value for the whole register (the coverage store
+  follows its parts).
 """
 
 import functools
@@ -12,7 +21,16 @@ import json
 from django.db import connection
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role, SearchWord
+from registry.models import (
+    Area,
+    Assignment,
+    Blueprint,
+    Column,
+    DataVersion,
+    Item,
+    Role,
+    SearchWord,
+)
 
 
 def cache_key(*parts):
@@ -39,6 +57,123 @@ VERSIONED_MODELS = (
 # These may be written with bulk_create, which leaves no history rows (generate_demo
 # records them afterwards); every insert still raises the largest id.
 BULK_WRITTEN_MODELS = (Assignment, Person, Unit, Appointment)
+
+
+# The parts of the register a page may read, and which ones a write to each table changes: SQL
+# selects over the written rows `{rows}` (the new and the old ones), one scope each; None
+# is no scope. A unit's pages read "unit:<id>", "org:<its huvudman>" and "all" (the catalogue,
+# role-only organisation-wide entries, labels of no huvudman); the unit picker "units"; the
+# header's own person "user:<id>". A model the pages show needs a line here and its triggers
+# (a migration calling `trigger_sql`); each select names its scope `s`.
+_UNIT_OR_WIDE = (
+    "SELECT CASE WHEN r.unit_id IS NOT NULL THEN 'unit:' || r.unit_id"
+    " WHEN r.person_id IS NULL THEN 'all'"
+    " ELSE COALESCE((SELECT 'org:' || p.organisation_id FROM {person} p"
+    " WHERE p.id = r.person_id), 'all') END AS s FROM {rows} r"
+)
+SCOPES = {
+    "registry.Assignment": [_UNIT_OR_WIDE],
+    "organisation.Appointment": [_UNIT_OR_WIDE],
+    "organisation.Unit": [
+        "SELECT 'unit:' || r.id AS s FROM {rows} r",
+        "SELECT 'org:' || r.organisation_id AS s FROM {rows} r",
+        "SELECT 'units' AS s FROM {rows} r",
+    ],
+    "organisation.Person": [
+        "SELECT 'org:' || r.organisation_id AS s FROM {rows} r",
+        "SELECT 'user:' || r.user_id AS s FROM {rows} r",
+        # A person may be named at a unit of another huvudman.
+        "SELECT 'unit:' || a.unit_id AS s FROM {rows} r JOIN {assignment} a ON a.person_id = r.id",
+        "SELECT 'unit:' || a.unit_id AS s FROM {rows} r JOIN {appointment} a ON a.person_id = r.id",
+    ],
+    "organisation.Organisation": ["SELECT 'org:' || r.id AS s FROM {rows} r"],
+    "registry.Blueprint": [
+        "SELECT COALESCE('org:' || r.organisation_id, 'all') AS s FROM {rows} r",
+    ],
+    **{
+        label: ["SELECT 'all' AS s FROM {rows} r"]
+        for label in (
+            "registry.Item",
+            "registry.Role",
+            "registry.Area",
+            "registry.Column",
+            "registry.SearchWord",
+            "organisation.Position",
+        )
+    },
+}
+
+
+def trigger_sql(vendor, model, selects, tables):
+    """(create, drop): the SQL of the triggers that rewrite the DataVersion rows of the scopes
+    `selects` (SCOPES' entry) name whenever `model`'s table is written.
+
+    PostgreSQL: one trigger per statement and kind of write, reading the written
+    rows from transition tables, so a bulk insert of 100,000 rows writes each
+    scope once. SQLite: one per row. `tables` maps the names in `selects`
+    ("person", …) to table names. The new token is random: after a restore, a
+    token of before still means the data it was made with.
+    """
+    table = model._meta.db_table
+    columns = [field.column for field in model._meta.concrete_fields]
+    events = {"insert": ["new_rows"], "update": ["old_rows", "new_rows"], "delete": ["old_rows"]}
+    create, drop = [], []
+    for event, aliases in events.items():
+        name = f"{table}_data_version_{event}"
+        if vendor == "postgresql":
+            rows = {alias: alias for alias in aliases}
+            token = "md5(random()::text || clock_timestamp()::text)"
+        else:
+            rows = {
+                alias: "(SELECT "
+                + ", ".join(f'{alias[:3].upper()}."{column}" AS "{column}"' for column in columns)
+                + ")"
+                for alias in aliases
+            }
+            token = "lower(hex(randomblob(16)))"
+        touched = " UNION ".join(
+            select.format(rows=rows[alias], **tables) for alias in aliases for select in selects
+        )
+        # In scope order, so that two writes lock the rows they share in the same order.
+        write = f"SELECT s, {token} FROM ({touched}) AS touched WHERE s IS NOT NULL ORDER BY s"
+        if vendor == "postgresql":
+            referencing = " ".join(
+                f"{alias[:3].upper()} TABLE AS {alias}" for alias in aliases
+            )
+            create += [
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"INSERT INTO registry_dataversion (scope, version) {write} "
+                "ON CONFLICT (scope) DO UPDATE SET version = EXCLUDED.version; "
+                "RETURN NULL; END $$",
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
+                f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+            ]
+            drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+        else:
+            create.append(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} FOR EACH ROW BEGIN "
+                f"INSERT OR REPLACE INTO registry_dataversion (scope, version) {write}; END"
+            )
+            drop.append(f"DROP TRIGGER IF EXISTS {name}")
+    return create, drop
+
+
+def unit_scopes(unit):
+    """The DataVersion scopes one unit's pages read."""
+    return [f"unit:{unit.pk}", f"org:{unit.organisation_id}", "all"]
+
+
+def scope_versions(scopes):
+    """{scope: token} of `scopes` (one query); a part never written has ""."""
+    found = dict(DataVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return {scope: found.get(scope, "") for scope in scopes}
+
+
+def unit_data_version(unit, *extra):
+    """A string that changes whenever anything `unit`'s pages read changes (and `extra`
+    scopes, such as "units"); one query."""
+    scopes = [*unit_scopes(unit), *extra]
+    return ":".join(scope_versions(scopes).values())
 
 
 def data_version():

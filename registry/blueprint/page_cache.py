@@ -1,8 +1,10 @@
-"""The blueprint and grid pages' cache: fragments keyed by the data version.
+"""The blueprint and grid pages' cache: fragments keyed by the unit's data version.
 
-The pages are cached in parts, keyed by the data version
-(registry.data_version: one query, changes with every write), so a
-change shows on the next request and no entry is ever invalidated by hand;
+The pages are cached in parts, keyed by the data version of what they read
+(registry.data_version.unit_data_version: the unit, its huvudman, the
+catalogue; one query, changes with every write there and only there), so a
+change shows on the next request, a write at another unit leaves the entries
+in place, and no entry is ever invalidated by hand;
 the TTL only bounds how long an entry of an old version takes up memory (or
 answers, should a write ever bypass the history). Who may see which unit is
 checked on every request before any lookup, and the unit's id and slug are
@@ -29,7 +31,7 @@ from organisation.queries import own_person
 from registry import queries
 from registry.blueprint.filters import BlueprintFilter
 from registry.blueprint.queries import blueprint_matrix
-from registry.data_version import cache_key, data_version
+from registry.data_version import cache_key, scope_versions, unit_data_version, unit_scopes
 from registry.matrix import grid_rows, render_chips, support_kinds
 from registry.models import Area, Item
 from registry.search import item_answer, item_search_ids, item_suggestions
@@ -46,8 +48,9 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True):
     filter form are left out. Reads the data version once, then the cached
     parts: the filters' choices, the results, the header, the controls.
     """
-    version = data_version()
-    reference = _filter_reference(unit, version, user)
+    versions = page_versions(unit, user)
+    version = versions["unit"]
+    reference = _filter_reference(unit, version, user, versions["user"])
     filterset = BlueprintFilter(
         data,
         unit=unit,
@@ -72,8 +75,21 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True):
         "view_name": view_name,
     }
     if controls:
-        context["controls_html"] = _controls_html(data, context)
+        context["controls_html"] = _controls_html(data, context, versions["units"])
     return context
+
+
+def page_versions(unit, user):
+    """{"unit", "units", "user"}: the data versions of what a blueprint page at `unit` reads
+    (the unit, its huvudman, the catalogue), of the unit picker's list and of the user's own
+    person; one query."""
+    user_scope = f"user:{user.pk}"
+    found = scope_versions([*unit_scopes(unit), "units", user_scope])
+    return {
+        "unit": ":".join(found[scope] for scope in unit_scopes(unit)),
+        "units": found["units"],
+        "user": found[user_scope],
+    }
 
 
 def _page_query(data, unit, **changes):
@@ -95,7 +111,7 @@ def _orderings(data, filterset, unit):
     ]
 
 
-def _filter_reference(unit, version, user):
+def _filter_reference(unit, version, user, user_version):
     """The filters' choices and the user's person, cached with the version.
 
     Returns {"areas", "roles", "people"} and gives request.user its person
@@ -104,7 +120,7 @@ def _filter_reference(unit, version, user):
     """
     timeout = settings.DIGIANSVAR_PAGE_CACHE_SECONDS
     reference_key = cache_key("reference", unit.pk, unit.slug, version)
-    person_key = cache_key("person", user.pk, version)
+    person_key = cache_key("person", user.pk, user_version)
     found = cache.get_many([reference_key, person_key])
     reference = found.get(reference_key)
     if reference is None:
@@ -196,7 +212,7 @@ def _unit_chips(unit, version):
     return chips
 
 
-def _controls_html(data, context):
+def _controls_html(data, context, units_version):
     """The unit picker and the filter form, cached like the results.
 
     They depend on the units the user may see ("all", or their ids, is in the key), the
@@ -213,6 +229,7 @@ def _controls_html(data, context):
         filters,
         get_language(),
         context["version"],
+        units_version,  # the picker lists the units by name
     )
     html = cache.get(key)
     if html is None:
@@ -233,7 +250,7 @@ def answer_page(*, text, exact, unit):
     # ?exakt=1: the words as typed, no typing error corrected (the link under a correction).
     answer = item_answer(text, correct=not exact) if text else None
     hits = answer.hits if answer else []
-    version = data_version()
+    version = unit_data_version(unit)
     chips = _unit_chips(unit, version) if hits else {}
     # The support matters among the answers, best first; no answer at all:
     # the chain for technical problems, the commonest reason to ask.

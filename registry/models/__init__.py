@@ -9,6 +9,7 @@ The poster's words in code:
 - versions (publicerade versioner) → Blueprint, BlueprintRows
 - the coverage report's counts → CoverageCount, CoverageLoad, CoverageMark
 - the search's word list → SearchWord, UnansweredSearch
+- what the page cache is keyed by → DataVersion
 
 One module a part; this package's names are the app's models.
 """
@@ -24,6 +25,7 @@ from registry.models.catalogue import (
     group_of,
 )
 from registry.models.coverage import CoverageCount, CoverageLoad, CoverageMark
+from registry.models.data_version import DataVersion
 from registry.models.search import SearchWord, UnansweredSearch
 from registry.models.versions import Blueprint, BlueprintRows
 
@@ -38,6 +40,7 @@ __all__ = [
     "CoverageCount",
     "CoverageLoad",
     "CoverageMark",
+    "DataVersion",
     "Item",
     "Role",
     "SearchWord",

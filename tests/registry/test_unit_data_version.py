@@ -1,0 +1,185 @@
+"""The pages' cache keyed by what a page reads: after every kind of write the next view of
+every unit shows the register as it is, and a write at one unit leaves the other units'
+cached pages in place."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from organisation.models import Organisation, Person, Position, Unit
+from registry.blueprint import page_cache
+from registry.data_version import unit_data_version
+from registry.models import Assignment, Item, SearchWord
+from tests.factories import AssignmentFactory, PersonFactory
+from tests.registry import test_coverage_store as coverage_writes
+from tests.registry.coverage_data import every_check_firing
+from tests.registry.test_scale import build
+
+pytestmark = pytest.mark.django_db
+
+BLUEPRINT = reverse("registry:blueprint")
+GRID = reverse("registry:blueprint_grid")
+ANSWER = reverse("registry:search") + "?q=wifi"
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|csrf-token" content=)"[^"]*"')
+
+
+def rename_person():
+    person = Person.objects.filter(assignments__unit__slug="u5-2").first()
+    person.initials = "Q.Q"
+    person.save()
+
+
+def rename_unit():
+    renamed = Unit.objects.get(slug="u5-3")
+    renamed.name = "Omdöpt skola"
+    renamed.save()
+
+
+def rename_item():
+    item = Item.objects.filter(assignments__unit__slug="u5-1").first()
+    item.name = "Omdöpt ansvarsområde"
+    item.save()
+
+
+def rename_huvudman():
+    north = Organisation.objects.get(slug="norr")
+    north.name = "Nya Norrkommunen"
+    north.save()
+
+
+def rename_position():
+    position = Position.objects.get(code=Position.Code.FIRST_LINE_CONTACT)
+    position.name = "Första linjen"
+    position.save()
+
+
+def update_without_save():
+    # QuerySet.update: no history, no signals.
+    Assignment.objects.filter(unit__slug="u5-2", person__isnull=False).update(
+        person=PersonFactory(organisation=Unit.objects.get(slug="u5-2").organisation)
+    )
+
+
+def raw_sql_delete():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Assignment._meta.db_table} WHERE unit_id = %s",
+            [Unit.objects.get(slug="norr-1").pk],
+        )
+
+
+def revert_from_history():
+    # The admin's "Återställ": an old version of the row saved again.
+    assignment = Assignment.objects.filter(unit__slug="u5-4", person__isnull=False).first()
+    AssignmentFactory(item=assignment.item, unit=assignment.unit, person=assignment.person)
+    moved = Assignment.objects.filter(unit__slug="u5-4").last()
+    moved.unit = Unit.objects.get(slug="u5-0")
+    moved.save()
+    moved.history.order_by("history_id").first().instance.save()
+
+
+def add_search_word():
+    SearchWord.objects.create(word="nätet", means="wifi")
+
+
+WRITES = [
+    *coverage_writes.WRITES,
+    rename_person,
+    rename_unit,
+    rename_item,
+    rename_huvudman,
+    rename_position,
+    update_without_save,
+    raw_sql_delete,
+    revert_from_history,
+    add_search_word,
+]
+
+
+INVISIBLE_HERE = {
+    "appoint_first_line",
+    "appoint_organisation_wide",
+    "move_person_to_other_huvudman",
+    "mark_item_as_needing_deputy",
+    "rename_huvudman",
+    "rename_position",
+    "add_search_word",
+}
+
+
+def pages(client):
+    """{(url, unit slug): the page's HTML without its CSRF token} of every unit's poster and
+    grid, as served (from the cache when it holds them)."""
+    found = {}
+    for slug in Unit.objects.order_by("slug").values_list("slug", flat=True):
+        for url in (BLUEPRINT, GRID, BLUEPRINT + "?q=wifi", ANSWER):
+            response = client.get(url, {"unit": slug})
+            assert response.status_code == 200
+            found[url, slug] = CSRF.sub("", response.content.decode())
+    return found
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[write.__name__ for write in WRITES])
+def test_after_every_kind_of_write_every_units_next_page_shows_it(
+    client, superuser, positions, write
+):
+    every_check_firing(positions)
+    client.force_login(superuser)
+    before = pages(client)  # cached now
+    write()
+    served = pages(client)
+    cache.clear()
+    fresh = pages(client)
+    assert served == fresh
+    # These pages show neither appointments, deputy marks, huvudmän's and positions' names
+    # nor the word list (the other pages read them through the same versions).
+    shown = write.__name__ not in INVISIBLE_HERE
+    assert (served != {key: html for key, html in before.items() if key in served}) == shown
+
+
+def test_a_write_at_one_unit_leaves_the_other_units_pages_cached(
+    client, superuser, monkeypatch, django_assert_num_queries
+):
+    (first, second, *_rest), role, item = build(3)
+    client.force_login(superuser)
+    rendered = []
+    matrix = page_cache.blueprint_matrix
+    monkeypatch.setattr(
+        page_cache, "blueprint_matrix", lambda **kw: rendered.append(kw["unit"]) or matrix(**kw)
+    )
+    url = BLUEPRINT + f"?unit={second.slug}"
+    assert "P.01" in client.get(url).content.decode()
+    client.get(BLUEPRINT + f"?unit={first.slug}")
+    assert rendered == [second, first]
+    client.get(url)  # the session remembers the unit
+    with django_assert_num_queries(5) as warm:
+        client.get(url)
+    version = unit_data_version(second)
+    AssignmentFactory(
+        item=item, unit=first, role=role, person=PersonFactory(organisation=first.organisation)
+    )
+    assert unit_data_version(second) == version
+    rendered.clear()
+    with django_assert_num_queries(len(warm)):
+        assert "P.01" in client.get(url).content.decode()
+    assert rendered == []  # served from the cache
+    html = client.get(BLUEPRINT + f"?unit={first.slug}").content.decode()
+    assert rendered == [first] and html.count("· ITS") == 2
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_the_blueprint_page_costs_the_same_queries_at_2_and_200_units(
+    client, superuser, count, django_assert_max_num_queries
+):
+    units, _role, _item = build(count)
+    client.force_login(superuser)
+    url = BLUEPRINT + f"?unit={units[1].slug}"
+    client.get(url)  # the session remembers the unit
+    cache.clear()
+    with django_assert_max_num_queries(14):
+        client.get(url)  # cold
+    with django_assert_max_num_queries(5):
+        client.get(url)  # warm
