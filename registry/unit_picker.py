@@ -33,6 +33,7 @@ class VisibleUnits:
         self.listed = first if len(first) <= UNIT_LIST_LIMIT else None
         self.first = first[0] if first else None
         self.many = self.listed is None
+        self._found = {}
 
     def __bool__(self):
         return self.first is not None
@@ -40,7 +41,9 @@ class VisibleUnits:
     def get(self, slug):
         if self.listed is not None:
             return next((unit for unit in self.listed if unit.slug == slug), None)
-        return self.queryset.filter(slug=slug).first()
+        if slug not in self._found:  # once a request, however many parts ask
+            self._found[slug] = self.queryset.filter(slug=slug).first()
+        return self._found[slug]
 
     def scope(self):
         """What the reads take as `units`: every unit (None) or the listed ones."""

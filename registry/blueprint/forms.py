@@ -10,7 +10,7 @@ from django import forms
 # The answer page reads at most this many characters of a question.
 SEARCH_MAX_LENGTH = 200
 # The pages a unit search leads back to; never a URL from the request.
-UNIT_SEARCH_TARGETS = ("registry:blueprint", "registry:blueprint_grid")
+UNIT_SEARCH_TARGETS = ("registry:blueprint", "registry:blueprint_grid", "registry:support_chain")
 EXPORT_FORMATS = ("xlsx", "csv")
 
 

@@ -284,7 +284,7 @@ def test_page_query_counts_do_not_depend_on_items_or_units(
     assert large == small
     organisation_page, unit_page, chain, coverage, export = large
     # The chain: agreement, appointments, the register's local support (issue 11).
-    assert (organisation_page, unit_page, chain, coverage, export) == (22, 17, 10, 29, 18)
+    assert (organisation_page, unit_page, chain, coverage, export) == (22, 17, 7, 29, 18)
     # Until the next write the summary comes from the cache, without the store's nine
     # queries (its mark and what it follows, the catalogue, the sums, the loads).
     with CaptureQueriesContext(connection) as queries:

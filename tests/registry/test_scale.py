@@ -313,3 +313,30 @@ def test_a_list_that_can_match_nothing_counts_zero(superuser):
     # by an empty list of huvudmän; PostgreSQL's estimate must not choke on it.
     paginator = LargeTablePaginator(Person.objects.filter(organisation__in=[]).order_by("pk"), 10)
     assert (paginator.count, list(paginator.page(1).object_list)) == (0, [])
+
+
+def test_support_chain_offers_the_unit_search_beyond_the_list_limit(
+    client, superuser, small_limits
+):
+    client.force_login(superuser)
+    url = reverse("registry:support_chain")
+    counts = []
+    for count in (LIMIT, 40):
+        Assignment.objects.all().delete()
+        Unit.objects.all().delete()
+        Person.objects.all().delete()
+        build(count)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url, {"unit": "skola-03", "kind": "teknik"}).content.decode()
+        counts.append(len(queries))
+        listed = count <= LIMIT
+        assert ('<select name="unit"' in html) == listed and ('id="unit-search"' in html) == (not listed)
+        assert html.count("Skola ") == (count + 1 if listed else 2)  # the chosen one: shown
+    assert counts[1] <= counts[0] + 1, counts
+    # The unit search leads back here, at the unit found.
+    matches = client.get(
+        reverse("registry:unit_search"), {"q": "Skola 07", "next": "registry:support_chain"}
+    )
+    assert f'href="{url}?unit=skola-07"' in matches.content.decode()
+    html = client.get(url, {"unit": "skola-07"}).content.decode()
+    assert 'name="unit" value="skola-07"' in html
