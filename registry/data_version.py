@@ -135,7 +135,10 @@ def trigger_sql(vendor, model, selects, tables):
             select.format(rows=rows[alias], **tables) for alias in aliases for select in selects
         )
         # In scope order, so that two writes lock the rows they share in the same order.
-        write = f"SELECT s, {token} FROM ({touched}) AS touched WHERE s IS NOT NULL ORDER BY s"
+        write = (
+            f"SELECT s, {token} FROM (SELECT DISTINCT s FROM ({touched}) AS rows_scopes) AS touched"
+            " WHERE s IS NOT NULL ORDER BY s"
+        )
         if vendor == "postgresql":
             referencing = " ".join(
                 f"{alias[:3].upper()} TABLE AS {alias}" for alias in aliases

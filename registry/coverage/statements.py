@@ -412,11 +412,24 @@ def covers_every_unit(units):
     return not units.query.where and not units.query.is_sliced
 
 
+# Up to this many units (a rektor's), the statements get the units' ids as a list.
+FEW_UNITS = 100
+
+
 def units_sql(units):
     """A unit queryset as a subquery selecting ids, for the statements above (None for every
-    unit: see `_within`)."""
+    unit: see `_within`).
+
+    A scope of FEW_UNITS or fewer is read first (one query) and given as a
+    list of ids: the planner cannot see through the permission subqueries of
+    a rektor's scope, takes them for thousands of units and reads every
+    assignment, where a list of a few ids reads those units' rows by index.
+    """
     if covers_every_unit(units):
         return None, []
+    ids = list(units.order_by().values_list("pk", flat=True)[: FEW_UNITS + 1])
+    if len(ids) <= FEW_UNITS:
+        return ids_sql(ids or [0])  # no unit has id 0: an empty scope matches nothing
     sql, params = units.order_by().values("pk").query.sql_with_params()
     return sql, list(params)
 

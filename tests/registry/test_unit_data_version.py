@@ -184,3 +184,33 @@ def test_the_blueprint_page_costs_the_same_queries_at_2_and_200_units(
         # Warm: the session, the user, the unit (and beyond the list limit the picker's
         # lookup of it), the data versions.
         client.get(url)
+
+
+def test_a_rektors_coverage_reads_their_units_rows_by_index(positions, django_user_model):
+    from guardian.shortcuts import assign_perm
+
+    from registry.coverage import statements
+
+    every_check_firing(positions)
+    rektor = django_user_model.objects.create_user("rektor-u5-1", password="x")
+    assign_perm("organisation.view_unit", rektor, Unit.objects.get(slug="u5-1"))
+    units = Unit.objects.restrict(rektor)
+    sql, params = statements._overloaded_count(statements.units_sql(units), 1)
+    # The scope as a list of its ids, not the permission subqueries.
+    assert "guardian" not in sql and "userobjectpermission" not in sql.lower()
+    assert Unit.objects.get(slug="u5-1").pk in params
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # On a table this small the planner reads it whole anyway: with that ruled out, the
+            # list must be served by the index on the assignments' unit.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    # Every assignment read is found through an index on the unit, none by reading the table.
+    assert "Seq Scan on registry_assignment" not in plan and "SCAN a" not in plan, plan
+    assert "Index" in plan or "USING INDEX" in plan, plan
+    subquery = units.order_by().values("pk").query.sql_with_params()
+    counted = statements.rows(statements._overloaded_count((subquery[0], [*subquery[1]]), 1))
+    assert statements.overloaded_count(units=units, max_assignments=1) == counted[0][0]
