@@ -140,9 +140,7 @@ def trigger_sql(vendor, model, selects, tables):
             " WHERE s IS NOT NULL ORDER BY s"
         )
         if vendor == "postgresql":
-            referencing = " ".join(
-                f"{alias[:3].upper()} TABLE AS {alias}" for alias in aliases
-            )
+            referencing = " ".join(f"{alias[:3].upper()} TABLE AS {alias}" for alias in aliases)
             create += [
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                 f"INSERT INTO registry_dataversion (scope, version) {write} "
@@ -151,7 +149,10 @@ def trigger_sql(vendor, model, selects, tables):
                 f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
                 f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
             ]
-            drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+            drop += [
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"DROP FUNCTION IF EXISTS {name}()",
+            ]
         else:
             create.append(
                 f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} FOR EACH ROW BEGIN "

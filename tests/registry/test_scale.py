@@ -330,7 +330,9 @@ def test_support_chain_offers_the_unit_search_beyond_the_list_limit(
             html = client.get(url, {"unit": "skola-03", "kind": "teknik"}).content.decode()
         counts.append(len(queries))
         listed = count <= LIMIT
-        assert ('<select name="unit"' in html) == listed and ('id="unit-search"' in html) == (not listed)
+        assert ('<select name="unit"' in html) == listed and ('id="unit-search"' in html) == (
+            not listed
+        )
         assert html.count("Skola ") == (count + 1 if listed else 2)  # the chosen one: shown
     assert counts[1] <= counts[0] + 1, counts
     # The unit search leads back here, at the unit found.
