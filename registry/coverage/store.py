@@ -49,7 +49,13 @@ from django.db.models import Sum
 
 from organisation.models import Appointment, Person, Position, Unit
 from registry.coverage import checks, statements
-from registry.data_version import cache_key, data_version, data_version_key, data_version_parts
+from registry.data_version import (
+    cache_key,
+    data_version,
+    data_version_key,
+    data_version_parts,
+    scope_versions,
+)
 from registry.models import (
     Assignment,
     CoverageCount,
@@ -338,13 +344,26 @@ def coverage_summary(units):
     up to date with what changed since they were last read (after one write,
     a unit or two); cached, every later view until the next write costs two
     queries: the version, and the ids of the units in scope unless that is
-    every unit.
+    every unit. For a few units (FEW_UNITS, a rektor's) the version is theirs
+    (registry.data_version), so only a write that reaches them counts again.
     """
-    scope = (
-        "all" if statements.covers_every_unit(units) else sorted(units.values_list("pk", flat=True))
-    )
     max_assignments = checks.max_assignments_setting()
-    key = cache_key("coverage-counts", scope, max_assignments, data_version())
+    if statements.covers_every_unit(units):
+        scope, version = "all", data_version()
+    else:
+        placed = list(
+            units.order_by("pk").values_list("pk", "organisation_id")[: statements.FEW_UNITS + 1]
+        )
+        if len(placed) <= statements.FEW_UNITS:
+            # A few units (a rektor's): keyed by what their counts read, their units, huvudmän
+            # and the catalogue, so a write at another unit leaves the entry in place.
+            scope = [pk for pk, _organisation in placed]
+            parts = [f"unit:{pk}" for pk in scope]
+            parts += sorted({f"org:{organisation}" for _pk, organisation in placed}) + ["all"]
+            version = ":".join(scope_versions(parts).values())
+        else:
+            scope, version = sorted(units.values_list("pk", flat=True)), data_version()
+    key = cache_key("coverage-counts", scope, max_assignments, version)
     counts = cache.get(key)
     if counts is None:
         counts = coverage_store_counts(units=units, max_assignments=max_assignments)

@@ -214,3 +214,28 @@ def test_a_rektors_coverage_reads_their_units_rows_by_index(positions, django_us
     subquery = units.order_by().values("pk").query.sql_with_params()
     counted = statements.rows(statements._overloaded_count((subquery[0], [*subquery[1]]), 1))
     assert statements.overloaded_count(units=units, max_assignments=1) == counted[0][0]
+
+
+def test_a_rektors_coverage_summary_stays_cached_after_a_write_at_another_unit(
+    positions, settings, monkeypatch
+):
+    from registry.coverage import coverage_counts
+    from registry.coverage import store as coverage_store
+    from registry.coverage.store import coverage_summary
+
+    settings.DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = 1
+    every_check_firing(positions)
+    theirs = Unit.objects.filter(slug="u5-1")
+    first = coverage_summary(theirs)
+    counted = []
+    counts = coverage_store.coverage_store_counts
+    monkeypatch.setattr(
+        coverage_store,
+        "coverage_store_counts",
+        lambda **kw: counted.append(1) or counts(**kw),
+    )
+    coverage_writes.delete_assignment()  # at u5-2
+    assert coverage_summary(theirs) == first and counted == []
+    coverage_writes.add_responsible()  # at u5-1
+    assert coverage_summary(theirs) == coverage_counts(units=theirs, max_assignments=1)
+    assert counted == [1]

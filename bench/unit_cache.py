@@ -1,0 +1,114 @@
+"""The blueprint page against its data, a write elsewhere, and the pages that grew with the
+country (issue 26), for one database:
+
+    DATABASE_URL=... python bench/unit_cache.py [--repeat 9] [--json FILE]
+
+Server time through Django's test client (median of --repeat), with query counts: the
+blueprint page of one unit cold (cache emptied), warm, and after a write at another unit,
+against the raw read (one SQL query for the unit's items with role codes and initials, plus
+json.dumps); "Vem frågar jag?" as a superuser and as a rektor of one unit; the coverage page
+of that rektor warm and after a write at another unit; the huvudman's page.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import median_ms, query_count, setup  # noqa: E402
+
+setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from guardian.shortcuts import assign_perm  # noqa: E402
+
+from organisation.models import Unit  # noqa: E402
+from registry.models import Assignment  # noqa: E402
+
+RAW = """
+SELECT i.id, i.name, a.kind, a.priority, r.code, p.initials
+FROM registry_assignment a JOIN registry_item i ON i.id = a.item_id
+LEFT JOIN registry_role r ON r.id = a.role_id
+LEFT JOIN organisation_person p ON p.id = a.person_id
+WHERE a.unit_id = %s OR (a.unit_id IS NULL AND (a.person_id IS NULL OR p.organisation_id = %s))
+"""
+
+
+def write_at(unit):
+    """A write at `unit`: one of its assignments saved again with another order (admin-like)."""
+    with transaction.atomic():
+        assignment = Assignment.objects.filter(unit=unit).first()
+        assignment.order += 1
+        assignment.save()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--json")
+    options = parser.parse_args()
+    users = get_user_model()
+    superuser, _ = users.objects.get_or_create(
+        username="bench-superuser", defaults={"is_staff": True, "is_superuser": True}
+    )
+    units = list(Unit.objects.order_by("pk")[:2])
+    unit, other = units
+    rektor, _ = users.objects.get_or_create(username="bench-rektor", defaults={"is_staff": True})
+    assign_perm("organisation.view_unit", rektor, unit)
+    assign_perm("organisation.manage_unit", rektor, unit)
+    as_super, as_rektor = Client(), Client()
+    as_super.force_login(superuser)
+    as_rektor.force_login(rektor)
+    figures = {"units": Unit.objects.count()}
+
+    def page(client, url, before=None):
+        def get():
+            if before:
+                before()
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        get()
+        return {"ms": round(median_ms(get, options.repeat), 2), "queries": query_count(get)}
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(RAW, [unit.pk, unit.organisation_id])
+            return json.dumps(cursor.fetchall())
+
+    figures["raw"] = {"ms": round(median_ms(raw, options.repeat), 2), "queries": 1}
+    blueprint = reverse("registry:blueprint") + f"?unit={unit.slug}"
+    figures["blueprint cold"] = page(as_super, blueprint, before=cache.clear)
+    figures["blueprint warm"] = page(as_super, blueprint)
+    figures["blueprint after a write at another unit"] = page(
+        as_super, blueprint, before=lambda: write_at(other)
+    )
+    figures["blueprint after a write at this unit"] = page(
+        as_super, blueprint, before=lambda: write_at(unit)
+    )
+    chain = reverse("registry:support_chain") + f"?unit={unit.slug}&kind=teknik"
+    figures["support chain superuser"] = page(as_super, chain)
+    figures["support chain rektor"] = page(as_rektor, chain)
+    coverage = reverse("registry:coverage")
+    figures["coverage rektor warm"] = page(as_rektor, coverage)
+    figures["coverage rektor after a write at another unit"] = page(
+        as_rektor, coverage, before=lambda: write_at(other)
+    )
+    huvudman = reverse("registry:organisation_detail", args=[unit.organisation.slug])
+    figures["huvudman page"] = page(as_super, huvudman)
+    print(f"| {figures['units']:,} units | ms | queries |\n|---|---|---|")
+    for name, value in figures.items():
+        if name != "units":
+            print(f"| {name} | {value['ms']} | {value['queries']} |")
+    if options.json:
+        Path(options.json).write_text(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
