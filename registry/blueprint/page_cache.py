@@ -39,16 +39,18 @@ from registry.support.chain import support_chains
 from registry.versions.header import version_header
 
 
-def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True):
+def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, versions=None):
     """The context of the poster (`kind` "poster") or the grid ("grid") at `unit`.
 
     `data` is the request's GET parameters (the filters), `view_name` the
     page's URL name (its links and forms lead back to it). Without
     `controls` (an htmx request: the results only) the unit picker and
-    filter form are left out. Reads the data version once, then the cached
-    parts: the filters' choices, the results, the header, the controls.
+    filter form are left out. Reads the data versions once (unless given, as
+    `page_versions` returns them), then the cached parts: the filters'
+    choices, the results, the header, the controls.
     """
-    versions = page_versions(unit, user)
+    if versions is None:
+        versions = page_versions(unit, user)
     version = versions["unit"]
     reference = _filter_reference(unit, version, user, versions["user"])
     filterset = BlueprintFilter(

@@ -8,12 +8,16 @@ partial: the server decides which, never the client. What they show comes
 from registry/blueprint/page_cache.py in one call.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -74,18 +78,60 @@ def blueprint(request, kind):
     if not units:
         return no_units(request)
     htmx = _is_htmx(request)
+    unit = chosen_unit(request, units)
+    versions = page_cache.page_versions(unit, request.user)
+    etag = _blueprint_etag(request, kind, units, unit, versions, htmx)
+    not_modified = etag and get_conditional_response(request, etag=etag)
+    if not_modified:
+        return not_modified  # 304: the browser's copy is the page as it would be rendered now
     context = page_cache.blueprint_page(
         data=request.GET,
         user=request.user,
         units=units,
-        unit=chosen_unit(request, units),
+        unit=unit,
         kind=kind,
         view_name=page.view_name,
         controls=not htmx,
+        versions=versions,
     )
     if htmx:
-        return render(request, page.partial, {**context, "htmx": True})
-    return render(request, page.template, context)
+        response = render(request, page.partial, {**context, "htmx": True})
+    else:
+        response = render(request, page.template, context)
+    if etag:
+        response.headers["ETag"] = etag
+        # The browser keeps it and asks again each time (If-None-Match): a 304 is nearly free.
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _blueprint_etag(request, kind, units, unit, versions, htmx):
+    """The blueprint page's ETag: everything the page is made from, so that an unchanged one
+    is the page as it would be rendered now. None (no conditional answer) while a message
+    waits to be shown once.
+
+    The data versions of what the unit's page reads (registry.data_version), the units
+    the user may see, the user and their permissions, the language, the parameters, full page or htmx partial,
+    and a digest of the CSRF secret (the page's forms carry a token made from it: after a
+    sign-in rotates it, the old copy must not be used).
+    """
+    if getattr(request, "_messages", None) and len(request._messages):
+        return None
+    parts = [
+        kind,
+        htmx,
+        unit.pk,
+        versions,
+        units.key(),
+        request.user.pk,
+        # What the header's links follow (groups and model permissions).
+        request.user.is_staff,
+        "*" if request.user.is_superuser else sorted(request.user.get_all_permissions()),
+        get_language(),
+        sorted(request.GET.lists()),
+        hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest(),
+    ]
+    return quote_etag(hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32])
 
 
 @require_GET

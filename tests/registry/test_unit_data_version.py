@@ -239,3 +239,43 @@ def test_a_rektors_coverage_summary_stays_cached_after_a_write_at_another_unit(
     coverage_writes.add_responsible()  # at u5-1
     assert coverage_summary(theirs) == coverage_counts(units=theirs, max_assignments=1)
     assert counted == [1]
+
+
+def test_the_blueprint_page_answers_304_while_nothing_it_shows_changed(client, superuser):
+    (first, second, *_rest), _role, item = build(3)
+    client.force_login(superuser)
+    url = BLUEPRINT + f"?unit={second.slug}"
+    client.get(url)  # the session remembers the unit
+    response = client.get(url)
+    etag = response.headers["ETag"]
+    assert "private" in response.headers["Cache-Control"]
+    assert "no-cache" in response.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    # A write at another unit: still the same page.
+    AssignmentFactory(item=item, unit=first, role=None, person=Person.objects.get(initials="P.02"))
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    # Other parameters, the htmx partial: other pages.
+    assert client.get(url + "&q=wifi", headers={"If-None-Match": etag}).status_code == 200
+    partial = client.get(url, headers={"If-None-Match": etag, "HX-Request": "true"})
+    assert partial.status_code == 200 and partial.headers["ETag"] != etag
+    # A write at this unit: the new page.
+    AssignmentFactory(item=item, unit=second, role=None, person=Person.objects.get(initials="P.02"))
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "P.02" in changed.content.decode()
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_blueprint_pages_etag_follows_the_user_and_the_language(client, superuser):
+    units, _role, _item = build(2)
+    url = BLUEPRINT + f"?unit={units[0].slug}"
+    client.force_login(superuser)
+    client.get(url)
+    etag = client.get(url).headers["ETag"]
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url, headers={"If-None-Match": etag})
+    assert english.status_code == 200 and english.headers["ETag"] != etag
+    other = type(superuser).objects.create_superuser("other", "o@example.org", "x")
+    client.force_login(other)
+    client.get(url)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
