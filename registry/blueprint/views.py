@@ -112,8 +112,9 @@ def _blueprint_etag(request, kind, units, unit, versions, htmx):
 
     The data versions of what the unit's page reads (registry.data_version), the
     units the user may see, the user and their permissions, the language, the
-    parameters, full page or htmx partial, and a digest of the CSRF secret (the page's forms carry a token made from it: after a
-    sign-in rotates it, the old copy must not be used).
+    parameters, full page or htmx partial, and a digest of the CSRF secret (the
+    page's forms carry a token made from it: after a sign-in rotates it, the old
+    copy must not be used).
     """
     if getattr(request, "_messages", None) and len(request._messages):
         return None
