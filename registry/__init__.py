@@ -7,7 +7,7 @@ Its core, which every feature package may use:
     queries.py      reads: assignments at a unit, role holders, responsibilities
     services.py     writes that span models: moving responsibilities ("Flytta ansvar")
     matrix.py       the poster's shape (chips, rows, areas) and the chips' HTML
-    data_version.py one value that changes with every write; the cache keys
+    data_version.py what changes with every write, per unit and huvudman; the cache keys
     unit_picker.py  which unit a page is about, among the units the user may see
     notation.py     "A.W ITS; LÄR" written and read
     permissions.py  the register's rules (who edits the catalogue)
