@@ -6,8 +6,9 @@ country (issue 26), for one database:
 Server time through Django's test client (median of --repeat), with query counts: the
 blueprint page of one unit cold (cache emptied), warm, and after a write at another unit,
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
-json.dumps); "Vem frågar jag?" as a superuser and as a rektor of one unit; the coverage page
-of that rektor warm and after a write at another unit; the huvudman's page.
+json.dumps), and the conditional GET's 304; "Vem frågar jag?" as a superuser and as a rektor
+of one unit; the coverage page of that rektor warm and after a write at another unit; the
+huvudman's page (its coverage grid). "After a write" includes the write's own queries.
 """
 
 import argparse
@@ -86,6 +87,16 @@ def main():
     blueprint = reverse("registry:blueprint") + f"?unit={unit.slug}"
     figures["blueprint cold"] = page(as_super, blueprint, before=cache.clear)
     figures["blueprint warm"] = page(as_super, blueprint)
+    etag = as_super.get(blueprint).headers["ETag"]
+
+    def not_modified():
+        response = as_super.get(blueprint, headers={"If-None-Match": etag})
+        assert response.status_code == 304, response.status_code
+
+    figures["blueprint 304 (If-None-Match)"] = {
+        "ms": round(median_ms(not_modified, options.repeat), 2),
+        "queries": query_count(not_modified),
+    }
     figures["blueprint after a write at another unit"] = page(
         as_super, blueprint, before=lambda: write_at(other)
     )
