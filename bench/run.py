@@ -123,8 +123,8 @@ def machine():
 
 
 def national(options):
-    """bench/national.py and bench/coverage.py at each size on PostgreSQL; a table with ratios
-    to the smallest size.
+    """bench/national.py, bench/unit_cache.py and bench/coverage.py at each size on PostgreSQL;
+    a table with ratios to the smallest size.
 
     The databases digiansvar_bench_u<N> are built once by generate_demo (10,000
     units: ~3M assignments, about 4 minutes here) and kept; --rebuild builds
@@ -149,6 +149,8 @@ def national(options):
                 url,
             )
             results[units] = json.loads(Path(out.name).read_text())
+        print(f"\n## bench/unit_cache.py ({units} units)")
+        run(["bench/unit_cache.py", "--repeat", str(options.repeat)], url)
         if not options.only_pages:
             print(f"\n## bench/coverage.py ({units} units)")
             run(["bench/coverage.py", "--repeat", str(max(1, options.repeat // 3))], url)

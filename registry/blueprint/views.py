@@ -83,7 +83,10 @@ def blueprint(request, kind):
     etag = _blueprint_etag(request, kind, units, unit, versions, htmx)
     not_modified = etag and get_conditional_response(request, etag=etag)
     if not_modified:
-        return not_modified  # 304: the browser's copy is the page as it would be rendered now
+        # 304: the browser's copy is the page as it would be rendered now.
+        not_modified.headers["ETag"] = etag
+        patch_cache_control(not_modified, private=True, no_cache=True)
+        return not_modified
     context = page_cache.blueprint_page(
         data=request.GET,
         user=request.user,

@@ -252,6 +252,7 @@ def test_the_blueprint_page_answers_304_while_nothing_it_shows_changed(client, s
     assert "no-cache" in response.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
+    assert again.headers["ETag"] == etag and "private" in again.headers["Cache-Control"]
     # A write at another unit: still the same page.
     AssignmentFactory(item=item, unit=first, role=None, person=Person.objects.get(initials="P.02"))
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
