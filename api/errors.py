@@ -1,6 +1,9 @@
 """Errors in DRF's shape ({"detail": …} or {field: [messages]}) and in the site's language."""
 
+import math
+
 from django.http import Http404
+from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -11,4 +14,16 @@ def exception_handler(exc, context):
     # translated "Hittades inte." instead.
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    # DRF's Swedish catalogue lacks the throttle's "Expected available in …".
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        wait = math.ceil(exc.wait)
+        exc = exceptions.Throttled(
+            detail=ngettext(
+                "För många förfrågningar. Försök igen om %(wait)d sekund.",
+                "För många förfrågningar. Försök igen om %(wait)d sekunder.",
+                wait,
+            )
+            % {"wait": wait},
+        )
+        exc.wait = wait  # the Retry-After header
     return drf_exception_handler(exc, context)

@@ -18,9 +18,11 @@ class TokenForm(forms.Form):
         choices=[(days, _("%(days)d dagar") % {"days": days}) for days in LIFETIMES],
         initial=LIFETIMES[1],
     )
-    read_only = forms.BooleanField(
-        label=_("Bara läsa"),
+    # Unticked (and so absent from the POST) means a key that only reads.
+    may_write = forms.BooleanField(
+        label=_("Får också ändra"),
         required=False,
-        initial=True,
-        help_text=_("Avmarkera bara om systemet ska ändra ansvar åt dig."),
+        help_text=_(
+            "Kryssa bara i om systemet ska ändra ansvar åt dig. Utan kryss får nyckeln bara läsa."
+        ),
     )

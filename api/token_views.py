@@ -22,7 +22,7 @@ def token_list(request):
             user=request.user,
             name=form.cleaned_data["name"],
             days=form.cleaned_data["days"],
-            read_only=form.cleaned_data["read_only"],
+            read_only=not form.cleaned_data["may_write"],
         )
         form = TokenForm()
     tokens = ApiToken.objects.restrict(request.user)
