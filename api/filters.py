@@ -13,9 +13,7 @@ from registry.queries import assignments_at
 class AssignmentFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(
         method="at_unit",
-        help_text=_(
-            "Enhetens kortnamn: ansvaren på enheten och de som gäller hela dess huvudman."
-        ),
+        help_text=_("Enhetens kortnamn: ansvaren på enheten och de som gäller hela dess huvudman."),
     )
     organisation_wide = django_filters.BooleanFilter(
         method="whole_huvudman",

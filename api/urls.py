@@ -17,7 +17,9 @@ app_name = "api"
 
 
 def api_view(view_class, actions=None, etag=True, **initkwargs):
-    view = view_class.as_view(actions, **initkwargs) if actions else view_class.as_view(**initkwargs)
+    view = (
+        view_class.as_view(actions, **initkwargs) if actions else view_class.as_view(**initkwargs)
+    )
     return login_not_required(with_etag(view) if etag else view)
 
 

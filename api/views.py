@@ -314,4 +314,3 @@ class SearchView(GenericAPIView):
             ],
         }
         return Response(api.SearchSerializer(body).data)
-
