@@ -2,7 +2,7 @@
 
 import math
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,3 +27,8 @@ def exception_handler(exc, context):
         )
         exc.wait = wait  # the Retry-After header
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, path=""):
+    """Any other path under /api/ (a slug with a space, a negative id): DRF's 404, in JSON."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

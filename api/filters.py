@@ -2,12 +2,19 @@
 there), item, role, person and area."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from organisation.models import Unit
 from registry.models import Assignment
 from registry.queries import assignments_at
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number (NumberFilter's decimal -4.8e+112 reached the database)."""
+
+    field_class = forms.IntegerField
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -22,9 +29,9 @@ class AssignmentFilter(django_filters.FilterSet):
             "bara dem, false bara ansvar på enheter."
         ),
     )
-    item = django_filters.NumberFilter(field_name="item_id", help_text=_("Ansvarsområdets id."))
+    item = IdFilter(field_name="item_id", help_text=_("Ansvarsområdets id."))
     role = django_filters.CharFilter(field_name="role__code", help_text=_("Rollens kod."))
-    person = django_filters.NumberFilter(field_name="person_id", help_text=_("Personens id."))
+    person = IdFilter(field_name="person_id", help_text=_("Personens id."))
     area = django_filters.CharFilter(
         field_name="item__column__area__slug", help_text=_("Områdets kortnamn.")
     )

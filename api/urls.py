@@ -7,10 +7,12 @@ ETag (api.reading.with_etag).
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
+from api.errors import not_found
 from api.reading import with_etag
 
 app_name = "api"
@@ -70,4 +72,6 @@ urlpatterns = [
         api_view(SpectacularSwaggerSplitView, etag=False, url_name="api:schema"),
         name="docs",
     ),
+    # What matches no route above answers in JSON too, not with the site's HTML page.
+    re_path(r"^(?P<path>.*)$", login_not_required(csrf_exempt(not_found)), name="not_found"),
 ]

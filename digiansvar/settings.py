@@ -414,6 +414,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AssignmentKindEnum": "registry.models.Assignment.Kind",
         "RoleKindEnum": "registry.models.Role.Kind",
