@@ -98,7 +98,7 @@ NOT_SCOPED = {
 def view_modules():
     """Every module of the apps with a function whose first parameter is `request`."""
     found = []
-    for app in ("organisation", "accounts", "registry", "review", "digiansvar"):
+    for app in ("organisation", "accounts", "registry", "review", "api", "digiansvar"):
         for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
@@ -191,6 +191,7 @@ def test_the_restrict_check_reads_every_view_module():
     assert {"registry/blueprint/views.py", "review/views.py", "digiansvar/accessibility.py"} <= set(
         SCOPED_MODULES
     )
+    assert {"api/token_views.py", "api/errors.py"} <= set(SCOPED_MODULES)
     assert "registry/admin/assignments.py" in SCOPED_MODULES  # a module-level function of its own
 
 
@@ -218,5 +219,21 @@ def test_only_the_scope_itself_reads_unit_grants():
         and str(path.relative_to(settings.BASE_DIR)) not in allowed
         for line, text in unscoped_reads(ast.parse(path.read_text(encoding="utf-8")), set())
         if "instead of restrict" in text
+    ]
+    assert offenders == []
+
+
+# --- The API sits on top (issue 22) -------------------------------------------------------------
+
+
+def test_no_app_below_the_api_imports_it():
+    # The URLconf includes it by name ("api.urls"); no module imports it.
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {module}"
+        for app in ("organisation", "accounts", "registry", "review", "digiansvar")
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module == "api" or module.startswith("api.")
     ]
     assert offenders == []
