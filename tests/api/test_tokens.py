@@ -117,3 +117,17 @@ def test_a_key_of_an_inactive_user_is_refused(world):
     world.rektor_a.is_active = False
     world.rektor_a.save()
     assert Client().get("/api/v1/units/", **bearer(key)).status_code == 401
+
+
+def test_keys_are_their_users_own_rows_whatever_their_groups(world, superuser):
+    from organisation.permissions import allows
+
+    key_for(world.rektor_a)
+    key_for(world.rektor_b)
+    mine = ApiToken.objects.get(user=world.rektor_a)
+    for action in ("view", "change", "delete"):
+        assert list(ApiToken.objects.restrict(world.rektor_a, action)) == [mine]
+        assert allows(world.rektor_a, action, mine)  # no group permission needed
+        assert not allows(world.rektor_b, action, mine)
+        # Not even a superuser reads another user's keys.
+        assert not ApiToken.objects.restrict(superuser, action).exists()
