@@ -10,15 +10,13 @@ from tests.browser.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_key_is_made_in_the_site_and_the_api_page_lists_the_endpoints(
-    page, live_server, reader
-):
+def test_a_key_is_made_in_the_site_and_the_api_page_lists_the_endpoints(page, live_server, reader):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     log_in(page, live_server, reader, next_path="/konto/api-nycklar/")
     page.fill("#id_name", "Helpdesk")
