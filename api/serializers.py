@@ -142,8 +142,13 @@ class AssignmentWriteSerializer(serializers.ModelSerializer):
     """
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    # Named on every create, null for the whole huvudman: a forgotten unit must not
+    # make a row organisation-wide.
     unit = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Unit.objects.none(), allow_null=True, required=False
+        slug_field="slug",
+        queryset=Unit.objects.none(),
+        allow_null=True,
+        help_text=_("Enhetens kortnamn; null: hela huvudmannen."),
     )
     role = serializers.SlugRelatedField(
         slug_field="code", queryset=Role.objects.all(), allow_null=True, required=False

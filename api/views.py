@@ -98,10 +98,20 @@ class AssignmentViewSet(viewsets.ModelViewSet):
     filterset_class = AssignmentFilter
     lookup_url_kwarg = "assignment_id"
 
+    related = ("item__column__area", "unit", "role", "person")
+
     def get_queryset(self):
-        return Assignment.objects.restrict(self.request.user).select_related(
-            "item__column__area", "unit", "role", "person"
-        )
+        rows = Assignment.objects.restrict(self.request.user)
+        return rows if self.action == "list" else rows.select_related(*self.related)
+
+    def paginate_queryset(self, queryset):
+        # The page's ids from the scoped, filtered rows without joins, then those rows
+        # with them: beside restrict's OR, PostgreSQL misjudged the joins (a nested loop
+        # over every unit, growing with the register; bench/api.py).
+        page = super().paginate_queryset(queryset.only("pk"))
+        rows = self.get_queryset().select_related(*self.related)
+        found = rows.in_bulk([row.pk for row in page])
+        return [found[row.pk] for row in page]
 
     def get_serializer_class(self):
         if self.request.method in ("POST", "PUT", "PATCH"):

@@ -151,10 +151,11 @@ def test_search_answers_who_is_responsible_at_the_unit(world, api_as):
 
 # Queries of one page, at 2 and at 20 rows (and units): the key with its user,
 # then for owned rows the user's groups' permissions and unit grants, then the
-# page (a filter by unit reads the unit first). Rektor A: a scope of listed units.
+# page (a filter by unit reads the unit first; assignments: the page's ids, then
+# its rows). Rektor A: a scope of listed units.
 LIST_QUERIES = {
-    "/api/v1/assignments/": 5,
-    "/api/v1/assignments/?unit=hemmaskolan": 6,
+    "/api/v1/assignments/": 6,
+    "/api/v1/assignments/?unit=hemmaskolan": 7,
     "/api/v1/people/": 5,
     "/api/v1/units/": 4,
     "/api/v1/items/": 2,

@@ -73,6 +73,9 @@ def test_writes_are_validated_as_in_admin(world, superuser, api_as):
     )
     assert elsewhere.json() == {"person": ["Personen hör till en annan huvudman än enheten."]}
     assert api.post(URL, {"item": world.item.pk, "kind": "X", "role": "ITS"}).status_code == 400
+    # A create names its unit: a forgotten one does not make the row organisation-wide.
+    forgotten = api.post(URL, {"item": world.other_item.pk, "role": "ITS"})
+    assert forgotten.status_code == 400 and list(forgotten.json()) == ["unit"]
 
 
 def test_a_forged_write_outside_the_scope_changes_nothing(world, api_as):
