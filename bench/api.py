@@ -38,6 +38,20 @@ BENCH_USER = "bench-superuser"
 BENCH_REKTOR = "bench-api-rektor"
 
 
+def request(client, url, cold=False):
+    """A call that GETs `url` (emptying the cache first when cold) and insists on 200."""
+
+    def get():
+        if cold:
+            cache.clear()
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return response
+
+    return get
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -64,17 +78,6 @@ def main():
         site.force_login(user)
         _token, key = token_create(user=user, name="bench", days=1)
         api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-        def request(client, url, cold=False):
-            def get():
-                if cold:
-                    cache.clear()
-                response = client.get(url)
-                if response.status_code != 200:
-                    raise SystemExit(f"{url} answered {response.status_code}")
-                return response
-
-            return get
 
         slug = unit.slug
         rows = [
