@@ -13,5 +13,7 @@ reads or writes goes through `Model.objects.restrict(user, action)`.
     serializers.py     the rows as JSON; the assignment written through admin's form
     filters.py         the assignment list's filters (django-filter)
     views.py           the endpoints
+    urls.py            /api/v1/…, /api/schema/, /api/docs/ (Swagger UI, served locally)
     token_views.py     "API-nycklar" under the user's account: create, list, revoke
+    token_urls.py      /konto/api-nycklar/
 """
