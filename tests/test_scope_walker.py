@@ -1166,11 +1166,13 @@ def api(method, url, body=None):
     may be functions of the world."""
 
     def send(client, w):
-        user_id = int(client.client.session["_auth_user_id"])
+        raw = getattr(client, "client", client)  # a Sent, or a plain Client
+        user_id = int(raw.session["_auth_user_id"])
         path = url(w) if callable(url) else url
         data = body(w) if callable(body) else body
-        client.keep(path, data)
-        return client.client.generic(
+        if raw is not client:
+            client.keep(path, data)
+        return raw.generic(
             method,
             path,
             json.dumps(data) if data is not None else "",
@@ -1427,7 +1429,24 @@ ALIKE = [
         lambda name: import_row(None, "item0", f"{name} ITS"),
         ("A.W", "A.HEMMA"),
     ),
+    (
+        "rektor A",
+        "API: B's person by id as an id nobody has",
+        lambda name: api("GET", lambda w: f"/api/v1/people/{pk_or_none(w, name)}/"),
+        ("bertil", "nobody"),
+    ),
+    (
+        "rektor A",
+        "API: the assignments of B's unit as of a unit that does not exist",
+        lambda name: api("GET", f"{API_ASSIGNMENTS}?unit={name}"),
+        ("bortaskolan", "finns-ej"),
+    ),
 ]
+
+
+def pk_or_none(w, name):
+    """The id of a row of the world, or one no row has."""
+    return w.objects[name].pk if name in w.objects else 10**6
 
 
 def answer_text(response, name):
