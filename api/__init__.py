@@ -9,6 +9,7 @@ reads or writes goes through `Model.objects.restrict(user, action)`.
     permissions.py     the model permission, a key that may only read, allows() per row
     reading.py         cursor pagination and ETag/If-None-Match
     errors.py          errors in DRF's shape and the site's language
+    parsers.py         JSON bodies, refusing text no database can store
     schema.py          the OpenAPI document's error answers
     serializers.py     the rows as JSON; the assignment written through admin's form
     filters.py         the assignment list's filters (django-filter)

@@ -4,6 +4,8 @@ with a read-write key, answers no 500 and nothing its own schema contradicts."""
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -85,6 +87,14 @@ def test_writes_that_succeed_answer_as_the_schema_says(world, settings_overrides
 
 @pytest.fixture
 def settings_overrides(settings):
+    """Rates and hosts for schemathesis, and Django's WSGI app as the test client runs it."""
     # The run sends a few hundred requests with one key, to schemathesis's WSGI host.
     settings.DIGIANSVAR_API_RATE = "100000/min"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    # A request's end closes the database connection, and with it the test's
+    # transaction on PostgreSQL: Django's test client keeps it open so, and so here.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)

@@ -73,6 +73,11 @@ def test_writes_are_validated_as_in_admin(world, superuser, api_as):
     )
     assert elsewhere.json() == {"person": ["Personen hör till en annan huvudman än enheten."]}
     assert api.post(URL, {"item": world.item.pk, "kind": "X", "role": "ITS"}).status_code == 400
+    # Text PostgreSQL cannot store is refused before any lookup reads it.
+    for text in ("hemma\x00skolan", "\ud800"):
+        unstorable = api.post(URL, {"item": world.item.pk, "unit": text, "role": "ITS"})
+        assert unstorable.status_code == 400
+        assert unstorable.json() == {"detail": "Innehållet har tecken som inte kan sparas."}
     # A create names its unit: a forgotten one does not make the row organisation-wide.
     forgotten = api.post(URL, {"item": world.other_item.pk, "role": "ITS"})
     assert forgotten.status_code == 400 and list(forgotten.json()) == ["unit"]
