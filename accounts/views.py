@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.http import urlencode as django_urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import View
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
@@ -259,6 +259,9 @@ def provider_logout_url(request):
 class LoginView(auth_views.LoginView):
     """The login page: "Logga in med …" when configured, the password form while allowed."""
 
+    # A form: shown by GET, sent by POST (Django's form views would take PUT as POST).
+    http_method_names = ["get", "post", "head", "options"]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
@@ -282,6 +285,7 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
+@require_GET
 def admin_login(request):
     """Admin's login is the site's login page (one place, with "Logga in med …")."""
     url = reverse("login")

@@ -73,7 +73,7 @@ class PersonViewSet(ReadViewSet):
         people = super().get_queryset()
         if unit_scope(self.request.user).all_visible:
             return people
-        return people & queries.people_visible(list(Unit.objects.restrict(self.request.user)))
+        return people & queries.people_visible_at(list(Unit.objects.restrict(self.request.user)))
 
 
 class VersionViewSet(ReadViewSet):

@@ -9,7 +9,7 @@ Django's test client, middleware and templates included), the number of SQL
 queries, the peak memory of one request (tracemalloc), and the raw cost: the
 same rows read by one SQL query and dumped to JSON, timed the same way. The
 ratio page/raw is the figure to watch; absolute times depend on the machine.
-The blueprint and grid pages cache their matrix (registry/page_cache.py), so each
+The blueprint and grid pages cache their matrix (registry/blueprint/page_cache.py), so each
 page is measured warm (a repeat view) and cold (the cache emptied before
 each request: the first view after a write).
 """
@@ -92,7 +92,7 @@ def measure_page(client, url, raw, repeat):
     """Server time and queries of a page: warm (cache filled) and cold (cache emptied first).
 
     The blueprint and grid pages cache their matrix by a data version
-    (registry/page_cache.py); a repeat view is warm, the first view after a write
+    (registry/blueprint/page_cache.py); a repeat view is warm, the first view after a write
     is cold. Pages without a cache give the same figure twice.
     """
 

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from organisation.models import ServiceAgreement
 
@@ -126,6 +127,7 @@ def report_contacts(user):
 
 
 @login_not_required
+@require_GET
 def accessibility_statement(request):
     """Public: a statement must be readable without an account."""
     return render(

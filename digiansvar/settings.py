@@ -82,6 +82,7 @@ MIDDLEWARE = [
     # is marked with @login_not_required (the login page itself).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
@@ -352,7 +353,7 @@ DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
 
 # Cache (issue 7 follow-up): the blueprint pages cache their rendered matrix
 # and their filter choices, keyed by a data version that every write changes
-# (registry.views), so a per-process memory cache is correct: each worker
+# (registry.data_version), so a per-process memory cache is correct: each worker
 # fills its own. DJANGO_CACHE_URL=redis://host:6379/0 shares one cache
 # between workers and app servers (docs/deployment.md); db://table uses the
 # database (run `manage.py createcachetable` first; costs a query per lookup).

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
 from accounts import views as accounts
@@ -43,7 +44,11 @@ urlpatterns = [
     # After a first sign-in that found an account with rights: its password, once.
     path("oidc/koppla/", accounts.account_connect, name="oidc_connect"),
     # The language switch also serves the login page.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path(
+        "i18n/setlang/",
+        login_not_required(require_http_methods(["GET", "POST"])(set_language)),
+        name="set_language",
+    ),
     path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("organisation/", include("organisation.urls")),
     path("granskning/", include("review.urls")),

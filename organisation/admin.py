@@ -99,7 +99,7 @@ class UnitAdmin(LabelledGuardedAdminMixin, ScopedHistoryAdmin):
         # A rektor or per-unit läsare has no model-level view_unit (that would
         # show every unit): their grants on single units let them in.
         scope = unit_scope(request.user)
-        return self.may_view(request, obj) and (scope.all_visible or bool(scope.visible_ids))
+        return self.can_view(request, obj) and (scope.all_visible or bool(scope.visible_ids))
 
     def _holders(self, unit, code):
         people = [a.person.initials for a in unit.key_appointments if a.position.code == code]
@@ -207,7 +207,7 @@ class PersonAdmin(ScopedHistoryAdmin):
             )
         return request._editable_person_ids
 
-    def may_edit(self, request, obj):
+    def can_edit(self, request, obj):
         # Narrower than the huvudman: only people who work at the user's units alone.
         scope = unit_scope(request.user)
         if obj is None or scope.all_editable:

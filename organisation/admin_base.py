@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from organisation.models import Unit
 from organisation.permissions import Ownership, ownership_of, restrict
-from organisation.queries import unit_scope
+from organisation.queries import UNIT_LIST_LIMIT, unit_scope
 
 
 def is_placing_autocomplete(request):
@@ -109,23 +109,23 @@ class ScopedMixin:
             for name in super().get_list_filter(request)
         ]
 
-    def may_view(self, request, obj):
+    def can_view(self, request, obj):
         return self.get_owner().can_view(request.user, obj)
 
-    def may_edit(self, request, obj):
+    def can_edit(self, request, obj):
         return self.get_owner().can_edit(request.user, obj)
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self.may_view(request, obj)
+        return super().has_view_permission(request, obj) and self.can_view(request, obj)
 
     def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) and self.may_edit(request, None)
+        return super().has_add_permission(request, *args) and self.can_edit(request, None)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
+        return super().has_change_permission(request, obj) and self.can_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
+        return super().has_delete_permission(request, obj) and self.can_edit(request, obj)
 
     def has_export_permission(self, request):
         # Reached when an import-export mixin defers to it (the register's does).
@@ -206,10 +206,10 @@ class ScopedInline(ScopedMixin, admin.TabularInline):
 
     extra = 0
 
-    def may_view(self, request, obj):
+    def can_view(self, request, obj):
         return self.get_owner().can_view(request.user, None)
 
-    def may_edit(self, request, obj):
+    def can_edit(self, request, obj):
         return self.get_owner().can_edit(request.user, None)
 
 
@@ -229,11 +229,6 @@ class ReadOnlyScopedInline(ScopedInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# Up to this many units a unit filter lists them all; beyond it (a national
-# register has ~10,000) it offers a search field and lists only the chosen one.
-UNIT_LIST_LIMIT = 50
 
 
 class UnitChoicesMixin:

@@ -7,6 +7,9 @@ from guardian.shortcuts import get_objects_for_user
 
 VIEW_UNIT = "organisation.view_unit"
 MANAGE_UNIT = "organisation.manage_unit"
+# A user who sees up to this many units picks one from a list (pages, admin filters); beyond it
+# (a national register: ~10,000) they search for one by name.
+UNIT_LIST_LIMIT = 50
 
 
 def _sees_all_units(user):

@@ -6,10 +6,12 @@ one, which knows the blueprint.
 """
 
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from organisation.models import Organisation
 
 
+@require_GET
 def organisation_list(request):
     organisations = list(Organisation.objects.restrict(request.user))
     if len(organisations) == 1:

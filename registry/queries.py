@@ -78,7 +78,7 @@ def roles_at(unit):
     return Role.objects.filter(pk__in=assignments_at([unit]).values("role"))
 
 
-def people_visible(units):
+def people_visible_at(units):
     """People a user who sees these units may look up.
 
     Those responsible for something there, and those appointed there or

@@ -7,15 +7,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from organisation.models import Unit
-from organisation.queries import unit_scope
+from organisation.queries import UNIT_LIST_LIMIT, unit_scope
 
 SESSION_UNIT = "registry_unit"
-# The blueprint page offers these of digiansvar.spreadsheet_writer's formats.
-
-# A user who sees up to this many units picks one from a list; beyond it (a
-# national register: ~10,000) they search for it by name.
-UNIT_LIST_LIMIT = 50
-# The role page shows a role's rows at this many units a page (~50 rows a
 
 
 class VisibleUnits:

@@ -8,8 +8,9 @@ from registry.versions import views as version_views
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.blueprint, name="blueprint"),
-    path("rutnat/", views.blueprint_grid, name="blueprint_grid"),
+    # The poster and the grid: one view, the kind fixed here (never by the client).
+    path("", views.blueprint, {"kind": "poster"}, name="blueprint"),
+    path("rutnat/", views.blueprint, {"kind": "grid"}, name="blueprint_grid"),
     path("enheter/", views.unit_search, name="unit_search"),
     path("export/", views.blueprint_export, name="blueprint_export"),
     path("fraga/", views.search, name="search"),

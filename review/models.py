@@ -133,7 +133,3 @@ class UnitReview(models.Model):
 
     def get_absolute_url(self):
         return reverse("review:unit_review", args=[self.round_id, self.unit.slug])
-
-    @property
-    def is_signed(self):
-        return self.status == self.Status.SIGNED

@@ -11,7 +11,7 @@ from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUse
 from organisation.queries import MANAGE_UNIT
 from registry import versions
 from registry.coverage import coverage_by_unit
-from review.models import UnitReview
+from review.models import ReviewRound, UnitReview
 
 
 @dataclass
@@ -146,3 +146,26 @@ def principals_of(unit_ids):
     return {
         unit_id: [by_id[pk] for pk in sorted(ids) if pk in by_id] for unit_id, ids in users.items()
     }
+
+
+def rounds_with_reviews(user):
+    """[(round, [its unit reviews])] of the rounds `user` sees, newest deadline first.
+
+    The reviews are those of the units the user sees, by unit name; a unit
+    that joined a running round after it opened has an unsaved, pending one
+    (missing_reviews).
+    """
+    rounds = list(
+        ReviewRound.objects.restrict(user)
+        .select_related("organisation")
+        .order_by("-deadline", "-pk")
+    )
+    reviews = list(
+        UnitReview.objects.restrict(user).filter(round__in=rounds).select_related("unit")
+    )
+    reviews += missing_reviews(rounds=rounds, units=Unit.objects.restrict(user))
+    reviews.sort(key=lambda review: (review.unit.name, review.unit.pk))
+    by_round = {}
+    for review in reviews:
+        by_round.setdefault(review.round_id, []).append(review)
+    return [(round, by_round.get(round.pk, [])) for round in rounds]

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organisation.models import Unit
 from review import permissions, queries, services
@@ -18,26 +18,14 @@ from review.forms import DecisionForm
 from review.models import ReviewRound, UnitReview
 
 
+@require_GET
 def round_list(request):
     """The open rounds of the huvudmän whose units the user sees, with those units' status."""
-    rounds = list(
-        ReviewRound.objects.restrict(request.user)
-        .select_related("organisation")
-        .order_by("-deadline", "-pk")
-    )
-    reviews = list(
-        UnitReview.objects.restrict(request.user).filter(round__in=rounds).select_related("unit")
-    )
-    reviews += queries.missing_reviews(rounds=rounds, units=Unit.objects.restrict(request.user))
-    reviews.sort(key=lambda review: (review.unit.name, review.unit.pk))
-    by_round = {}
-    for review in reviews:
-        by_round.setdefault(review.round_id, []).append(review)
     return render(
         request,
         "review/round_list.html",
         {
-            "rounds": [(round, by_round.get(round.pk, [])) for round in rounds],
+            "rounds": queries.rounds_with_reviews(request.user),
             "can_view_status": permissions.can_view_status(request.user),
             "can_open_round": permissions.can_open_round(request.user),
         },
@@ -63,6 +51,7 @@ def _unit_review(request, round_pk, unit_slug):
     return review
 
 
+@require_http_methods(["GET", "POST"])
 def unit_review(request, round_pk, unit_slug):
     """A unit's checklist; its rektor signs off or returns it with questions (POST)."""
     review = _unit_review(request, round_pk, unit_slug)
@@ -108,6 +97,7 @@ def unit_review(request, round_pk, unit_slug):
     )
 
 
+@require_GET
 def round_status(request, pk):
     """Every unit's status in a round at a glance: a bar chart and a table (IT-strateg)."""
     if not permissions.can_view_status(request.user):

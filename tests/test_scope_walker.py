@@ -209,7 +209,7 @@ def person(world, name, organisation, initials, full_name, title, phone):
 
 
 def build_world():
-    """Both huvudmän, every kind of row, six kinds of user. B is built first, so that
+    """Both huvudmän, every kind of row, seven kinds of user. B is built first, so that
     B's A.W has the lower id (the person page took the first A.W of any huvudman)."""
     w = World()
     org_b = w.add("org_b", Organisation.objects.create(name="Bortakommunen", slug="bortakommunen"))
@@ -274,6 +274,8 @@ def build_world():
     groups = {group.name: group for group in Group.objects.all()}
     w.add("administrator", User.objects.create_user("walker-admin", is_staff=True))
     w.administrator.groups.add(groups["administratör"])
+    # The superuser sees every page, also those of models nobody declared a scope for.
+    w.add("superuser", User.objects.create_superuser("walker-superuser"))
     w.add("developer", User.objects.create_user("walker-vu", is_staff=True))
     w.developer.groups.add(groups["verksamhetsutvecklare"])
     w.add("rektor_a", User.objects.create_user("walker-rektor-a"))
@@ -391,6 +393,7 @@ def build_world():
         "rektor B": Scope(w.rektor_b, **home_b),
         "verksamhetsutvecklare": Scope(w.developer, sees_everything=True),
         "administratör": Scope(w.administrator, sees_everything=True),
+        "superuser": Scope(w.superuser, sees_everything=True),
     }
     w.tags = {model: owner_tags(model) for model in apps.get_models()}
     w.urls = {model: row_urls(model) for model in apps.get_models()}

@@ -9,7 +9,7 @@ Between preview and confirm the upload waits in import-export's MediaStorage
 worker); the session remembers which stored file belongs to which user.
 
 People and roles are plain one-row-one-object tables: they use
-django-import-export's own admin (the resources in registry/resources.py,
+django-import-export's own admin (the resources in registry/admin/resources.py,
 files written and read through digiansvar.spreadsheet_admin), with import limited to
 organisation-wide managers.
 """
@@ -38,7 +38,8 @@ from registry.blueprint_file.format import (
     blueprint_filename,
     blueprint_rows,
 )
-from registry.blueprint_file.plan import UNCHANGED, may_edit_organisation_wide
+from registry.blueprint_file.plan import can_edit_organisation_wide
+from registry.blueprint_file.result import UNCHANGED
 from registry.data_version import data_version
 from registry.models import Item
 
@@ -46,7 +47,7 @@ SESSION_KEY = "blueprint_imports"
 PREVIEW_LIMIT = 1000  # rows listed in the preview; the counts cover all
 
 
-def may_import_blueprint(user):
+def can_import_blueprint(user):
     return (
         user.is_active
         and user.has_perm("registry.change_assignment")
@@ -54,7 +55,7 @@ def may_import_blueprint(user):
     )
 
 
-def may_export_blueprint(user):
+def can_export_blueprint(user):
     return user.is_active and user.has_perm("registry.view_item")
 
 
@@ -133,8 +134,8 @@ class BlueprintSpreadsheetMixin:
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "may_import_blueprint": may_import_blueprint(request.user),
-            "may_export_blueprint": may_export_blueprint(request.user),
+            "can_import_blueprint": can_import_blueprint(request.user),
+            "can_export_blueprint": can_export_blueprint(request.user),
         }
         return super().changelist_view(request, extra_context)
 
@@ -148,7 +149,7 @@ class BlueprintSpreadsheetMixin:
         }
 
     def blueprint_export_view(self, request):
-        if not may_export_blueprint(request.user):
+        if not can_export_blueprint(request.user):
             raise PermissionDenied
         form = ExportForm(request.GET or None, user=request.user)
         if not form.is_bound or not form.is_valid():
@@ -184,7 +185,7 @@ class BlueprintSpreadsheetMixin:
         )
 
     def blueprint_import_view(self, request):
-        if not may_import_blueprint(request.user):
+        if not can_import_blueprint(request.user):
             raise PermissionDenied
         if request.method == "POST" and "token" in request.POST:
             return self._blueprint_import_confirm(request)
@@ -279,7 +280,7 @@ class OrganisationWideImportExportMixin(SpreadsheetImportExportMixin):
 
     def has_import_permission(self, request):
         return super().has_import_permission(request) and (
-            request.user.is_superuser or may_edit_organisation_wide(request.user)
+            request.user.is_superuser or can_edit_organisation_wide(request.user)
         )
 
     def has_export_permission(self, request):

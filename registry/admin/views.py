@@ -195,11 +195,11 @@ def _row(request, model_admin, record, text, model_name, app_label="registry"):
     # restores the deleted version itself. An addition is undone by deleting.
     restore = record if record.history_type == "-" else record.previous
     # Both the row and the version restored must be the user's to change.
-    may_change = allows(request.user, "change", record.instance) and (
+    can_change = allows(request.user, "change", record.instance) and (
         restore is None or allows(request.user, "change", restore.instance)
     )
     revert_url = ""
-    if may_change and restore is not None:
+    if can_change and restore is not None:
         revert_url = reverse(
             f"admin:{app_label}_{model_name}_simple_history",
             args=[record.id, restore.history_id],

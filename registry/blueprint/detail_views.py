@@ -3,27 +3,30 @@
 Every page reads through the one scoping call, `Model.objects.restrict(user)`.
 """
 
-from collections import defaultdict
-
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from organisation.models import (
-    Appointment,
-    ITCouncil,
-    ITCouncilMembership,
     Organisation,
     Person,
     Position,
     ProblemKind,
     Unit,
 )
+from organisation.overview import (
+    UNIT_LEVEL_CODES,
+    key_people_rows,
+    organisation_levels,
+    unit_positions,
+    units_with_key_people,
+)
 from organisation.permissions import allows
-from registry import matrix, queries
+from registry import queries
+from registry.blueprint.queries import item_chips
 from registry.coverage.checks import CHECKS
 from registry.coverage.report import coverage_by_unit
 from registry.models import Item, Role
@@ -33,20 +36,17 @@ from registry.unit_picker import (
 )
 from registry.versions.header import page_version_header
 
+# The role page shows a role's rows at this many units a page (~50 rows a
 # unit); the item page lists this many units a page (one line each).
 ROLE_UNITS_PER_PAGE = 10
 ITEM_UNITS_PER_PAGE = 50
 
 
-UNIT_LEVEL_CODES = [
-    Position.Code.PRINCIPAL,
-    Position.Code.IT_MENTOR,
-    Position.Code.FIRST_LINE_CONTACT,
-]
 # The organisation page and the coverage report list this many units a page.
 UNITS_PER_PAGE = 50
 
 
+@require_GET
 def person_detail(request, initials):
     units = visible_units(request)
     if not units:
@@ -73,13 +73,14 @@ def _person_or_404(request, initials, units):
         return own
     people = Person.objects.restrict(request.user).filter(initials=initials)
     if not units.everything:
-        people = people & queries.people_visible(units.scope())
+        people = people & queries.people_visible_at(units.scope())
     person = people.order_by("pk").first()
     if person is None:
         raise Http404(_("Personen finns inte."))
     return person
 
 
+@require_GET
 def role_detail(request, code):
     units = visible_units(request)
     if not units:
@@ -128,6 +129,7 @@ def _responsibility_context(request, units, assignments, **extra):
     }
 
 
+@require_GET
 def item_detail(request, pk):
     user = request.user
     units = visible_units(request)
@@ -135,112 +137,42 @@ def item_detail(request, pk):
         return no_units(request)
     item = get_object_or_404(Item.objects.restrict(user).select_related("column__area"), pk=pk)
     unit_page = _unit_page(request, units, ITEM_UNITS_PER_PAGE)
-    page_units = list(unit_page.object_list)
-    assignments = (
-        queries.assignments_at(page_units, organisation_wide=unit_page.number == 1)
-        .filter(item=item)
-        .select_related("role", "person")
-        .order_by("order", "pk")
-    )
-    links = {}
-    chips = [matrix.Chip(assignment, links) for assignment in assignments]
-    # As on the poster: a role-only chip of an individual role names who holds
-    # the role at its unit, and the legend says whom the other roles mean.
-    matrix.holders_attach(chips, units=page_units)
-    by_unit, roles = {}, {}
-    for chip in chips:
-        by_unit.setdefault(chip.assignment.unit_id, []).append(chip)
-        if chip.role:
-            roles[chip.role.pk] = chip.role
     return render(
         request,
         "registry/item_detail.html",
         {
             **page_version_header(request, units),
             "item": item,
-            # Organisation-wide assignments (unit None) first: they hold at every unit.
-            "organisation_wide": by_unit.pop(None, []),
-            "per_unit": [(unit, by_unit.get(unit.pk, [])) for unit in page_units],
+            **item_chips(
+                item=item,
+                units=list(unit_page.object_list),
+                organisation_wide=unit_page.number == 1,
+            ),
             "unit_page": unit_page,
-            "legend": queries.legend(sorted(roles.values(), key=lambda r: (r.order, r.code))),
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
         },
     )
 
 
-# Versions: the header, the list, each version's poster and what changed ------
-
-
+@require_GET
 def organisation_detail(request, slug):
     """The three levels of the decision; units (a page of them) limited to those the user may
     see, with the coverage grid for users who may see coverage."""
     user = request.user
     organisation = get_object_or_404(Organisation.objects.restrict(user), slug=slug)
-    central = list(
-        Appointment.objects.restrict(user)
-        .filter(unit__isnull=True, person__organisation=organisation)
-        .select_related("person", "position")
-        .order_by("position__order", "focus", "person__initials")
-    )
-    huvudman = [a for a in central if a.position.level == Position.Level.HUVUDMAN]
-    shared = [a for a in central if a.position.level == Position.Level.SHARED]
-    developers = defaultdict(list)
-    for appointment in shared:
-        if appointment.position.code == Position.Code.DEVELOPER:
-            developers[appointment.focus].append(appointment.person)
-    councils = (
-        ITCouncil.objects.restrict(user)
-        .filter(organisation=organisation)
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=ITCouncilMembership.objects.restrict(user).select_related("person"),
-            )
-        )
-    )
     visible = Unit.objects.restrict(user).filter(organisation=organisation)
-    unit_page = Paginator(
-        visible.order_by("name", "pk").prefetch_related(
-            Prefetch(
-                "appointments",
-                queryset=Appointment.objects.restrict(user)
-                .filter(position__code__in=UNIT_LEVEL_CODES)
-                .select_related("person", "position")
-                .order_by("person__initials"),
-                to_attr="key_appointments",
-            )
-        ),
-        UNITS_PER_PAGE,
-    ).get_page(request.GET.get("sida"))
-    unit_rows = []
-    for unit in unit_page.object_list:
-        by_code = defaultdict(list)
-        for appointment in unit.key_appointments:
-            by_code[appointment.position.code].append(appointment.person)
-        unit_rows.append((unit, [by_code[code] for code in UNIT_LEVEL_CODES]))
+    unit_page = Paginator(units_with_key_people(user=user, units=visible), UNITS_PER_PAGE).get_page(
+        request.GET.get("sida")
+    )
+    unit_rows = key_people_rows(unit_page.object_list)
     can_see_coverage = Unit.objects.restrict(user, "change").exists()
     coverage_rows = []
     if can_see_coverage and unit_rows:
         coverage_rows = coverage_by_unit(units=[unit for unit, _ in unit_rows], scope=visible)
-    percent = organisation.developer_preschool_percent
     context = {
+        **organisation_levels(user=user, organisation=organisation),
         "organisation": organisation,
-        "huvudman": huvudman,
-        "councils": councils,
-        "developer_groups": [
-            (label, developers.get(value, [])) for value, label in Appointment.Focus.choices
-        ],
-        "developer_managers": [
-            a.person for a in shared if a.position.code == Position.Code.DEVELOPER_MANAGER
-        ],
-        "other_shared": [
-            a
-            for a in shared
-            if a.position.code not in (Position.Code.DEVELOPER, Position.Code.DEVELOPER_MANAGER)
-        ],
-        "preschool_percent": percent,
-        "school_percent": 100 - percent,
         "unit_positions": [Position.Code(code).label for code in UNIT_LEVEL_CODES],
         "unit_rows": unit_rows,
         "unit_page": unit_page,
@@ -251,29 +183,18 @@ def organisation_detail(request, slug):
     return render(request, "organisation/organisation_detail.html", context)
 
 
+@require_GET
 def unit_detail(request, slug):
     units = Unit.objects.restrict(request.user)
     unit = get_object_or_404(units.select_related("organisation"), slug=slug)
-    appointments = (
-        Appointment.objects.restrict(request.user)
-        .filter(unit=unit)
-        .select_related("person", "position")
-        .order_by("position__order", "person__initials")
-    )
-    by_position = defaultdict(list)
-    for appointment in appointments:
-        by_position[appointment.position].append(appointment)
+    positions, missing = unit_positions(user=request.user, unit=unit)
     coverage = None
     if allows(request.user, "change", unit):
         (coverage,) = coverage_by_unit(units=[unit], scope=units.filter(pk=unit.pk))
     context = {
         "unit": unit,
-        "positions": list(by_position.items()),
-        "missing_positions": [
-            Position.Code(code).label
-            for code in (Position.Code.IT_MENTOR, Position.Code.FIRST_LINE_CONTACT)
-            if not any(position.code == code for position in by_position)
-        ],
+        "positions": positions,
+        "missing_positions": missing,
         "blueprint_url": f"{reverse('registry:blueprint')}?unit={unit.slug}",
         "problem_kinds": [(kind.value, kind.problem_title) for kind in ProblemKind],
         "coverage": coverage,

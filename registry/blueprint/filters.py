@@ -6,7 +6,7 @@ page's ranking) instead of in the poster's order.
 The choices come from lists the view has already fetched (areas, and the
 roles and people with responsibility at the chosen unit: nothing that would
 give an empty page), so the form renders and validates without further
-queries; the filtering itself is `registry.queries.items_matching`.
+queries; the filtering itself is `registry.blueprint.queries.items_matching`.
 """
 
 import django_filters
@@ -71,13 +71,6 @@ class BlueprintFilter(django_filters.FilterSet):
     class Meta:
         model = Item
         fields = []
-
-    def filter_queryset(self, queryset):
-        return self.items()
-
-    @property
-    def qs(self):
-        return self.items()
 
     def items(self):
         """The matching items; none while a filter value is invalid (a shared link gone stale)."""

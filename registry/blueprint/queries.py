@@ -1,7 +1,9 @@
-"""The blueprint pages' selectors: the items a filter matches, and the poster's matrix at a unit."""
+"""The blueprint pages' selectors: the items a filter matches, the poster's matrix at a unit,
+and an item's chips at a page of units."""
 
 from registry.matrix import (
     AreaBlock,
+    Chip,
     ColumnBlock,
     Matrix,
     Row,
@@ -11,7 +13,7 @@ from registry.matrix import (
     support_kind_of,
 )
 from registry.models import Item
-from registry.queries import assignments_at
+from registry.queries import assignments_at, legend
 from registry.search import item_search_ids
 
 
@@ -73,3 +75,33 @@ def blueprint_matrix(*, unit, items):
         roles=sorted(roles.values(), key=lambda role: (role.order, role.code)),
         has_person_only=has_person_only,
     )
+
+
+def item_chips(*, item, units, organisation_wide):
+    """The item's chips at `units` (a page of them), as the item page shows them.
+
+    Returns {"organisation_wide": [chips], "per_unit": [(unit, [chips])], "legend"}:
+    the organisation-wide chips (unit None, they hold at every unit; only
+    with `organisation_wide`, the first page), each unit's own, and the
+    legend of the roles they name. As on the poster, a role-only chip of an
+    individual role names who holds the role at its unit.
+    """
+    assignments = (
+        assignments_at(units, organisation_wide=organisation_wide)
+        .filter(item=item)
+        .select_related("role", "person")
+        .order_by("order", "pk")
+    )
+    links = {}
+    chips = [Chip(assignment, links) for assignment in assignments]
+    holders_attach(chips, units=units)
+    by_unit, roles = {}, {}
+    for chip in chips:
+        by_unit.setdefault(chip.assignment.unit_id, []).append(chip)
+        if chip.role:
+            roles[chip.role.pk] = chip.role
+    return {
+        "organisation_wide": by_unit.pop(None, []),
+        "per_unit": [(unit, by_unit.get(unit.pk, [])) for unit in units],
+        "legend": legend(sorted(roles.values(), key=lambda role: (role.order, role.code))),
+    }

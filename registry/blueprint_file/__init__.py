@@ -13,6 +13,9 @@ path every import takes (admin, import_blueprint, load_seed), in three steps:
 3. apply.plan_apply: only when no row has an error and it is not a dry run,
    write the changes with bulk operations, history kept.
 
+The answer is a result.ImportResult: a result.RowResult per row of the
+preview, the counts, and the errors.
+
 Any error leaves the database exactly as it was: nothing is written until
 every row has been checked, and the writes run in the same transaction.
 """
@@ -23,7 +26,8 @@ from django.utils.translation import gettext as _
 from organisation.models import Unit
 from registry.blueprint_file.apply import plan_apply
 from registry.blueprint_file.format import read_blueprint
-from registry.blueprint_file.plan import ImportResult, Plan
+from registry.blueprint_file.plan import Plan
+from registry.blueprint_file.result import ImportResult
 
 
 @transaction.atomic

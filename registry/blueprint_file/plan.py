@@ -8,11 +8,8 @@ assignments to create, update and delete. Nothing is written here; see
 apply.py.
 """
 
-from dataclasses import dataclass, field
-
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from digiansvar.spreadsheet_reader import Problem, shorten
 from organisation.models import Organisation, Person, ProblemKind, Unit
@@ -31,6 +28,7 @@ from registry.blueprint_file.format import (
     YES,
     responsible_of,
 )
+from registry.blueprint_file.result import CHANGED, NEW, REMOVED, UNCHANGED, RowResult
 from registry.models import Area, Assignment, Column, Item, Role, group_of
 from registry.notation import (
     NotationError,
@@ -42,97 +40,9 @@ from registry.permissions import can_edit_catalogue
 
 ITEM_NAME_MAX = Item._meta.get_field("name").max_length
 
-NEW = "new"
-CHANGED = "changed"
-UNCHANGED = "unchanged"
-REMOVED = "removed"
-STATUS_LABELS = {
-    NEW: gettext_lazy("ny"),
-    CHANGED: gettext_lazy("ändrad"),
-    UNCHANGED: gettext_lazy("oförändrad"),
-    REMOVED: gettext_lazy("borttagen"),
-}
 
-
-@dataclass
-class RowResult:
-    """One row of the preview: what the file says against what the database holds."""
-
-    number: int | None
-    unit: str
-    area: str
-    column: str
-    item: str
-    status: str
-    before: str = ""
-    after: str = ""
-    description_before: str = ""
-    description_after: str = ""
-    keywords_before: str = ""
-    keywords_after: str = ""
-    marks_before: str = ""
-    marks_after: str = ""
-
-    @property
-    def status_label(self):
-        return STATUS_LABELS[self.status]
-
-    @property
-    def description_changed(self):
-        return self.description_before != self.description_after
-
-    @property
-    def keywords_changed(self):
-        return self.keywords_before != self.keywords_after
-
-    @property
-    def marks_changed(self):
-        return self.marks_before != self.marks_after
-
-
-@dataclass
-class ImportResult:
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    applied: bool = False
-    items_created: int = 0
-    items_updated: int = 0
-    assignments_created: int = 0
-    assignments_updated: int = 0
-    assignments_deleted: int = 0
-
-    @property
-    def counts(self):
-        counts = dict.fromkeys(STATUS_LABELS, 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
-
-    @property
-    def has_changes(self):
-        return any(row.status != UNCHANGED for row in self.rows)
-
-    def summary(self):
-        counts = self.counts
-        return _(
-            "%(rows)s rader: %(new)s nya, %(changed)s ändrade, %(unchanged)s oförändrade, "
-            "%(removed)s borttagna. Ansvariga: %(a_created)s tillagda, %(a_updated)s ändrade, "
-            "%(a_deleted)s borttagna. Ansvarsområden: %(i_created)s nya, %(i_updated)s ändrade."
-        ) % {
-            "rows": len(self.rows),
-            "new": counts[NEW],
-            "changed": counts[CHANGED],
-            "unchanged": counts[UNCHANGED],
-            "removed": counts[REMOVED],
-            "a_created": self.assignments_created,
-            "a_updated": self.assignments_updated,
-            "a_deleted": self.assignments_deleted,
-            "i_created": self.items_created,
-            "i_updated": self.items_updated,
-        }
-
-
-def may_edit_organisation_wide(user):
+def can_edit_organisation_wide(user):
+    """May import rows for the whole huvudman (no unit); None is a management command."""
     return user is None or (user.is_active and (user.is_superuser or user.has_perm(MANAGE_UNIT)))
 
 
@@ -189,8 +99,8 @@ class Plan:
         self.organisation_ids = {unit.organisation_id for unit in self.units.values()} or set(
             self.scoped(Organisation.objects.all(), "change").values_list("pk", flat=True)
         )
-        self.organisation_wide_allowed = may_edit_organisation_wide(self.user)
-        self.may_edit_catalogue = self.user is None or can_edit_catalogue(self.user)
+        self.organisation_wide_allowed = can_edit_organisation_wide(self.user)
+        self.catalogue_allowed = self.user is None or can_edit_catalogue(self.user)
 
         self.areas = {area.name: area for area in Area.objects.all()}
         self.columns = {(column.area_id, column.name): column for column in Column.objects.all()}
@@ -230,168 +140,197 @@ class Plan:
 
     def check_and_compute(self):
         self.load()
-        seen_rows = {}
-        descriptions = {}
-        touched = set()
-        updated_ids = set()
-        next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+        self.seen_rows = {}  # (unit slug, column id, item name) → row number
+        self.descriptions = {}  # item key → (row number, description)
+        self.touched = set()  # (item key, unit id) the file lists
+        self.updated_ids = set()
+        self.next_order = (Item.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         for number, row in self.rows:
-            # row[9], Enhetsnamn, is for the reader: the unit is its slug.
-            slug, area_name, column_name, item_name, responsible, description = row[:6]
-            errors_before = len(self.result.errors)
-            values = {
-                "keywords": row[6],
-                "needs_deputy": self.check_needs_deputy(number, row[7]),
-                "support_kind": self.check_support_kind(number, row[8]),
-            }
-            unit = self.check_unit(number, slug)
-            column = self.check_column(number, area_name, column_name)
-            if not item_name:
-                self.error(number, ITEM, item_name, _("Ansvarsområdet saknas."))
-            elif len(item_name) > ITEM_NAME_MAX:
-                self.error(
-                    number,
-                    ITEM,
-                    item_name,
-                    _("Namnet är längre än %(max)s tecken.") % {"max": ITEM_NAME_MAX},
-                )
-            entries = self.check_responsible(number, responsible, unit)
-            if len(self.result.errors) > errors_before or column is None:
-                continue
+            self.plan_row(number, row)
+        self.set_item_fields()
+        if self.replace and not self.result.errors:
+            self.compute_removals(self.touched)
+        self.count()
 
-            key = (slug, column.pk, item_name)
-            if key in seen_rows:
-                self.error(
-                    number,
-                    ITEM,
-                    item_name,
-                    _("Raden finns redan på rad %(other)s (samma enhet, kolumn och ansvarsområde).")
-                    % {"other": seen_rows[key]},
-                )
-                continue
-            seen_rows[key] = number
-            item_key = (column.pk, item_name)
-            if item_key in descriptions and descriptions[item_key][1] != description:
-                self.error(
-                    number,
-                    DESCRIPTION,
-                    description,
-                    _("Beskrivningen skiljer sig från rad %(other)s för samma ansvarsområde.")
-                    % {"other": descriptions[item_key][0]},
-                )
-                continue
-            descriptions[item_key] = (number, description)
-            if not self.same_item_values(number, item_key, values, row):
-                continue
-
-            item = self.items.get(item_key)
-            # The item's fields this row changes (only those the file has).
-            changes = [
-                name
-                for name, value in values.items()
-                if value is not None and item is not None and getattr(item, name) != value
-            ]
-            if not self.may_edit_catalogue and (
-                item is None or (item.pk and item.description != description) or changes
-            ):
-                # Items are shared by every unit: only catalogue editors add or describe them.
-                if item is None:
-                    self.error(
-                        number,
-                        ITEM,
-                        item_name,
-                        _("Okänt ansvarsområde i kolumnen %(column)s; du får inte lägga till nya.")
-                        % {"column": column_name},
-                    )
-                elif changes == ["keywords"]:
-                    self.error(
-                        number,
-                        KEYWORDS,
-                        values["keywords"],
-                        _("Du får inte ändra ansvarsområdets sökord (nu ”%(old)s”).")
-                        % {"old": shorten(item.keywords)},
-                    )
-                elif changes:
-                    name = next(name for name in changes if name != "keywords")
-                    self.error(
-                        number,
-                        ITEM_FIELDS[name],
-                        row[ITEM_COLUMNS[name]],
-                        _("Du får inte ändra ansvarsområdets ”%(column)s” (nu ”%(old)s”).")
-                        % {"column": ITEM_FIELDS[name], "old": file_value(name, item)},
-                    )
-                else:
-                    self.error(
-                        number,
-                        DESCRIPTION,
-                        description,
-                        _("Du får inte ändra ansvarsområdets beskrivning (nu ”%(old)s”).")
-                        % {"old": shorten(item.description)},
-                    )
-                continue
-            if item is None:
-                item = Item(
-                    column=column,
-                    name=item_name,
-                    description=description,
-                    keywords=values["keywords"] or "",
-                    needs_deputy=values["needs_deputy"] or False,
-                    support_kind=values["support_kind"] or "",
-                )
-                item.group = group_of(item_name)
-                item.order = next_order
-                next_order += 1
-                self.items[item_key] = item
-                self.items_to_create.append(item)
-            elif (
-                item.pk
-                and (item.description != description or changes)
-                and item.pk not in updated_ids
-            ):
-                updated_ids.add(item.pk)
-                self.items_to_update.append(item)
-            unit_id = unit.pk if unit else None
-            touched.add((item_key, unit_id))
-            status, before, after = self.compute_row(item, item_key, unit, entries)
-            description_before = item.description if item.pk else ""
-            if status == UNCHANGED and (description_before != description or (item.pk and changes)):
-                status = CHANGED
-            if status != UNCHANGED and unit is None and not self.organisation_wide_allowed:
-                self.error(
-                    number,
-                    UNIT,
-                    slug,
-                    _("Du får inte ändra ansvar för hela huvudmannen (tom enhet)."),
-                )
-                continue
-            self.result.rows.append(
-                RowResult(
-                    number=number,
-                    unit=slug,
-                    area=area_name,
-                    column=column_name,
-                    item=item_name,
-                    status=status,
-                    before=before,
-                    after=after,
-                    description_before=description_before,
-                    description_after=description,
-                    keywords_before=item.keywords if item.pk else "",
-                    keywords_after=item.keywords
-                    if values["keywords"] is None
-                    else values["keywords"],
-                    marks_before=marks_of(item) if item.pk else "",
-                    marks_after=marks_of(item, values),
-                )
+    def plan_row(self, number, row):
+        """Check one row and plan its item and its responsible; errors go to the result."""
+        # row[9], Enhetsnamn, is for the reader: the unit is its slug.
+        slug, area_name, column_name, item_name, _responsible, description = row[:6]
+        checked = self.check_row(number, row)
+        if checked is None:
+            return
+        values, unit, column, entries = checked
+        item_key = (column.pk, item_name)
+        if not self.check_repeats(number, row, (slug, *item_key), values):
+            return
+        item = self.items.get(item_key)
+        # The item's fields this row changes (only those the file has).
+        changes = [
+            name
+            for name, value in values.items()
+            if value is not None and item is not None and getattr(item, name) != value
+        ]
+        if not self.catalogue_allowed and (
+            item is None or (item.pk and item.description != description) or changes
+        ):
+            # Items are shared by every unit: only catalogue editors add or describe them.
+            self.error_catalogue(number, row, item, values, changes)
+            return
+        item = self.plan_item(item, item_key, column, description, values, changes)
+        self.touched.add((item_key, unit.pk if unit else None))
+        status, before, after = self.compute_row(item, item_key, unit, entries)
+        description_before = item.description if item.pk else ""
+        if status == UNCHANGED and (description_before != description or (item.pk and changes)):
+            status = CHANGED
+        if status != UNCHANGED and unit is None and not self.organisation_wide_allowed:
+            self.error(
+                number, UNIT, slug, _("Du får inte ändra ansvar för hela huvudmannen (tom enhet).")
             )
+            return
+        self.result.rows.append(
+            RowResult(
+                number=number,
+                unit=slug,
+                area=area_name,
+                column=column_name,
+                item=item_name,
+                status=status,
+                before=before,
+                after=after,
+                description_before=description_before,
+                description_after=description,
+                keywords_before=item.keywords if item.pk else "",
+                keywords_after=item.keywords if values["keywords"] is None else values["keywords"],
+                marks_before=marks_of(item) if item.pk else "",
+                marks_after=marks_of(item, values),
+            )
+        )
+
+    def check_row(self, number, row):
+        """Each cell on its own: (item values, unit, column, responsible entries), or None
+        when any is wrong."""
+        slug, area_name, column_name, item_name, responsible = row[:5]
+        errors_before = len(self.result.errors)
+        values = {
+            "keywords": row[6],
+            "needs_deputy": self.check_needs_deputy(number, row[7]),
+            "support_kind": self.check_support_kind(number, row[8]),
+        }
+        unit = self.check_unit(number, slug)
+        column = self.check_column(number, area_name, column_name)
+        if not item_name:
+            self.error(number, ITEM, item_name, _("Ansvarsområdet saknas."))
+        elif len(item_name) > ITEM_NAME_MAX:
+            self.error(
+                number,
+                ITEM,
+                item_name,
+                _("Namnet är längre än %(max)s tecken.") % {"max": ITEM_NAME_MAX},
+            )
+        entries = self.check_responsible(number, responsible, unit)
+        if len(self.result.errors) > errors_before or column is None:
+            return None
+        return values, unit, column, entries
+
+    def check_repeats(self, number, row, key, values):
+        """A row once per unit and item; the item's description and fields the same on
+        every row of the item."""
+        item_name, description = row[3], row[5]
+        if key in self.seen_rows:
+            self.error(
+                number,
+                ITEM,
+                item_name,
+                _("Raden finns redan på rad %(other)s (samma enhet, kolumn och ansvarsområde).")
+                % {"other": self.seen_rows[key]},
+            )
+            return False
+        self.seen_rows[key] = number
+        item_key = key[1:]
+        seen = self.descriptions.get(item_key)
+        if seen is not None and seen[1] != description:
+            self.error(
+                number,
+                DESCRIPTION,
+                description,
+                _("Beskrivningen skiljer sig från rad %(other)s för samma ansvarsområde.")
+                % {"other": seen[0]},
+            )
+            return False
+        self.descriptions[item_key] = (number, description)
+        return self.same_item_values(number, item_key, values, row)
+
+    def error_catalogue(self, number, row, item, values, changes):
+        """The row would add or change an item, which the user may not."""
+        if item is None:
+            self.error(
+                number,
+                ITEM,
+                row[3],
+                _("Okänt ansvarsområde i kolumnen %(column)s; du får inte lägga till nya.")
+                % {"column": row[2]},
+            )
+        elif changes == ["keywords"]:
+            self.error(
+                number,
+                KEYWORDS,
+                values["keywords"],
+                _("Du får inte ändra ansvarsområdets sökord (nu ”%(old)s”).")
+                % {"old": shorten(item.keywords)},
+            )
+        elif changes:
+            name = next(name for name in changes if name != "keywords")
+            self.error(
+                number,
+                ITEM_FIELDS[name],
+                row[ITEM_COLUMNS[name]],
+                _("Du får inte ändra ansvarsområdets ”%(column)s” (nu ”%(old)s”).")
+                % {"column": ITEM_FIELDS[name], "old": file_value(name, item)},
+            )
+        else:
+            self.error(
+                number,
+                DESCRIPTION,
+                row[5],
+                _("Du får inte ändra ansvarsområdets beskrivning (nu ”%(old)s”).")
+                % {"old": shorten(item.description)},
+            )
+
+    def plan_item(self, item, item_key, column, description, values, changes):
+        """The row's item: a new one to create, or the existing one, to update if it changes."""
+        if item is None:
+            item = Item(
+                column=column,
+                name=item_key[1],
+                description=description,
+                keywords=values["keywords"] or "",
+                needs_deputy=values["needs_deputy"] or False,
+                support_kind=values["support_kind"] or "",
+            )
+            item.group = group_of(item.name)
+            item.order = self.next_order
+            self.next_order += 1
+            self.items[item_key] = item
+            self.items_to_create.append(item)
+        elif (
+            item.pk
+            and (item.description != description or changes)
+            and item.pk not in self.updated_ids
+        ):
+            self.updated_ids.add(item.pk)
+            self.items_to_update.append(item)
+        return item
+
+    def set_item_fields(self):
+        """The items to update take the file's description and fields."""
         for item in self.items_to_update:
             key = (item.column_id, item.name)
-            item.description = descriptions[key][1]
+            item.description = self.descriptions[key][1]
             for name, by_item in self.item_values.items():
                 if key in by_item:
                     setattr(item, name, by_item[key][1])
-        if self.replace and not self.result.errors:
-            self.compute_removals(touched)
+
+    def count(self):
         self.result.items_created = len(self.items_to_create)
         self.result.items_updated = len(self.items_to_update)
         self.result.assignments_created = len(self.assignments_to_create)
@@ -631,8 +570,6 @@ class Plan:
                     description_after=item.description,
                 )
             )
-
-    # Writing --------------------------------------------------------------
 
 
 # The item's fields a file may carry, with their column and place in a row.

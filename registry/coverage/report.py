@@ -167,110 +167,150 @@ def _admin_urls():
 
 def _build(unit, rows, max_assignments, *, urls, names=None, support=()):
     """A UnitCoverage from the rows the statements returned for one unit."""
-    findings = {key: [] for key in CHECK_KEYS}
-    appointment_add = urls["appointment_add"]
-    assignment_add = urls["assignment_add"]
-    unit_query = f"&unit={unit.pk}" if unit else ""
     people = (
         names.people
         if names
         else Person.objects.in_bulk([row[1] for row in rows.get("overloaded_people", [])])
     )
+    at = _At(
+        unit=unit,
+        urls=urls,
+        names=names,
+        people=people,
+        support=support,
+        max_assignments=max_assignments,
+    )
+    findings = {key: [] for key in CHECK_KEYS}
+    for key, find in (
+        ("unfilled_roles", _unfilled_roles),
+        ("items_without_responsible", _items_without_responsible),
+        ("missing_positions", _missing_positions),
+        ("overloaded_people", _overloaded_people),
+        ("missing_deputies", _missing_deputies),
+        ("unappointed", _unappointed),
+        ("first_line", _first_line_disagreements),
+    ):
+        for finding in find(rows.get(key, []), at):
+            findings[finding.category].append(finding)
+    return UnitCoverage(unit=unit, findings=findings)
 
-    for _unit_id, role_id in rows.get("unfilled_roles", []):
-        role = names.roles[role_id]
+
+@dataclass(frozen=True, kw_only=True)
+class _At:
+    """The unit the findings are about, and what they name and link to."""
+
+    unit: object
+    urls: dict
+    names: object  # a _Names, or None when only overloaded_people are found
+    people: dict
+    support: tuple
+    max_assignments: int
+
+    @property
+    def unit_query(self):
+        return f"&unit={self.unit.pk}" if self.unit else ""
+
+
+def _unfilled_roles(rows, at):
+    for _unit_id, role_id in rows:
+        role = at.names.roles[role_id]
         if role.position_id:
             detail = _(
                 "Rollen står i ansvarsfördelningen men ingen är utsedd till %(position)s."
             ) % {"position": role.position.label}
-            url = f"{appointment_add}?position={role.position_id}{unit_query}"
+            url = f"{at.urls['appointment_add']}?position={role.position_id}{at.unit_query}"
         else:
             detail = _("Rollen står i ansvarsfördelningen men ingen person är namngiven med den.")
-            url = f"{assignment_add}?role={role_id}{unit_query}"
-        findings["unfilled_roles"].append(Finding("unfilled_roles", unit, str(role), detail, url))
-    for _unit_id, item_id in sorted(
-        rows.get("items_without_responsible", []), key=lambda row: names.items[row[1]]
-    ):
-        findings["items_without_responsible"].append(
-            Finding(
-                "items_without_responsible",
-                unit,
-                names.items[item_id][1],
-                _("Ingen ansvarig på enheten (kolumnen %(column)s).")
-                % {"column": names.items[item_id][2]},
-                f"{assignment_add}?item={item_id}{unit_query}",
-            )
+            url = f"{at.urls['assignment_add']}?role={role_id}{at.unit_query}"
+        yield Finding("unfilled_roles", at.unit, str(role), detail, url)
+
+
+def _items_without_responsible(rows, at):
+    for _unit_id, item_id in sorted(rows, key=lambda row: at.names.items[row[1]]):
+        _order, name, column = at.names.items[item_id]
+        yield Finding(
+            "items_without_responsible",
+            at.unit,
+            name,
+            _("Ingen ansvarig på enheten (kolumnen %(column)s).") % {"column": column},
+            f"{at.urls['assignment_add']}?item={item_id}{at.unit_query}",
         )
-    for _unit_id, position_id in rows.get("missing_positions", []):
-        findings["missing_positions"].append(
-            Finding(
-                "missing_positions",
-                unit,
-                str(names.positions[position_id].label),
-                _("Ingen är utsedd; beslutet kräver en på varje enhet."),
-                f"{appointment_add}?position={position_id}{unit_query}",
-            )
+
+
+def _missing_positions(rows, at):
+    for _unit_id, position_id in rows:
+        yield Finding(
+            "missing_positions",
+            at.unit,
+            str(at.names.positions[position_id].label),
+            _("Ingen är utsedd; beslutet kräver en på varje enhet."),
+            f"{at.urls['appointment_add']}?position={position_id}{at.unit_query}",
         )
-    person_change = urls["person_change"]
+
+
+def _overloaded_people(rows, at):
+    people = at.people
     for _unit_id, person_id, load in sorted(
-        rows.get("overloaded_people", []), key=lambda row: (-row[2], people[row[1]].initials)
+        rows, key=lambda row: (-row[2], people[row[1]].initials)
     ):
-        findings["overloaded_people"].append(
-            Finding(
-                "overloaded_people",
-                unit,
-                str(people[person_id]),
-                _("%(count)s uppdrag i ansvarsfördelningen (gränsen är %(max)s).")
-                % {"count": load, "max": max_assignments},
-                person_change.replace("/0/", f"/{person_id}/"),
-            )
+        yield Finding(
+            "overloaded_people",
+            at.unit,
+            str(people[person_id]),
+            _("%(count)s uppdrag i ansvarsfördelningen (gränsen är %(max)s).")
+            % {"count": load, "max": at.max_assignments},
+            at.urls["person_change"].replace("/0/", f"/{person_id}/"),
         )
-    for _unit_id, item_id in sorted(
-        rows.get("missing_deputies", []), key=lambda row: names.items[row[1]]
-    ):
-        findings["missing_deputies"].append(
-            Finding(
-                "missing_deputies",
-                unit,
-                names.items[item_id][1],
-                _("Kräver ersättare; ingen är utsedd på enheten (kolumnen %(column)s).")
-                % {"column": names.items[item_id][2]},
-                f"{assignment_add}?item={item_id}&priority={Assignment.Priority.DEPUTY}"
-                f"{unit_query}",
-            )
+
+
+def _missing_deputies(rows, at):
+    for _unit_id, item_id in sorted(rows, key=lambda row: at.names.items[row[1]]):
+        _order, name, column = at.names.items[item_id]
+        yield Finding(
+            "missing_deputies",
+            at.unit,
+            name,
+            _("Kräver ersättare; ingen är utsedd på enheten (kolumnen %(column)s).")
+            % {"column": column},
+            f"{at.urls['assignment_add']}?item={item_id}&priority={Assignment.Priority.DEPUTY}"
+            f"{at.unit_query}",
         )
-    for _unit_id, person_id, role_id, items in rows.get("unappointed", []):
-        role, person = names.roles[role_id], people[person_id]
-        findings["disagreements"].append(
-            Finding(
-                "disagreements",
-                unit,
-                f"{person} – {role.code}",
-                _(
-                    "Står som %(role)s på %(count)s ansvarsområden men har inget uppdrag som "
-                    "%(position)s på enheten."
-                )
-                % {"role": role.code, "count": items, "position": role.position.label},
-                f"{appointment_add}?person={person_id}&position={role.position_id}{unit_query}",
+
+
+def _unappointed(rows, at):
+    """Disagreements: named with a role in the blueprint, not appointed to its position."""
+    for _unit_id, person_id, role_id, items in rows:
+        role, person = at.names.roles[role_id], at.people[person_id]
+        yield Finding(
+            "disagreements",
+            at.unit,
+            f"{person} – {role.code}",
+            _(
+                "Står som %(role)s på %(count)s ansvarsområden men har inget uppdrag som "
+                "%(position)s på enheten."
             )
+            % {"role": role.code, "count": items, "position": role.position.label},
+            f"{at.urls['appointment_add']}?person={person_id}&position={role.position_id}"
+            f"{at.unit_query}",
         )
-    for _unit_id, kind in sorted(rows.get("first_line", []), key=_second):
-        named = sorted(str(people[row[2]]) for row in support if row[1] == kind)
+
+
+def _first_line_disagreements(rows, at):
+    """Disagreements: the register's local support names nobody appointed to the first line."""
+    for _unit_id, kind in sorted(rows, key=_second):
+        named = sorted(str(at.people[row[2]]) for row in at.support if row[1] == kind)
         code = FIRST_LINE_POSITIONS[ProblemKind(kind)]
-        findings["disagreements"].append(
-            Finding(
-                "disagreements",
-                unit,
-                str(ProblemKind(kind).problem_title),
-                _(
-                    "Ansvarsfördelningen nämner %(people)s för lokalt stöd, men ingen av dem "
-                    "är utsedd till %(position)s på enheten."
-                )
-                % {"people": ", ".join(named), "position": Position.Code(code).label.lower()},
-                f"{urls['appointments']}?enhet={unit.slug}",
+        yield Finding(
+            "disagreements",
+            at.unit,
+            str(ProblemKind(kind).problem_title),
+            _(
+                "Ansvarsfördelningen nämner %(people)s för lokalt stöd, men ingen av dem "
+                "är utsedd till %(position)s på enheten."
             )
+            % {"people": ", ".join(named), "position": Position.Code(code).label.lower()},
+            f"{at.urls['appointments']}?enhet={at.unit.slug}",
         )
-    return UnitCoverage(unit=unit, findings=findings)
 
 
 def _second(row):

@@ -96,7 +96,7 @@ def coverage_store_refresh():
 
 def coverage_store_counts(*, units, max_assignments=None):
     """The coverage summary over `units` (a Unit queryset), from the stored numbers: the same
-    counts as registry.statements.coverage_counts, brought up to date first."""
+    counts as registry.coverage.statements.coverage_counts, brought up to date first."""
     if max_assignments is None:
         max_assignments = checks.max_assignments_setting()
     coverage_store_refresh()

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
 
 from digiansvar.spreadsheet_writer import spreadsheet_response
 from organisation.models import (
@@ -33,6 +34,7 @@ def coverage_scope(request):
     return units, unit
 
 
+@require_GET
 def coverage(request):
     """Counts per check over every unit in scope, then a page of units with their findings."""
     units, unit = coverage_scope(request)
@@ -59,6 +61,7 @@ def coverage(request):
     return render(request, "registry/coverage.html", context)
 
 
+@require_GET
 def coverage_export(request):
     """Every finding as xlsx, through the one spreadsheet writer (formula-like cells escaped).
 

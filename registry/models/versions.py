@@ -67,10 +67,6 @@ class Blueprint(models.Model):
     def get_absolute_url(self):
         return reverse("registry:version_detail", args=[self.pk])
 
-    @property
-    def has_snapshot(self):
-        return bool(self.snapshot)
-
 
 class BlueprintRows(models.Model):
     """One unit's assignments in a published version (unit 0: the organisation-wide ones).

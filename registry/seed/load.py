@@ -20,7 +20,7 @@ from organisation.models import (
     Unit,
 )
 from registry.blueprint_file import blueprint_import
-from registry.blueprint_file.plan import UNCHANGED
+from registry.blueprint_file.result import UNCHANGED
 from registry.models import Area, Blueprint, Column, Role, SearchWord
 from registry.versions import blueprint_publish_seed
 

@@ -139,11 +139,48 @@ def support_chain(*, unit, kind, agreement=None):
     role without a person.
     """
     kind = ProblemKind(kind)
-    focus_name = Appointment.Focus(kind.value).label.lower()
     if agreement is None:
         agreement = service_agreement_for(unit.organisation_id)
+    appointments = _appointments_for_chain(unit)
+    steps = [
+        SupportStep(
+            kind=STEP_PEDAGOGUE,
+            label=_("Pedagog"),
+            description=_("Du som pedagog försöker först själv, eller med en kollega."),
+        ),
+        _first_line_step(unit, kind, appointments),
+    ]
+    handler = agreement.handler_for(kind)
+    if handler == ServiceAgreement.Handler.IT_UNIT:
+        steps.append(
+            _contact_step(
+                kind=STEP_IT_UNIT,
+                name=agreement.it_unit_name or str(_("IT-enheten")),
+                email=agreement.it_unit_email,
+                phone=agreement.it_unit_phone,
+                description=_("När problemet inte kan lösas på enheten, enligt serviceavtalet."),
+            )
+        )
+        return steps
+    steps.append(_developer_step(kind, handler, appointments))
+    if handler == ServiceAgreement.Handler.SUPPLIER:
+        steps.append(
+            _contact_step(
+                kind=STEP_SUPPLIER,
+                name=agreement.supplier_name or str(_("Leverantören")),
+                email=agreement.supplier_email,
+                phone=agreement.supplier_phone,
+                description=_("Ansvarar för supporten enligt serviceavtalet."),
+            )
+        )
+    return steps
+
+
+def _appointments_for_chain(unit):
+    """The appointments a chain may name, in one query: the unit's rektor, IT-handledare and
+    hanteringsansvarig, and the huvudman's verksamhetsutvecklare and their chef."""
     Code = Position.Code
-    appointments = list(
+    return list(
         Appointment.objects.filter(
             models.Q(
                 unit=unit,
@@ -159,20 +196,20 @@ def support_chain(*, unit, kind, agreement=None):
         .order_by("person__initials")
     )
 
-    def holders(code, focus=None):
-        return [
-            _person_contact(a.person, focus=a.get_focus_display() if a.focus else "")
-            for a in appointments
-            if a.position.code == code and (focus is None or a.focus == focus)
-        ]
 
-    steps = [
-        SupportStep(
-            kind=STEP_PEDAGOGUE,
-            label=_("Pedagog"),
-            description=_("Du som pedagog försöker först själv, eller med en kollega."),
-        )
+def _holders(appointments, code, focus=None):
+    """Contacts for the people appointed to position `code` (with this focus, if given)."""
+    return [
+        _person_contact(a.person, focus=a.get_focus_display() if a.focus else "")
+        for a in appointments
+        if a.position.code == code and (focus is None or a.focus == focus)
     ]
+
+
+def _first_line_step(unit, kind, appointments):
+    """The unit's first line: the register's local support beside the people appointed
+    (IT-handledare for pedagogik, hanteringsansvarig otherwise); rektor when there is neither."""
+    Code = Position.Code
     if kind == ProblemKind.PEDAGOGY:
         step_kind, code, label = STEP_IT_MENTOR, Code.IT_MENTOR, _("IT-handledare")
         description = _("Enhetens stöd i pedagogiska frågor om digitala verktyg.")
@@ -188,7 +225,7 @@ def support_chain(*, unit, kind, agreement=None):
     named = first_line_from_register(unit=unit, kind=kind.value)
     register = [_person_contact(person, deputy=deputy) for person, _item, deputy in named]
     sources = list(dict.fromkeys(item.name for _person, item, _deputy in named))
-    appointed = holders(code)
+    appointed = _holders(appointments, code)
     disagree = bool(register and appointed) and not (
         {c.url for c in register} & {c.url for c in appointed}
     )
@@ -196,81 +233,58 @@ def support_chain(*, unit, kind, agreement=None):
     missing = not people
     if missing:
         description = missing_description
-        people = holders(Code.PRINCIPAL)
-    steps.append(
-        SupportStep(
-            kind=step_kind,
-            label=label,
-            description=description,
-            people=people,
-            missing=missing,
-            register=register,
-            appointed=appointed,
-            sources=sources,
-            disagree=disagree,
-        )
+        people = _holders(appointments, Code.PRINCIPAL)
+    return SupportStep(
+        kind=step_kind,
+        label=label,
+        description=description,
+        people=people,
+        missing=missing,
+        register=register,
+        appointed=appointed,
+        sources=sources,
+        disagree=disagree,
     )
 
-    handler = agreement.handler_for(kind)
-    if handler == ServiceAgreement.Handler.IT_UNIT:
-        steps.append(
-            _contact_step(
-                kind=STEP_IT_UNIT,
-                name=agreement.it_unit_name or str(_("IT-enheten")),
-                email=agreement.it_unit_email,
-                phone=agreement.it_unit_phone,
-                description=_("När problemet inte kan lösas på enheten, enligt serviceavtalet."),
-            )
-        )
-        return steps
 
-    developers = holders(Code.DEVELOPER, focus=kind.value)
-    developer_missing = not developers
-    if handler == ServiceAgreement.Handler.SUPPLIER:
+def _developer_step(kind, handler, appointments):
+    """A verksamhetsutvecklare with the problem's focus, or who stands in for one."""
+    focus_name = Appointment.Focus(kind.value).label.lower()
+    developers = _holders(appointments, Position.Code.DEVELOPER, focus=kind.value)
+    missing = not developers
+    if missing:
+        developers, description = _developer_stand_in(handler, focus_name, appointments)
+    elif handler == ServiceAgreement.Handler.SUPPLIER:
         description = _("Har kontakten med leverantören, som ansvarar för supporten.")
     else:
         description = _("När problemet inte kan lösas på enheten, enligt serviceavtalet.")
-    if developer_missing:
-        developers = holders(Code.DEVELOPER_MANAGER)
-        if developers:
-            description = _(
-                "Ingen verksamhetsutvecklare har inriktningen %(focus)s; "
-                "vänd dig till gruppens chef."
-            ) % {"focus": focus_name}
-        elif handler == ServiceAgreement.Handler.SUPPLIER:
-            # Nobody to pass the problem on: the supplier, the next step, takes it directly.
-            description = _(
-                "Ingen verksamhetsutvecklare har inriktningen %(focus)s och ingen chef för "
-                "verksamhetsutvecklarna är utsedd. Kontakta leverantören direkt (nästa steg)."
-            ) % {"focus": focus_name}
-        else:
-            # The chain ends here: the rektor takes the problem to the huvudman.
-            description = _(
-                "Ingen verksamhetsutvecklare har inriktningen %(focus)s och ingen chef för "
-                "verksamhetsutvecklarna är utsedd. Fråga rektor, som tar frågan vidare till "
-                "huvudmannen."
-            ) % {"focus": focus_name}
-            developers = holders(Code.PRINCIPAL)
-    steps.append(
-        SupportStep(
-            kind=STEP_DEVELOPER,
-            label=_("Verksamhetsutvecklare med inriktning %(focus)s") % {"focus": focus_name},
-            description=description,
-            people=developers,
-            missing=developer_missing,
-        )
+    return SupportStep(
+        kind=STEP_DEVELOPER,
+        label=_("Verksamhetsutvecklare med inriktning %(focus)s") % {"focus": focus_name},
+        description=description,
+        people=developers,
+        missing=missing,
     )
+
+
+def _developer_stand_in(handler, focus_name, appointments):
+    """(people, description) when no verksamhetsutvecklare has the focus: their chef; without
+    one, the supplier directly (the next step) or the rektor, who takes it to the huvudman."""
+    managers = _holders(appointments, Position.Code.DEVELOPER_MANAGER)
+    if managers:
+        return managers, _(
+            "Ingen verksamhetsutvecklare har inriktningen %(focus)s; vänd dig till gruppens chef."
+        ) % {"focus": focus_name}
     if handler == ServiceAgreement.Handler.SUPPLIER:
-        steps.append(
-            _contact_step(
-                kind=STEP_SUPPLIER,
-                name=agreement.supplier_name or str(_("Leverantören")),
-                email=agreement.supplier_email,
-                phone=agreement.supplier_phone,
-                description=_("Ansvarar för supporten enligt serviceavtalet."),
-            )
-        )
-    return steps
+        return [], _(
+            "Ingen verksamhetsutvecklare har inriktningen %(focus)s och ingen chef för "
+            "verksamhetsutvecklarna är utsedd. Kontakta leverantören direkt (nästa steg)."
+        ) % {"focus": focus_name}
+    return _holders(appointments, Position.Code.PRINCIPAL), _(
+        "Ingen verksamhetsutvecklare har inriktningen %(focus)s och ingen chef för "
+        "verksamhetsutvecklarna är utsedd. Fråga rektor, som tar frågan vidare till "
+        "huvudmannen."
+    ) % {"focus": focus_name}
 
 
 def _contact_step(*, kind, name, email, phone, description):

@@ -3,12 +3,14 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
 
 from organisation.models import ProblemKind
 from registry.support.chain import support_chain as build_support_chain
 from registry.support.forms import SupportChainForm
 
 
+@require_GET
 def support_chain(request):
     """ "Vem frågar jag?": the decision's chain for a unit and a kind of problem."""
     bound = "unit" in request.GET or "kind" in request.GET

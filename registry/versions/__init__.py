@@ -4,6 +4,7 @@
 - `diff`: what changed between two snapshots, or a snapshot and now (`snapshot_diff`)
 - `poster`: a version's poster at a unit, in the live poster's shape
 - `header`: the pages' header, the version in force and the changes since it
+- `changes`: what the changes page shows (`changes_page`), read from its form (`forms`)
 - `views`: the version list, a version's poster, what changed (changelog and file)
 
 The names below are the package's interface to the rest of the site.
@@ -13,7 +14,6 @@ from registry.versions.diff import (
     Change,
     ChangeKind,
     VersionDiff,
-    changes_since_count,
     diff_headers,
     diff_rows,
     snapshot_diff,
@@ -53,7 +53,6 @@ __all__ = [
     "blueprint_snapshot",
     "blueprints_of",
     "can_publish",
-    "changes_since_count",
     "diff_headers",
     "diff_rows",
     "snapshot_build",

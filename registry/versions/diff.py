@@ -36,7 +36,7 @@ class ChangeKind:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One line of the changelog: what happened to an item, or to a responsible at a unit."""
 
@@ -111,6 +111,31 @@ class VersionDiff:
         return sorted({(c.unit_id, c.unit_name) for c in self.changes if c.unit_id})
 
 
+def snapshot_diff(before, after, *, unit_ids=None):
+    """What changed from snapshot `before` to snapshot `after`, for these units (None: all).
+
+    Items are matched by id: a new name is a rename, a new column a move.
+    Responsible are matched by (unit, item, role, person, kind), the
+    assignment's identity; a row that left and one that came for the same
+    unit, item and kind pair up as a role change (same person) or a change of
+    responsible (same role, or both without a role: `_swaps`). The removal of
+    an item is one change: its responsible went with it.
+    """
+    sides = _Sides(
+        old=Catalogue(before),
+        new=Catalogue(after),
+        was_rows=_keyed(before, unit_ids),
+        now_rows=_keyed(after, unit_ids),
+    )
+    changes = [
+        *_catalogue_changes(sides.old, sides.new),
+        *_responsible_changes(sides),
+        *_priority_changes(sides),
+    ]
+    changes.sort(key=lambda change: (change.sort_key, change.kind, change.before, change.after))
+    return VersionDiff(changes)
+
+
 def _keyed(snapshot, unit_ids=None):
     """{(unit, item, role, person, kind): (deputy, order)}, optionally only some units."""
     keyed = {}
@@ -121,7 +146,151 @@ def _keyed(snapshot, unit_ids=None):
     return keyed
 
 
-def _swaps(left, arrived, was_rows, now_rows):
+@dataclass(frozen=True, kw_only=True)
+class _Sides:
+    """Both snapshots: their catalogues, and their assignment rows keyed by identity."""
+
+    old: Catalogue
+    new: Catalogue
+    was_rows: dict
+    now_rows: dict
+
+    def was(self, key):
+        """The row as it was, as the changelog writes it ("AB · ITS (ersättare)")."""
+        return self.old.who(key[2], key[3], self.was_rows[key][0])
+
+    def now(self, key):
+        return self.new.who(key[2], key[3], self.now_rows[key][0])
+
+    def removed_items(self):
+        return {int(pk) for pk in set(self.old.items) - set(self.new.items)}
+
+    def change(self, kind, unit, item, keys, *, before="", after=""):
+        """A change of responsible at `unit` for `item`, naming the roles and people of `keys`."""
+        catalogue = self.new if self.new.item(item) else self.old
+        area, column, key = catalogue.place(item)
+        names = self.new if str(unit) in self.new.units else self.old
+        unit_name = names.unit_name(unit)
+        roles = {self.old.role_code(k[2]) for k in keys if k in self.was_rows}
+        roles |= {self.new.role_code(k[2]) for k in keys if k in self.now_rows}
+        people = {self.old.initials(k[3]) for k in keys if k in self.was_rows}
+        people |= {self.new.initials(k[3]) for k in keys if k in self.now_rows}
+        return Change(
+            kind=kind,
+            area=area,
+            column=column,
+            item_id=item,
+            item=catalogue.items[str(item)]["name"],
+            unit_id=unit or None,
+            unit_name=unit_name,
+            before=before,
+            after=after,
+            roles=frozenset(code for code in roles if code),
+            people=frozenset(initials for initials in people if initials and initials != "?"),
+            sort_key=(*key, 1, unit_name),
+        )
+
+
+def _catalogue_changes(old, new):
+    """Items added, removed, renamed or moved to another column."""
+    old_items, new_items = set(old.items), set(new.items)
+    for pk in new_items - old_items:
+        _area, column, _key = place = new.place(pk)
+        yield _item_change(ChangeKind.ITEM_ADDED, place, pk, new.items[pk]["name"], after=column)
+    for pk in old_items - new_items:
+        _area, column, _key = place = old.place(pk)
+        yield _item_change(ChangeKind.ITEM_REMOVED, place, pk, old.items[pk]["name"], before=column)
+    for pk in old_items & new_items:
+        was, now = old.items[pk], new.items[pk]
+        area, column, _key = place = new.place(pk)
+        if was["name"] != now["name"]:
+            yield _item_change(
+                ChangeKind.ITEM_RENAMED,
+                place,
+                pk,
+                now["name"],
+                before=was["name"],
+                after=now["name"],
+            )
+        if was["column"] != now["column"]:
+            old_area, old_column, _key = old.place(pk)
+            yield _item_change(
+                ChangeKind.ITEM_MOVED,
+                place,
+                pk,
+                now["name"],
+                before=f"{old_area} / {old_column}",
+                after=f"{area} / {column}",
+            )
+
+
+def _item_change(kind, place, pk, name, *, before="", after=""):
+    area, column, key = place
+    return Change(
+        kind=kind,
+        area=area,
+        column=column,
+        item_id=int(pk),
+        item=name,
+        unit_id=None,
+        unit_name="",
+        before=before,
+        after=after,
+        sort_key=(*key, 0, ""),
+    )
+
+
+def _responsible_changes(sides):
+    """Responsible removed, added, replaced by another or given another role."""
+    for (unit, item, _kind), (left, arrived) in _unmatched_rows(sides).items():
+        yield from _slot_changes(sides, unit, item, left, arrived)
+
+
+def _unmatched_rows(sides):
+    """{(unit, item, kind): (rows that left, rows that came)}, the rows of removed items left out
+    (the item's removal says it)."""
+    removed_items = sides.removed_items()
+    gone = defaultdict(list)
+    came = defaultdict(list)
+    for key in sides.was_rows.keys() - sides.now_rows.keys():
+        if key[1] not in removed_items:
+            gone[key[0], key[1], key[4]].append(key)
+    for key in sides.now_rows.keys() - sides.was_rows.keys():
+        came[key[0], key[1], key[4]].append(key)
+    return {
+        slot: (sorted(gone.get(slot, [])), sorted(came.get(slot, [])))
+        for slot in gone.keys() | came.keys()
+    }
+
+
+def _slot_changes(sides, unit, item, left, arrived):
+    """The changes at one (unit, item, kind), from the rows that left and came there."""
+    left, arrived = list(left), list(arrived)
+    # First the same person in another role, then, among the rest, one person for another.
+    for kind, pair_off in ((ChangeKind.ROLE_CHANGED, _same_person), (ChangeKind.CHANGED, _swaps)):
+        for key, twin in list(pair_off(left, arrived, sides)):
+            left.remove(key)
+            arrived.remove(twin)
+            yield sides.change(
+                kind, unit, item, [key, twin], before=sides.was(key), after=sides.now(twin)
+            )
+    for key in left:
+        yield sides.change(ChangeKind.REMOVED, unit, item, [key], before=sides.was(key))
+    for key in arrived:
+        yield sides.change(ChangeKind.ADDED, unit, item, [key], after=sides.now(key))
+
+
+def _same_person(left, arrived, _sides):
+    """Pairs (row that left, row that came) naming the same person: the role changed."""
+    free = list(arrived)
+    for key in left:
+        twin = next((a for a in free if key[3] and a[3] == key[3]), None)
+        if twin is not None:
+            free.remove(twin)
+            yield key, twin
+
+
+def _swaps(left, arrived, sides):
     """Pairs (row that left, row that came) with the same role, one person for another.
 
     Rows without a role pair too (a person named alone, replaced by another).
@@ -130,8 +299,8 @@ def _swaps(left, arrived, was_rows, now_rows):
     """
     candidates = sorted(
         (
-            was_rows[key][0] != now_rows[twin][0],
-            abs(was_rows[key][1] - now_rows[twin][1]),
+            sides.was_rows[key][0] != sides.now_rows[twin][0],
+            abs(sides.was_rows[key][1] - sides.now_rows[twin][1]),
             key,
             twin,
         )
@@ -146,181 +315,15 @@ def _swaps(left, arrived, was_rows, now_rows):
             yield key, twin
 
 
-def snapshot_diff(before, after, *, unit_ids=None):
-    """What changed from snapshot `before` to snapshot `after`, for these units (None: all).
-
-    Items are matched by id: a new name is a rename, a new column a move.
-    Responsible are matched by (unit, item, role, person, kind), the
-    assignment's identity; a row that left and one that came for the same
-    unit, item and kind pair up as a role change (same person) or a change of
-    responsible (same role, or both without a role: `_swaps`). The removal of
-    an item is one change: its responsible went with it.
-    """
-    old, new = Catalogue(before), Catalogue(after)
-    changes = []
-
-    def place(item_id):
-        return (new if new.item(item_id) else old).place(item_id)
-
-    old_items, new_items = set(old.items), set(new.items)
-    for pk in new_items - old_items:
-        area, column, key = new.place(pk)
-        changes.append(
-            Change(
-                ChangeKind.ITEM_ADDED,
-                area,
-                column,
-                int(pk),
-                new.items[pk]["name"],
-                None,
-                "",
-                "",
-                f"{column}",
-                sort_key=(*key, 0, ""),
-            )
-        )
-    for pk in old_items - new_items:
-        area, column, key = old.place(pk)
-        changes.append(
-            Change(
-                ChangeKind.ITEM_REMOVED,
-                area,
-                column,
-                int(pk),
-                old.items[pk]["name"],
-                None,
-                "",
-                column,
-                "",
-                sort_key=(*key, 0, ""),
-            )
-        )
-    for pk in old_items & new_items:
-        was, now = old.items[pk], new.items[pk]
-        area, column, key = new.place(pk)
-        if was["name"] != now["name"]:
-            changes.append(
-                Change(
-                    ChangeKind.ITEM_RENAMED,
-                    area,
-                    column,
-                    int(pk),
-                    now["name"],
-                    None,
-                    "",
-                    was["name"],
-                    now["name"],
-                    sort_key=(*key, 0, ""),
-                )
-            )
-        if was["column"] != now["column"]:
-            old_area, old_column, _key = old.place(pk)
-            changes.append(
-                Change(
-                    ChangeKind.ITEM_MOVED,
-                    area,
-                    column,
-                    int(pk),
-                    now["name"],
-                    None,
-                    "",
-                    f"{old_area} / {old_column}",
-                    f"{area} / {column}",
-                    sort_key=(*key, 0, ""),
-                )
-            )
-
-    removed_items = {int(pk) for pk in old_items - new_items}
-    was_rows, now_rows = _keyed(before, unit_ids), _keyed(after, unit_ids)
-    gone = defaultdict(list)  # (unit, item, kind) -> keys
-    came = defaultdict(list)
-    for key in was_rows.keys() - now_rows.keys():
-        if key[1] not in removed_items:
-            gone[key[0], key[1], key[4]].append(key)
-    for key in now_rows.keys() - was_rows.keys():
-        came[key[0], key[1], key[4]].append(key)
-
-    def responsible(kind, unit, item, before_text, after_text, keys):
-        area, column, key = place(item)
-        catalogue = new if new.item(item) else old
-        names = new if str(unit) in new.units else old
-        unit_name = names.unit_name(unit)
-        roles = {old.role_code(k[2]) for k in keys if k in was_rows}
-        roles |= {new.role_code(k[2]) for k in keys if k in now_rows}
-        people = {old.initials(k[3]) for k in keys if k in was_rows}
-        people |= {new.initials(k[3]) for k in keys if k in now_rows}
-        roles = frozenset(code for code in roles if code)
-        people = frozenset(initials for initials in people if initials and initials != "?")
-        changes.append(
-            Change(
-                kind,
-                area,
-                column,
-                item,
-                catalogue.items[str(item)]["name"],
-                unit or None,
-                unit_name,
-                before_text,
-                after_text,
-                roles,
-                people,
-                sort_key=(*key, 1, unit_name),
-            )
-        )
-
-    for slot in gone.keys() | came.keys():
-        unit, item, _kind = slot
-        left, arrived = sorted(gone.get(slot, [])), sorted(came.get(slot, []))
-        # Same person, other role: the role changed.
-        for key in list(left):
-            twin = next((a for a in arrived if key[3] and a[3] == key[3]), None)
-            if twin is not None:
-                left.remove(key)
-                arrived.remove(twin)
-                responsible(
-                    ChangeKind.ROLE_CHANGED,
-                    unit,
-                    item,
-                    old.who(key[2], key[3], was_rows[key][0]),
-                    new.who(twin[2], twin[3], now_rows[twin][0]),
-                    [key, twin],
-                )
-        # Same role (or both without one), other person: the responsible changed.
-        for key, twin in _swaps(left, arrived, was_rows, now_rows):
-            left.remove(key)
-            arrived.remove(twin)
-            responsible(
-                ChangeKind.CHANGED,
-                unit,
-                item,
-                old.who(key[2], key[3], was_rows[key][0]),
-                new.who(twin[2], twin[3], now_rows[twin][0]),
-                [key, twin],
-            )
-        for key in left:
-            responsible(
-                ChangeKind.REMOVED, unit, item, old.who(key[2], key[3], was_rows[key][0]), "", [key]
-            )
-        for key in arrived:
-            responsible(
-                ChangeKind.ADDED, unit, item, "", new.who(key[2], key[3], now_rows[key][0]), [key]
-            )
-
-    for key in was_rows.keys() & now_rows.keys():
-        was_deputy, now_deputy = was_rows[key][0], now_rows[key][0]
+def _priority_changes(sides):
+    """The same responsible, made deputy or ordinarie."""
+    for key in sides.was_rows.keys() & sides.now_rows.keys():
+        was_deputy, now_deputy = sides.was_rows[key][0], sides.now_rows[key][0]
         if was_deputy != now_deputy:
-            unit, item = key[0], key[1]
-            responsible(
-                ChangeKind.MADE_DEPUTY if now_deputy else ChangeKind.MADE_PRIMARY,
-                unit,
-                item,
-                old.who(key[2], key[3], was_deputy),
-                new.who(key[2], key[3], now_deputy),
-                [key],
+            kind = ChangeKind.MADE_DEPUTY if now_deputy else ChangeKind.MADE_PRIMARY
+            yield sides.change(
+                kind, key[0], key[1], [key], before=sides.was(key), after=sides.now(key)
             )
-
-    changes.sort(key=lambda change: (change.sort_key, change.kind, change.before, change.after))
-    return VersionDiff(changes)
 
 
 def version_diff(*, before, after=None, unit_ids=None):
@@ -332,13 +335,6 @@ def version_diff(*, before, after=None, unit_ids=None):
     else:
         new = blueprint_snapshot(after, unit_ids)
     return snapshot_diff(old, new, unit_ids=None if unit_ids is None else set(unit_ids))
-
-
-def changes_since_count(blueprint):
-    """How many changes the live register has since `blueprint` (0 for a label without snapshot)."""
-    if blueprint is None or not blueprint.published_at:
-        return 0
-    return len(version_diff(before=blueprint))
 
 
 def diff_headers():

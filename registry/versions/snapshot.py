@@ -301,12 +301,6 @@ class Catalogue:
     def item(self, item_id):
         return self.items.get(str(item_id))
 
-    def column_of(self, item_id):
-        return self.columns[str(self.items[str(item_id)]["column"])]
-
-    def area_of(self, item_id):
-        return self.areas[str(self.column_of(item_id)["area"])]
-
     def place(self, item_id):
         """(area name, column name, sort key) of an item."""
         item = self.items[str(item_id)]

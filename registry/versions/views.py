@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from digiansvar.spreadsheet_writer import spreadsheet_response
 from registry import versions
@@ -15,9 +16,9 @@ from registry.unit_picker import (
     unit_matches,
     visible_units,
 )
+from registry.versions.changes import changes_page
+from registry.versions.forms import ChangesForm
 from registry.versions.header import page_version_header
-
-EXPORT_FORMATS = ("xlsx", "csv")
 
 
 def _visible_blueprint(request, pk):
@@ -32,6 +33,7 @@ def _visible_blueprint(request, pk):
     return blueprint
 
 
+@require_GET
 def version_list(request):
     units = visible_units(request)
     if not units:
@@ -53,6 +55,7 @@ def version_list(request):
     )
 
 
+@require_GET
 def version_detail(request, pk):
     """A version's poster at one unit as it was published; printable like the live one."""
     units = visible_units(request)
@@ -81,6 +84,7 @@ def version_detail(request, pk):
     )
 
 
+@require_GET
 def version_changes(request):
     """What changed from one version to another or to now, as a changelog or a file.
 
@@ -92,88 +96,52 @@ def version_changes(request):
     units = visible_units(request)
     if not units:
         return no_units(request)
-    candidates = (
-        Blueprint.objects.restrict(request.user)
-        .filter(published_at__isnull=False)
-        .defer("snapshot")
+    form = ChangesForm(request.GET)
+    if not form.is_valid():
+        raise Http404(form.first_error())
+    data = form.cleaned_data
+    page = changes_page(
+        user=request.user,
+        before_id=data["from"],
+        after_id=data["to"],
+        unit_slug=data["unit"],
+        area=data["area"],
+        role=data["role"],
+        person=data["person"],
     )
-    after = _pick_version(candidates, request.GET.get("to"), default=False)
-    if after is not None and not request.GET.get("from"):
-        before = versions.blueprint_before(after, candidates)
-        if before is None:
-            raise Http404(_("Versionen är den första; det finns ingen före den att jämföra med."))
-    else:
-        before = _pick_version(candidates, request.GET.get("from"))
-    if before is None:
-        raise Http404(_("Det finns ingen publicerad version att jämföra med."))
-    if after is not None and after.organisation_id != before.organisation_id:
-        raise Http404(_("Versionerna hör till olika huvudmän."))
-    own_units = VisibleUnits(request.user, organisation_id=before.organisation_id)
-    unit_ids = own_units.ids()
-    unit = None
-    if request.GET.get("unit"):
-        unit = own_units.get(request.GET["unit"])
-        if unit is None:
-            raise Http404(_("Enheten finns inte."))
-        unit_ids = {unit.pk}
-    diff = versions.version_diff(before=before, after=after, unit_ids=unit_ids)
-    choices = diff  # the filters offer what occurs, before narrowing
-    # Since a version until now: the header's count is a part of it.
-    known = (before, diff) if after is None else None
-    diff = diff.filter(
-        unit_ids=unit_ids,
-        area=request.GET.get("area") or None,
-        role=request.GET.get("role") or None,
-        person=request.GET.get("person") or None,
-    )
-    file_format = request.GET.get("format")
-    if file_format:
-        return _changes_file(diff, before, after, unit, file_format)
+    if data["format"]:
+        return _changes_file(page, data["format"])
     query = request.GET.copy()
     query.pop("format", None)
     return render(
         request,
         "registry/version_changes.html",
         {
-            **page_version_header(request, own_units, unit, known=known),
-            "before": before,
-            "after": after,
-            "versions": list(candidates.filter(organisation_id=before.organisation_id)),
-            "units": own_units,
-            "unit": unit,
-            **_version_unit_search(request, own_units),
-            "diff": diff,
-            "groups": diff.by_area(),
-            "areas": choices.areas,
-            "roles": choices.roles,
-            "people": choices.people,
-            "selected": {name: request.GET.get(name, "") for name in ("area", "role", "person")},
+            **page_version_header(request, page.units, page.unit, known=page.known),
+            "before": page.before,
+            "after": page.after,
+            "versions": page.versions,
+            "units": page.units,
+            "unit": page.unit,
+            **_version_unit_search(request, page.units),
+            "diff": page.changes,
+            "groups": page.changes.by_area(),
+            "areas": page.choices.areas,
+            "roles": page.choices.roles,
+            "people": page.choices.people,
+            "selected": {name: data[name] for name in ("area", "role", "person")},
             "query": query.urlencode(),
         },
     )
 
 
-def _pick_version(candidates, pk, default=True):
-    """The version with this id among the candidates; None for "now" (`default` False)."""
-    if not pk:
-        return candidates.order_by("-published", "-pk").first() if default else None
-    if not pk.isdigit():
-        raise Http404(_("Versionen finns inte."))
-    blueprint = candidates.filter(pk=pk).first()
-    if blueprint is None:
-        raise Http404(_("Versionen finns inte."))
-    return blueprint
-
-
-def _changes_file(diff, before, after, unit, file_format):
+def _changes_file(page, file_format):
     """The changes through the site's one spreadsheet writer (formula escaping, streaming)."""
-    if file_format not in EXPORT_FORMATS:
-        raise Http404(_("Okänt filformat."))
-    parts = ["andringar", before.version, after.version if after else "nu"]
-    if unit:
-        parts.append(unit.slug)
+    parts = ["andringar", page.before.version, page.after.version if page.after else "nu"]
+    if page.unit:
+        parts.append(page.unit.slug)
     return spreadsheet_response(
-        versions.diff_rows(diff),
+        versions.diff_rows(page.changes),
         headers=versions.diff_headers(),
         file_format=file_format,
         filename="-".join(parts),

@@ -5,7 +5,7 @@ import pytest
 from registry.blueprint.queries import blueprint_matrix, items_matching
 from registry.matrix import grid_rows
 from registry.models import Assignment
-from registry.queries import assignments_at, people_visible
+from registry.queries import assignments_at, people_visible_at
 from tests.factories import (
     AppointmentFactory,
     AreaFactory,
@@ -73,7 +73,7 @@ def test_people_visible_are_those_responsible_or_appointed_at_the_units(data):
         person=PersonFactory(organisation=data["organisation"], initials="E.L"),
         unit=data["other"],
     ).person
-    visible = set(people_visible([data["unit"]]))
+    visible = set(people_visible_at([data["unit"]]))
     assert {data["anna"], data["bo"], appointed} <= visible
     assert elsewhere not in visible
 

@@ -249,7 +249,7 @@ def test_seed_is_published_as_1_4_0_once(seed):
     assert len(versions.blueprint_snapshot(blueprint)["assignments"]) == Assignment.objects.count()
     seed_load()
     assert Blueprint.objects.get().pk == blueprint.pk
-    assert versions.changes_since_count(blueprint) == 0
+    assert len(versions.version_diff(before=blueprint)) == 0
 
 
 def test_seed_then_edited_shows_exactly_the_edits(seed):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from digiansvar.spreadsheet_reader import FileProblems
 from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
-from registry.blueprint_file.plan import UNCHANGED
+from registry.blueprint_file.result import UNCHANGED
 
 
 class Command(BaseCommand):
