@@ -32,6 +32,14 @@ TAKES = {
     "password_reset_confirm": {"GET", "POST", "PUT", "PATCH", "DELETE"},
     "review:unit_review": GET_POST,
     "review:round_remind": {"POST"},
+    # The user's API keys and the REST API (docs/api.md); any other path under /api/ answers
+    # every method with a JSON 404.
+    "api_keys:token_list": GET_POST,
+    "api_keys:token_revoke": {"POST"},
+    "api:assignment_list": GET_POST,
+    "api:assignment_reassign": {"POST"},
+    "api:assignment_detail": {"GET", "PUT", "PATCH", "DELETE"},
+    "api:not_found": set(METHODS),
 }
 
 
