@@ -151,18 +151,24 @@ if (( SERVERS > 1 )); then
   token=$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' <<<"$form" | head -1 | sed 's/.*value="//; s/"$//')
   csrf=$(awk '$6 == "csrftoken" { print $7 }' "$JAR")
   field() { grep -o "name=\"$1\" value=\"[^\"]*\"" <<<"$form" | head -1 | sed 's/.*value="//; s/"$//'; }
+  # The role's choices as they are (a select's chosen option, the deputy checkbox): the form
+  # needs them all, and putting the name back must change nothing else.
+  selected() { sed -n "/name=\"$1\"/,/<\/select>/p" <<<"$form" | grep -o 'value="[^"]*" selected' | head -1 | sed 's/value="//; s/" selected//'; }
+  kind=$(selected kind) position=$(selected position)
+  deputy=()
+  grep -q 'name="needs_deputy"[^>]*checked' <<<"$form" && deputy=(--data-urlencode "needs_deputy=on")
   name="Samordnare $(date +%s)"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
     --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
     --data-urlencode "name=$name" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
-    --data-urlencode "position=" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/")
+    --data-urlencode "position=$position" --data-urlencode "kind=$kind" "${deputy[@]}" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/")
   seen=no
   [[ $status == 302 ]] && curl -s -H "Cookie: $COOKIE" "$B/?unit=$UNIT" | grep -q "$name" && seen=yes
   # Put the old name back (the load-test database is kept between runs).
   curl -s -o /dev/null -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
     --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
     --data-urlencode "name=$(field name)" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
-    --data-urlencode "position=" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/"
+    --data-urlencode "position=$position" --data-urlencode "kind=$kind" "${deputy[@]}" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/"
   rm -f "$JAR"
   if [[ $seen == yes ]]; then
     echo; echo "## consistency: a role renamed through $A shows on $B at the next request: yes"
