@@ -163,7 +163,9 @@ if (( SERVERS > 1 )); then
     --data-urlencode "name=$name" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
     --data-urlencode "position=$position" --data-urlencode "kind=$kind" "${deputy[@]}" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/")
   seen=no
-  [[ $status == 302 ]] && curl -s -H "Cookie: $COOKIE" "$B/?unit=$UNIT" | grep -q "$name" && seen=yes
+  # Read whole before grep: with pipefail, `curl | grep -q` fails when grep stops reading early.
+  shown=$(curl -s -H "Cookie: $COOKIE" "$B/?unit=$UNIT")
+  [[ $status == 302 ]] && grep -q "$name" <<<"$shown" && seen=yes
   # Put the old name back (the load-test database is kept between runs).
   curl -s -o /dev/null -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
     --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
