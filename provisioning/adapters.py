@@ -25,8 +25,10 @@ from django_scim.schemas import ALL as LIBRARY_SCHEMAS
 from django_scim.utils import get_base_scim_location_getter
 
 ENTERPRISE = constants.SchemaURI.ENTERPRISE_USER
+SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 USER_ATTRIBUTES = ("userName", "displayName", "title", "active", "emails", "phoneNumbers")
-MULTI_SUB_ATTRIBUTES = ("value", "type", "primary")
+# One value is kept of each multi-valued attribute, without its type: only "value" is published.
+MULTI_SUB_ATTRIBUTES = ("value",)
 ENTERPRISE_ATTRIBUTES = ("employeeNumber",)
 TRUE_STRINGS = {"true": True, "false": False}  # Entra ID sends "False" in PATCH
 
@@ -36,6 +38,7 @@ def schemas():
     attributes kept (above)."""
     published = []
     for schema in LIBRARY_SCHEMAS:
+        schema = {"schemas": [SCHEMA], **schema}
         if schema["id"] == constants.SchemaURI.GROUP:
             continue
         keep = {constants.SchemaURI.USER: USER_ATTRIBUTES, ENTERPRISE: ENTERPRISE_ATTRIBUTES}.get(
@@ -47,6 +50,9 @@ def schemas():
         schema = copy.deepcopy(schema)
         schema["attributes"] = [a for a in schema["attributes"] if a["name"] in keep]
         for attribute in schema["attributes"]:
+            if attribute["name"] == "active":
+                # The register always knows whether someone has left: active cannot be removed.
+                attribute["required"] = True
             if attribute.get("subAttributes") and attribute.get("multiValued"):
                 attribute["subAttributes"] = [
                     sub for sub in attribute["subAttributes"] if sub["name"] in MULTI_SUB_ATTRIBUTES
@@ -98,18 +104,19 @@ class PersonAdapter(SCIMUser):
             "schemas": [constants.SchemaURI.USER, ENTERPRISE],
             "id": str(person.pk),
             "userName": person.user_name,
-            "displayName": person.name,
             "active": person.active,
             "meta": {"resourceType": "User", "location": self.location},
         }
         if person.external_id:
             d["externalId"] = person.external_id
+        if person.name:
+            d["displayName"] = person.name
         if person.title:
             d["title"] = person.title
         if person.email:
-            d["emails"] = [{"value": person.email, "type": "work", "primary": True}]
+            d["emails"] = [{"value": person.email}]
         if person.phone:
-            d["phoneNumbers"] = [{"value": person.phone, "type": "work", "primary": True}]
+            d["phoneNumbers"] = [{"value": person.phone}]
         d[ENTERPRISE] = {"employeeNumber": person.employee_number} if person.employee_number else {}
         if not d[ENTERPRISE]:
             del d[ENTERPRISE]
@@ -178,7 +185,9 @@ class PersonAdapter(SCIMUser):
         if lower.startswith(ENTERPRISE.lower()):
             rest = key[len(ENTERPRISE) :].lstrip(":")
             if not rest:
-                value = value or {}
+                if value is None:  # the whole extension removed
+                    person.employee_number = ""
+                    return None
                 if not isinstance(value, dict):
                     raise exceptions.BadRequestError("Invalid extension value")
                 for sub, sub_value in value.items():
@@ -227,12 +236,55 @@ class PersonAdapter(SCIMUser):
             "schemas": [constants.SchemaURI.RESOURCE_TYPE],
             "id": "User",
             "name": "User",
-            "endpoint": reverse("scim:users"),
+            # Relative to the service's base URL, as RFC 7643 shows it.
+            "endpoint": "/Users",
             "description": "Person i registret",
             "schema": constants.SchemaURI.USER,
             "schemaExtensions": [{"schema": ENTERPRISE, "required": False}],
             "meta": {"location": location, "resourceType": "ResourceType"},
         }
+
+
+def project(document, attributes="", excluded=""):
+    """The document with only `attributes` (comma-separated; id, schemas and meta always), or
+    without `excluded` (RFC 7644 §3.4.2.5). Names may carry their schema's URN."""
+
+    def names(text):
+        found = set()
+        for name in (part.strip() for part in (text or "").split(",")):
+            if not name:
+                continue
+            lower = name.lower()
+            for urn in (constants.SchemaURI.USER, ENTERPRISE):
+                if lower.startswith(urn.lower() + ":"):
+                    name = (urn + ":" if urn == ENTERPRISE else "") + name[len(urn) + 1 :]
+            found.add(name.split(".")[0].lower())
+        return found
+
+    wanted, unwanted = names(attributes), names(excluded)
+    if not wanted and not unwanted:
+        return document
+    always = {"id", "schemas", "meta"}
+    projected = {}
+    for key, value in document.items():
+        lower = key.lower()
+        if key == ENTERPRISE:
+            inner = {
+                sub: sub_value
+                for sub, sub_value in value.items()
+                if (
+                    not wanted
+                    or lower in wanted
+                    or f"{lower}:{sub.lower()}" in wanted
+                )
+                and f"{lower}:{sub.lower()}" not in unwanted
+                and lower not in unwanted
+            }
+            if inner:
+                projected[key] = inner
+        elif lower in always or ((not wanted or lower in wanted) and lower not in unwanted):
+            projected[key] = value
+    return projected
 
 
 def base_location(request=None, *args, **kwargs):

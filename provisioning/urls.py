@@ -12,7 +12,7 @@ NOT_IMPLEMENTED = scim.SCIMView.as_view(implemented=False)
 
 urlpatterns = [
     re_path(r"^$", NOT_IMPLEMENTED, name="root"),
-    re_path(r"^\.search$", NOT_IMPLEMENTED, name="search"),
+    re_path(r"^\.search$", views.RootSearchView.as_view(), name="search"),
     re_path(r"^Users/\.search$", views.PeopleSearchView.as_view(), name="users-search"),
     re_path(r"^Users(?:/(?P<uuid>[^/]+))?$", views.PeopleView.as_view(), name="users"),
     re_path(r"^Groups/\.search$", NOT_IMPLEMENTED, name="groups-search"),
@@ -28,8 +28,9 @@ urlpatterns = [
         views.ResourceTypesView.as_view(),
         name="resource-types",
     ),
-    re_path(r"^Schemas(?:/(?P<uuid>[^/]+))?$", scim.SchemasView.as_view(), name="schemas"),
+    re_path(r"^Schemas(?:/(?P<uuid>[^/]+))?$", views.SchemasView.as_view(), name="schemas"),
     re_path(r"^Bulk$", NOT_IMPLEMENTED, name="bulk"),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]
 # The provider has no session: its bearer token is checked in every view (authentication.py).
 urlpatterns = [

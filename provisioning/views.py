@@ -11,7 +11,7 @@ from scim2_filter_parser.parser import SCIMParserError
 from scim2_filter_parser.queries.sql import SQLQuery
 
 from organisation.models import Person
-from provisioning.adapters import PersonAdapter
+from provisioning.adapters import PersonAdapter, project, schemas
 from provisioning.services import person_adopt, person_deprovision, person_save, provisioned_people
 
 # The attributes a filter may name (userName eq "…", as Entra ID and Google ask before creating).
@@ -69,14 +69,25 @@ class PeopleView(scim.UsersView):
 
     def get_single(self, request):
         adapter = self.adapter(self.get_object())
-        return _response(adapter.to_dict(), location=adapter.location)
+        document = project(
+            adapter.to_dict(),
+            request.GET.get("attributes"),
+            request.GET.get("excludedAttributes"),
+        )
+        return _response(document, location=adapter.location)
 
     def get_many(self, request):
         people = self.people()
         query = request.GET.get("filter")
         if query:
             people = self._filtered(people, query)
-        return self._build_response(request, people.order_by("pk"), *self._page(request))
+        return self._build_response(
+            request,
+            people.order_by("pk"),
+            *self._page(request),
+            attributes=request.GET.get("attributes"),
+            excluded=request.GET.get("excludedAttributes"),
+        )
 
     def _filtered(self, people, query):
         try:
@@ -94,7 +105,7 @@ class PeopleView(scim.UsersView):
         params = [BOOLEANS.get(parsed.params_dict[name], parsed.params_dict[name]) for name in order]
         return people.extra(where=[where], params=params)
 
-    def _build_response(self, request, qs, start, count):
+    def _build_response(self, request, qs, start, count, attributes=None, excluded=None):
         total = qs.count()
         page = list(qs[start - 1 : start - 1 + max(count, 0)])
         return _response(
@@ -103,7 +114,10 @@ class PeopleView(scim.UsersView):
                 "totalResults": total,
                 "itemsPerPage": len(page),
                 "startIndex": start,
-                "Resources": [self.adapter(person).to_dict() for person in page],
+                "Resources": [
+                    project(self.adapter(person).to_dict(), attributes, excluded)
+                    for person in page
+                ],
             }
         )
 
@@ -164,14 +178,63 @@ class PeopleSearchView(scim.UserSearchView):
         if body.get("filter"):
             people = view._filtered(people, body["filter"])
         start, count = body.get("startIndex", 1), body.get("count", 50)
-        return view._build_response(request, people.order_by("pk"), int(start), int(count))
+        return view._build_response(
+            request,
+            people.order_by("pk"),
+            int(start),
+            int(count),
+            attributes=",".join(body.get("attributes") or []),
+            excluded=",".join(body.get("excludedAttributes") or []),
+        )
+
+
+def _listed(documents, uuid):
+    """One document by id (a SCIM 404 error if none), or all as a ListResponse."""
+    if uuid:
+        if uuid not in documents:
+            raise exceptions.NotFoundError(uuid)
+        return _response(documents[uuid])
+    resources = [documents[key] for key in sorted(documents)]
+    return _response(
+        {
+            "schemas": [constants.SchemaURI.LIST_RESPONSE],
+            "totalResults": len(resources),
+            "itemsPerPage": len(resources),
+            "startIndex": 1,
+            "Resources": resources,
+        }
+    )
 
 
 class ResourceTypesView(scim.ResourceTypesView):
     """Users only: the register provisions no groups."""
 
-    def type_dict_by_type_id(self, request):
-        return {"User": PersonAdapter.resource_type_dict(request)}
+    def get(self, request, uuid=None, *args, **kwargs):
+        return _listed({"User": PersonAdapter.resource_type_dict(request)}, uuid)
+
+
+class SchemasView(scim.SchemasView):
+    """The schemas of adapters.schemas, with ListResponse's totalResults and SCIM 404s."""
+
+    def get(self, request, uuid=None, *args, **kwargs):
+        return _listed({schema["id"]: schema for schema in schemas()}, uuid)
+
+
+class RootSearchView(PeopleSearchView):
+    """POST /.search: Users are the only resource, so the same search."""
+
+
+class NotFoundView(scim.SCIMView):
+    """Any other path under /scim/v2/: a SCIM 404 error, for every method."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.get = self.post = self.put = self.patch = self.delete = self.not_found
+        return super().dispatch(request, *args, **kwargs)
+
+    def not_found(self, request, *args, **kwargs):
+        raise exceptions.NotFoundError(request.path)
 
 
 class ServiceProviderConfig:
