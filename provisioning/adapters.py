@@ -272,11 +272,7 @@ def project(document, attributes="", excluded=""):
             inner = {
                 sub: sub_value
                 for sub, sub_value in value.items()
-                if (
-                    not wanted
-                    or lower in wanted
-                    or f"{lower}:{sub.lower()}" in wanted
-                )
+                if (not wanted or lower in wanted or f"{lower}:{sub.lower()}" in wanted)
                 and f"{lower}:{sub.lower()}" not in unwanted
                 and lower not in unwanted
             }

@@ -39,11 +39,15 @@ def _saved(person, active):
     try:
         return person_save(person=person, active=active)
     except ValidationError as exc:
-        unique = any(
-            "unique" in getattr(error, "code", "") or "constraint" in str(error)
-            for errors in exc.error_dict.values()
-            for error in errors
-        ) if hasattr(exc, "error_dict") else False
+        unique = (
+            any(
+                "unique" in getattr(error, "code", "") or "constraint" in str(error)
+                for errors in exc.error_dict.values()
+                for error in errors
+            )
+            if hasattr(exc, "error_dict")
+            else False
+        )
         if unique or "user_name" in getattr(exc, "error_dict", {}):
             raise exceptions.IntegrityError("; ".join(exc.messages)) from exc
         raise exceptions.BadRequestError("; ".join(exc.messages), scim_type="invalidValue") from exc
@@ -102,7 +106,8 @@ class PeopleView(scim.UsersView):
         where = parsed.where_sql.format(**dict.fromkeys(names, "%s"))
         # Placeholders in the order they appear in the statement.
         order = sorted(names, key=lambda name: parsed.where_sql.index("{" + name + "}"))
-        params = [BOOLEANS.get(parsed.params_dict[name], parsed.params_dict[name]) for name in order]
+        values = [parsed.params_dict[name] for name in order]
+        params = [BOOLEANS.get(value, value) for value in values]
         return people.extra(where=[where], params=params)
 
     def _build_response(self, request, qs, start, count, attributes=None, excluded=None):
@@ -115,8 +120,7 @@ class PeopleView(scim.UsersView):
                 "itemsPerPage": len(page),
                 "startIndex": start,
                 "Resources": [
-                    project(self.adapter(person).to_dict(), attributes, excluded)
-                    for person in page
+                    project(self.adapter(person).to_dict(), attributes, excluded) for person in page
                 ],
             }
         )

@@ -9,4 +9,6 @@ def huvudmän(db):
     """Two huvudmän, each with its provider's SCIM token: (organisation, token) pairs."""
     first = OrganisationFactory(name="Norrkommunen", slug="norrkommunen")
     second = OrganisationFactory(name="Söderkommunen", slug="soderkommunen")
-    return [(org, scim_token_create(organisation=org, name="Entra ID")[1]) for org in (first, second)]
+    return [
+        (org, scim_token_create(organisation=org, name="Entra ID")[1]) for org in (first, second)
+    ]

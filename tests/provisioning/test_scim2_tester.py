@@ -17,10 +17,12 @@ def test_every_check_scim2_tester_offers_for_users_passes(live_server, huvudmän
     )
     results = check_server(SyncSCIMClient(http), resource_types=["User"])
 
-    failed = [(r.title, r.status, r.reason) for r in results if r.status not in (
-        Status.SUCCESS, Status.SKIPPED
-    )]
-    assert not failed, '\n'.join(map(str, failed))
+    failed = [
+        (r.title, r.status, r.reason)
+        for r in results
+        if r.status not in (Status.SUCCESS, Status.SKIPPED)
+    ]
+    assert not failed, "\n".join(map(str, failed))
     skipped = sorted({r.title for r in results if r.status == Status.SKIPPED})
     print("skipped:", skipped)
     assert sum(r.status == Status.SUCCESS for r in results) >= 10
