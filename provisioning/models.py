@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Organisation
-from organisation.permissions import SITE_WIDE
+from organisation.permissions import by_huvudman
 from organisation.queries import RestrictedQuerySet
 
 
@@ -30,8 +30,8 @@ class ScimToken(models.Model):
     created = models.DateTimeField(verbose_name=_("skapad"), default=timezone.now)
     revoked = models.DateTimeField(verbose_name=_("återkallad"), null=True, blank=True)
 
-    # The model permission alone decides, which no group holds: superusers in practice.
-    ownership = SITE_WIDE
+    # Its huvudman's; changing needs the model permission, which no group holds: superusers.
+    ownership = by_huvudman()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
