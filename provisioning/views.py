@@ -3,7 +3,7 @@ provisioned_people): another huvudman's person is not found (404) and never list
 
 import json
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django_scim import constants, exceptions
 from django_scim import views as scim
@@ -36,19 +36,13 @@ def _response(doc, status=200, location=None):
 
 
 def _saved(person, active):
+    """person_save, its refusals as SCIM errors: a clash with another person of the huvudman
+    (userName, initials, employee number: the model's constraints) is 409, the rest 400."""
     try:
         return person_save(person=person, active=active)
     except ValidationError as exc:
-        unique = (
-            any(
-                "unique" in getattr(error, "code", "") or "constraint" in str(error)
-                for errors in exc.error_dict.values()
-                for error in errors
-            )
-            if hasattr(exc, "error_dict")
-            else False
-        )
-        if unique or "user_name" in getattr(exc, "error_dict", {}):
+        errors = getattr(exc, "error_dict", {})
+        if NON_FIELD_ERRORS in errors or "user_name" in errors:
             raise exceptions.IntegrityError("; ".join(exc.messages)) from exc
         raise exceptions.BadRequestError("; ".join(exc.messages), scim_type="invalidValue") from exc
 

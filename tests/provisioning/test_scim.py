@@ -64,8 +64,12 @@ def test_a_created_user_fills_the_person_fields(huvudmän):
     )
     assert person.initials == "A.W" and person.active
     assert response["Location"].endswith(f"/scim/v2/Users/{person.pk}")
-    # The same userName again: 409, as RFC 7644 asks.
+    # The same userName again, or another's employee number: 409, as RFC 7644 asks.
     assert create(provider(key)).status_code == 409
+    clash = create(provider(key), userName="b@norr.se", **{ENTERPRISE: {"employeeNumber": "K-1"}})
+    assert clash.status_code == 409
+    too_long = create(provider(key), userName="c@norr.se", title="x" * 300)
+    assert too_long.status_code == 400 and too_long.json()["scimType"] == "invalidValue"
 
 
 def test_a_person_the_register_holds_is_taken_over_not_duplicated(huvudmän):
