@@ -53,7 +53,8 @@ def provider_sign_in(*, issuer, claims, person_field, person_claim, verified_cla
     koppling"), until an administrator or the account's password confirms it
     (provider_link_confirm). The fields compared are changed by
     organisation-wide managers only (SIGN_IN_FIELDS). A user disabled in the
-    register (is_active False) is refused and nothing changes.
+    register (is_active False), or whose person has left (Person.active False,
+    set by provisioning), is refused and nothing changes.
     """
     subject = str(claims["sub"])
     account = (
@@ -63,9 +64,12 @@ def provider_sign_in(*, issuer, claims, person_field, person_claim, verified_cla
     )
     person = _person_for_claims(claims, person_field=person_field, person_claim=person_claim)
     verified = not verified_claim or claims.get(verified_claim) is True
+    if person is not None and not person.active:
+        # Deactivated by the provider's provisioning (docs/scim.md): they have left.
+        raise SignInRefused("disabled")
     if account:
         user = account.user
-        if not user.is_active:
+        if not user.is_active or Person.objects.filter(user=user, active=False).exists():
             raise SignInRefused("disabled")
         account.last_sign_in = timezone.now()
         account.save(update_fields=["last_sign_in"])

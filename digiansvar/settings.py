@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "registry",
     "review",
     "api",
+    # People provisioned by the identity provider over SCIM 2.0 (issue 22, docs/scim.md).
+    "provisioning",
 ]
 
 MIDDLEWARE = [
@@ -391,6 +393,19 @@ DIGIANSVAR_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIANSVAR_PAGE_CACHE_SECOND
 
 # The REST API (docs/api.md): keys or the session, rows through restrict, Swedish errors
 # (DRF's own messages follow the site's language), paged by cursor, throttled per key.
+# SCIM 2.0 (docs/scim.md): django-scim2 with Person as the User, a bearer token per huvudman.
+SCIM_SERVICE_PROVIDER = {
+    "USER_MODEL_GETTER": "organisation.models.Person",
+    "USER_ADAPTER": "provisioning.adapters.PersonAdapter",
+    "AUTH_CHECK_MIDDLEWARE": "provisioning.authentication.ScimTokenCheck",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "provisioning.views.ServiceProviderConfig",
+    "SCHEMAS_GETTER": "provisioning.adapters.schemas",
+    "BASE_LOCATION_GETTER": "provisioning.adapters.base_location",
+    "NETLOC": "localhost",  # unused: locations come from the request (base_location)
+    "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "Bearer token"}],
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="scim"',
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.TokenAuthentication",

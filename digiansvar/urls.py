@@ -54,5 +54,7 @@ urlpatterns = [
     path("granskning/", include("review.urls")),
     # The REST API, its OpenAPI document and its page (docs/api.md).
     path("api/", include("api.urls")),
+    # SCIM 2.0 provisioning of people by the identity provider (docs/scim.md).
+    path("scim/v2/", include("provisioning.urls")),
     path("", include("registry.urls")),
 ]

@@ -169,6 +169,26 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    # Set by the identity provider's provisioning (SCIM, docs/scim.md); a person who has
+    # left keeps their history, cannot sign in, and their responsibilities are flagged.
+    active = models.BooleanField(
+        verbose_name=_("aktiv"),
+        default=True,
+        help_text=_("Avmarkerad när personen har slutat: kan inte logga in."),
+    )
+    left_at = models.DateTimeField(verbose_name=_("slutade"), null=True, blank=True)
+    user_name = models.CharField(
+        verbose_name=_("användarnamn hos inloggningstjänsten"),
+        max_length=200,
+        blank=True,
+        help_text=_("SCIM userName, satt av inloggningstjänstens provisionering."),
+    )
+    external_id = models.CharField(
+        verbose_name=_("externt id"),
+        max_length=200,
+        blank=True,
+        help_text=_("SCIM externalId, satt av inloggningstjänstens provisionering."),
+    )
 
     ownership = PEOPLE
     objects = RestrictedQuerySet.as_manager()
@@ -188,6 +208,14 @@ class Person(models.Model):
                 name="person_unique_employee_number",
                 violation_error_message=_(
                     "Anställningsnumret används redan av en annan person hos huvudmannen."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user_name"],
+                condition=~models.Q(user_name=""),
+                name="person_unique_user_name",
+                violation_error_message=_(
+                    "Användarnamnet används redan av en annan person hos huvudmannen."
                 ),
             ),
         ]

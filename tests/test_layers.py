@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ("digiansvar", "organisation", "accounts", "registry", "review", "api")
+APPS = ("digiansvar", "organisation", "accounts", "registry", "review", "api", "provisioning")
 
 # Lowest first. A layer is one or more parts; a part is files and folders (a folder with
 # everything below it). A module may import from its own part and from the layers below;
@@ -35,6 +35,8 @@ LAYERS = [
     },
     {"organisation": ("organisation/",)},
     {"accounts": ("accounts/",)},
+    # SCIM provisioning (issue 22): writes people and their users; nothing imports it.
+    {"provisioning": ("provisioning/",)},
     {
         "registry core": (
             "registry/__init__.py",

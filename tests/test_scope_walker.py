@@ -54,6 +54,7 @@ from organisation.models import (
     Unit,
 )
 from organisation.services import unit_grant
+from provisioning.services import scim_token_create
 from registry import versions
 from registry.coverage.store import coverage_store_refresh
 from registry.models import Assignment, Blueprint, Item, Role, SearchWord, UnansweredSearch
@@ -382,6 +383,9 @@ def build_world():
         _token, w.keys[user.pk] = token_create(
             user=user, name=f"{user.username}-nyckel", days=30, read_only=False
         )
+    # SCIM tokens (issue 22): one for each huvudman's identity provider.
+    for org in (org_a, org_b):
+        scim_token_create(organisation=org, name=f"walker-scim-{org.slug}")
     coverage_store_refresh()
 
     home_a = {"units": frozenset({w.unit_a1.pk}), "organisations": frozenset({org_a.pk})}

@@ -55,11 +55,20 @@ def person_detail(request, initials):
     scope = units.scope()
     assignments = queries.responsibilities(units=scope, person=person)
     appointments = queries.person_appointments(person=person, units=scope)
+    # Someone who has left (provisioning): their responsibilities are moved with Flytta ansvar.
+    reassign_url = None
+    if not person.active and request.user.has_perm("registry.change_assignment"):
+        reassign_url = f"{reverse('admin:registry_assignment_reassign')}?from_person={person.pk}"
     return render(
         request,
         "registry/person_detail.html",
         _responsibility_context(
-            request, units, assignments, person=person, appointments=appointments
+            request,
+            units,
+            assignments,
+            person=person,
+            appointments=appointments,
+            reassign_url=reassign_url,
         ),
     )
 

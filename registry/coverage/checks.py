@@ -84,6 +84,16 @@ CHECKS = [
             "de som är utsedda till hanteringsansvarig eller IT-handledare. Rätta den som är fel."
         ),
     ),
+    Check(
+        "departed_people",
+        gettext_lazy("Ansvar hos person som slutat"),
+        gettext_lazy("Har slutat"),
+        gettext_lazy(
+            "Inloggningstjänsten har avaktiverat personen (hon eller han har slutat), men "
+            "personen är fortfarande ansvarig på enheten. Flytta ansvaret till någon annan "
+            "med Flytta ansvar."
+        ),
+    ),
 ]
 CHECK_KEYS = [check.key for check in CHECKS]
 

@@ -82,6 +82,7 @@ def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=Fa
         "missing_deputies": sql.rows(sql.missing_deputies(batch)),
         "unappointed": sql.rows(sql.unappointed(batch)),
         "first_line": sql.rows(sql.first_line_disagreements(batch)),
+        "departed_people": sql.rows(sql.departed_people(batch)),
     }
     # The people behind the disagreements, for their details: one query.
     support = sql.rows(sql.support_people(batch))
@@ -152,6 +153,7 @@ class _Names:
         person_ids = {row[1] for row in found["overloaded_people"]}
         person_ids |= {row[1] for row in found["unappointed"]}
         person_ids |= {row[2] for row in support}
+        person_ids |= {row[1] for row in found.get("departed_people", ())}
         self.people = Person.objects.in_bulk(person_ids)
 
 
@@ -162,6 +164,7 @@ def _admin_urls():
         "assignment_add": reverse("admin:registry_assignment_add"),
         "person_change": reverse("admin:organisation_person_change", args=[0]),
         "appointments": reverse("admin:organisation_appointment_changelist"),
+        "reassign": reverse("admin:registry_assignment_reassign"),
     }
 
 
@@ -189,6 +192,7 @@ def _build(unit, rows, max_assignments, *, urls, names=None, support=()):
         ("missing_deputies", _missing_deputies),
         ("unappointed", _unappointed),
         ("first_line", _first_line_disagreements),
+        ("departed_people", _departed_people),
     ):
         for finding in find(rows.get(key, []), at):
             findings[finding.category].append(finding)
@@ -315,3 +319,17 @@ def _first_line_disagreements(rows, at):
 
 def _second(row):
     return row[1]
+
+
+def _departed_people(rows, at):
+    """A person who has left is still responsible here: Flytta ansvar, with them chosen."""
+    for _unit_id, person_id, entries in sorted(rows, key=lambda row: at.people[row[1]].initials):
+        person = at.people[person_id]
+        units = f"&units={at.unit.pk}" if at.unit else ""
+        yield Finding(
+            "departed_people",
+            at.unit,
+            str(person),
+            _("Har slutat men står på %(count)s ansvarsområden på enheten.") % {"count": entries},
+            f"{at.urls['reassign']}?from_person={person_id}{units}",
+        )

@@ -315,6 +315,28 @@ def first_line_disagreements(units):
     ]
 
 
+def departed_people(units):
+    """(unit id, person id, entries): a person who has left (Person.active false, set by the
+    identity provider's provisioning) is still named on entries holding at the unit: its own
+    and the organisation-wide ones of the person's huvudman."""
+    return _sql(
+        """
+        SELECT e.unit_id, e.person_id, COUNT(*) FROM (
+          SELECT a.unit_id AS unit_id, a.person_id AS person_id FROM {assignment} a
+            JOIN {person} p ON p.id = a.person_id
+          WHERE {a_in_units} AND p.active = %s
+          UNION ALL
+          SELECT u.id, w.person_id FROM {unit} u
+            JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
+            JOIN {person} p ON p.id = w.person_id
+          WHERE {u_in_units} AND p.active = %s
+        ) e GROUP BY e.unit_id, e.person_id
+        """,
+        a_in_units=_within("a.unit_id", units),
+        u_in_units=_within("u.id", units),
+    ), [*units[1], False, *units[1], False]
+
+
 def _loads(scope):
     """(person id, load): everyone's assignments in `scope`: at its units, and the
     organisation-wide ones naming someone of a huvudman with units in it."""
@@ -444,7 +466,7 @@ def ids_sql(ids):
 def coverage_counts(*, units, max_assignments=None):
     """Findings per check over every unit of `units` (a Unit queryset): one aggregate each.
 
-    Counted from scratch: seven queries whatever the number of units, each
+    Counted from scratch: eight queries whatever the number of units, each
     reading the scope's entries once (seconds at 10,000 units). The coverage
     page reads the same counts from registry.coverage.store, kept up to date,
     which the tests and bench/coverage.py compare with this. The count of
@@ -463,6 +485,7 @@ def coverage_counts(*, units, max_assignments=None):
         "overloaded_people": overloaded_count(units=units, max_assignments=max_assignments),
         "missing_deputies": _count(missing_deputies(scope)),
         "disagreements": disagreements,
+        "departed_people": _count(departed_people(scope)),
     }
 
 
@@ -473,6 +496,7 @@ UNIT_CHECKS = {
     "missing_positions": [missing_positions],
     "missing_deputies": [missing_deputies],
     "disagreements": [unappointed, first_line_disagreements],
+    "departed_people": [departed_people],
 }
 
 

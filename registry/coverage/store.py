@@ -11,7 +11,8 @@ changed after the mark:
 - the units and people those rows touch, including where an assignment or
   appointment was before it moved; an organisation-wide entry touches the
   units of its huvudman (a role-only one every unit), a person who changed
-  huvudman the units of both.
+  huvudman the units of both, a changed person (one who left) the units their
+  entries hold at.
 Those units are counted again with the coverage page's own statements
 (registry.coverage), those people's loads with one aggregate per batch.
 A change to what a check reads from the catalogue (a fingerprint per check
@@ -212,6 +213,15 @@ def _touched_since(before, now):
         organisations.update(
             were for other, were in belonged if other == person_id and were != organisation_id
         )
+    # A person who left or came back (provisioning): the units their entries hold at.
+    changed = {person_id for person_id, _organisation_id in belonged}
+    named = Assignment.objects.filter(person__in=changed).order_by()
+    units |= set(named.filter(unit__isnull=False).values_list("unit_id", flat=True))
+    organisations |= set(
+        Person.objects.filter(pk__in=named.filter(unit__isnull=True).values("person_id"))
+        .order_by()
+        .values_list("organisation_id", flat=True)
+    )
     # Units: a new unit, or one moved to another huvudman (its people's loads move too).
     moved = set(
         Unit.history.model.objects.filter(history_id__gt=since(Unit, "history"))

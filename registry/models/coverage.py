@@ -36,6 +36,9 @@ class CoverageCount(models.Model):
     )
     missing_deputies = models.PositiveIntegerField(verbose_name=_("saknade ersättare"))
     disagreements = models.PositiveIntegerField(verbose_name=_("olika uppgifter"))
+    departed_people = models.PositiveIntegerField(
+        verbose_name=_("ansvar hos person som slutat"), default=0
+    )
 
     ownership = by_unit()
     objects = RestrictedQuerySet.as_manager()

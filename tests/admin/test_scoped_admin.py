@@ -27,6 +27,8 @@ from organisation.models import (
 from organisation.permissions import NOBODY, Ownership
 from organisation.queries import RestrictedQuerySet
 from organisation.services import unit_grant
+from provisioning.models import ScimToken
+from provisioning.services import scim_token_create
 from registry.models import Assignment, Blueprint
 from review.models import ReviewRound
 from tests.factories import AppointmentFactory, AssignmentFactory, ItemFactory, PositionFactory
@@ -107,6 +109,8 @@ OWNED_ROWS = {
     ReviewRound: lambda w: ReviewRound.objects.create(
         organisation=w.unit_a.organisation, title="Läsår 2026/27", deadline=date(2026, 10, 1)
     ),
+    # A huvudman's SCIM token (issue 22, docs/scim.md).
+    ScimToken: lambda w: scim_token_create(organisation=w.unit_a.organisation, name="Entra")[0],
 }
 
 

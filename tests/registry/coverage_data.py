@@ -54,4 +54,8 @@ def every_check_firing(positions):
     central = PersonFactory(organisation=north)
     for _ in range(3):
         AssignmentFactory(item=ItemFactory(), unit=None, role=None, person=central)
+    # Someone who has left (SCIM, docs/scim.md) still named at a unit.
+    left = PersonFactory(organisation=north, active=False)
+    unit = Unit.objects.get(slug="norr-1")
+    AssignmentFactory(item=Item.objects.first(), unit=unit, role=None, person=left)
     return north
