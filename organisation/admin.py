@@ -29,6 +29,7 @@ from organisation.admin_base import (
 from organisation.admin_permissions import AccountAdminMixin, LabelledGuardedAdminMixin
 from organisation.forms import UnitGrantForm
 from organisation.models import (
+    PROVISIONED_FIELDS,
     SIGN_IN_FIELDS,
     Appointment,
     ITCouncil,
@@ -215,7 +216,7 @@ class PersonAdmin(ScopedHistoryAdmin):
         return obj.pk in self._editable_ids(request)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = []
+        readonly = list(PROVISIONED_FIELDS)
         # Linking a login to a person is for those who may see the users.
         if not request.user.has_perm("auth.view_user"):
             readonly.append("user")

@@ -128,6 +128,11 @@ class UnitGroupObjectPermission(GroupObjectPermissionBase):
 # (DIGIANSVAR_OIDC_PERSON_FIELD). Only organisation-wide managers change them:
 # whoever sets them decides whose account a first sign-in finds.
 SIGN_IN_FIELDS = ("email", "employee_number")
+# The fields the identity provider keeps through SCIM (docs/scim.md): who the
+# person is to the provider, and whether they have left. Nobody edits them in
+# admin: a changed external id would point the provider at another person, and
+# "active" there would not switch the account off.
+PROVISIONED_FIELDS = ("user_name", "external_id", "active", "left_at")
 
 
 class Person(models.Model):

@@ -205,3 +205,27 @@ def test_a_first_sign_in_as_a_person_who_has_left_is_refused(huvudmän):
             targets=[],
         )
     assert not get_user_model().objects.exists()
+
+
+def test_admin_shows_the_provisioned_fields_but_never_changes_them(huvudmän, admin_client):
+    # The provider finds a person by these; a changed external id in admin would point its
+    # next call at someone else, and "active" there would not switch the account off.
+    (_organisation, key), _other = huvudmän
+    pk = create(provider(key), externalId="e-1").json()["id"]
+    url = reverse("admin:organisation_person_change", args=[pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert not {"user_name", "external_id", "active", "left_at"} & set(form.fields)
+
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"external_id": "someone-else", "user_name": "x@y.se", "active": "", "name": "Ny"}
+    data |= {"appointments-TOTAL_FORMS": 0, "appointments-INITIAL_FORMS": 0}
+    admin_client.post(url, data)
+
+    person = Person.objects.get(pk=pk)
+    assert (person.external_id, person.user_name, person.active) == (
+        "e-1",
+        "anna.wik@norr.se",
+        True,
+    )
