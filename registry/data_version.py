@@ -12,7 +12,16 @@ import json
 from django.db import connection
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
-from registry.models import Area, Assignment, Blueprint, Column, Item, Role, SearchWord
+from registry.models import (
+    Area,
+    Assignment,
+    AssignmentConfirmation,
+    Blueprint,
+    Column,
+    Item,
+    Role,
+    SearchWord,
+)
 
 
 def cache_key(*parts):
@@ -35,6 +44,7 @@ VERSIONED_MODELS = (
     Position,
     Organisation,
     SearchWord,  # the word list: the `q` filter's answers follow it
+    AssignmentConfirmation,  # the chips' "ej bekräftad" mark (registry.notify)
 )
 # These may be written with bulk_create, which leaves no history rows (generate_demo
 # records them afterwards); every insert still raises the largest id.

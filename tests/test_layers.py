@@ -48,6 +48,7 @@ LAYERS = [
             "registry/permissions.py",
         )
     },
+    {"notify": ("registry/notify/",)},
     {
         "search": ("registry/search/",),
         "support": ("registry/support/",),

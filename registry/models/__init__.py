@@ -9,6 +9,8 @@ The poster's words in code:
 - versions (publicerade versioner) → Blueprint, BlueprintRows
 - the coverage report's counts → CoverageCount, CoverageLoad, CoverageMark
 - the search's word list → SearchWord, UnansweredSearch
+- bekräftad / avböjd, the responsibility e-mails → AssignmentConfirmation, DigestMark,
+  UsedConfirmationLink (registry.notify)
 
 One module a part; this package's names are the app's models.
 """
@@ -24,6 +26,7 @@ from registry.models.catalogue import (
     group_of,
 )
 from registry.models.coverage import CoverageCount, CoverageLoad, CoverageMark
+from registry.models.notify import AssignmentConfirmation, DigestMark, UsedConfirmationLink
 from registry.models.search import SearchWord, UnansweredSearch
 from registry.models.versions import Blueprint, BlueprintRows
 
@@ -32,15 +35,18 @@ __all__ = [
     "ROLE_NAMES",
     "Area",
     "Assignment",
+    "AssignmentConfirmation",
     "Blueprint",
     "BlueprintRows",
     "Column",
     "CoverageCount",
     "CoverageLoad",
     "CoverageMark",
+    "DigestMark",
     "Item",
     "Role",
     "SearchWord",
     "UnansweredSearch",
+    "UsedConfirmationLink",
     "group_of",
 ]
