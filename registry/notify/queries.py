@@ -191,7 +191,7 @@ def unit_confirmations(unit):
     """
     rows = list(
         with_confirmation(Assignment.objects.filter(unit=unit).exclude(person=None))
-        .exclude(confirmation_state=CONFIRMED)
+        .filter(Q(confirmation_state__isnull=True) | Q(confirmation_state=DECLINED))
         .select_related("item", "role", "person")
         .order_by("item__column__area__order", "item__column__order", "item__order", "pk")
     )
