@@ -29,18 +29,30 @@ def _role_key(field):
 
 
 def with_confirmation(assignments):
-    """The assignments annotated with `confirmation_state`: the state their own person gave
-    for their current role ("confirmed", "declined"), or None."""
-    answers = (
-        AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id"))
-        .filter(
-            assignment=OuterRef("pk"),
-            person=OuterRef("person"),
-            role_key=_role_key(OuterRef("role_id")),
+    """The assignments annotated with whether they are confirmed; no extra query.
+
+    `confirmation_state`: the state ("confirmed", "declined") their own
+    person gave for their current role, or None. For role-only rows,
+    `role_confirmed_by` and `role_declined_by`: the initials of whoever last
+    confirmed or declined the row for its role (confirmation_marks checks
+    they hold the role where the chip is shown).
+    """
+
+    def answers(**lookups):
+        return AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id")).filter(
+            assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups
         )
-        .values("state")[:1]
+
+    latest = ("-decided_at", "-pk")
+    return assignments.annotate(
+        confirmation_state=Subquery(answers(person=OuterRef("person")).values("state")[:1]),
+        role_confirmed_by=Subquery(
+            answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
+        ),
+        role_declined_by=Subquery(
+            answers(state=DECLINED).order_by(*latest).values("person__initials")[:1]
+        ),
     )
-    return assignments.annotate(confirmation_state=Subquery(answers))
 
 
 def needs_confirmation(assignment):
@@ -54,35 +66,24 @@ def needs_confirmation(assignment):
 def confirmation_marks(chips):
     """Give each chip its mark: "unconfirmed", "declined" or "" (confirmed, or nobody confirms).
 
-    A chip naming a person reads `confirmation_state` (with_confirmation, no
-    query); a role-only chip of an individual role is confirmed when one of
-    the holders listed on it (registry.matrix.holders_attach) confirmed: one
-    query when there are such chips. A role-only chip nobody holds gets no
-    mark: the coverage report already says the role is unfilled.
+    Reads the annotations of with_confirmation, no query. A role-only chip of
+    an individual role is confirmed when the last to confirm it is among the
+    holders listed on it (registry.matrix.holders_attach); one nobody holds
+    gets no mark: the coverage report already says the role is unfilled.
     """
-    role_only = []
     for chip in chips:
         assignment = chip.assignment
         if assignment.person_id:
             state = getattr(assignment, "confirmation_state", None)
             chip.confirmation = "" if state == CONFIRMED else (state or UNCONFIRMED)
         elif chip.holders and needs_confirmation(assignment):
-            role_only.append(chip)
-    if not role_only:
-        return
-    answers = {}
-    rows = AssignmentConfirmation.objects.filter(
-        assignment_id__in=[chip.assignment.pk for chip in role_only]
-    ).values_list("assignment_id", "role_id", "person__initials", "state")
-    for assignment_id, role_id, initials, state in rows:
-        answers.setdefault((assignment_id, role_id), {})[initials] = state
-    for chip in role_only:
-        given = answers.get((chip.assignment.pk, chip.assignment.role_id), {})
-        states = {given[initials] for initials, _name, _url in chip.holders if initials in given}
-        if CONFIRMED in states:
-            chip.confirmation = ""
-        else:
-            chip.confirmation = DECLINED if DECLINED in states else UNCONFIRMED
+            holders = {initials for initials, _name, _url in chip.holders}
+            if getattr(assignment, "role_confirmed_by", None) in holders:
+                chip.confirmation = ""
+            elif getattr(assignment, "role_declined_by", None) in holders:
+                chip.confirmation = DECLINED
+            else:
+                chip.confirmation = UNCONFIRMED
 
 
 def may_confirm(person, assignment):
