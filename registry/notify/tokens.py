@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 
-SALT = "registry.notify.confirmation-link"
+SALT = "digiansvar:confirmation-link"
 
 
 @dataclass(frozen=True)
