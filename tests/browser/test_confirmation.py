@@ -25,7 +25,9 @@ def chip_of(page, item):
 
 
 def test_the_emails_link_confirms_and_the_posters_chip_loses_its_mark(
-    page, live_server, started  # noqa: F811
+    page,
+    live_server,
+    started,  # noqa: F811
 ):
     r = started
     for person in (r.aw, r.rektor):
