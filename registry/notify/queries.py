@@ -184,7 +184,8 @@ class UnitConfirmations:
 
 
 def unit_confirmations(unit):
-    """The unit's own assignments naming a person that are not confirmed; three queries.
+    """The unit's own assignments naming a person that are not confirmed; one to three
+    queries.
 
     "Old" counts those whose person has had them longer than
     DIGIANSVAR_CONFIRMATION_DAYS (from the history: when the row last got
@@ -197,19 +198,21 @@ def unit_confirmations(unit):
         .order_by("item__column__area__order", "item__column__order", "item__order", "pk")
     )
     declined_ids = [row.pk for row in rows if row.confirmation_state == DECLINED]
-    answers = {
-        (answer.assignment_id, answer.person_id, answer.role_id): answer
-        for answer in AssignmentConfirmation.objects.filter(
-            assignment_id__in=declined_ids
-        ).select_related("decided_by")
-    }
+    answers = (
+        {
+            (answer.assignment_id, answer.person_id, answer.role_id): answer
+            for answer in AssignmentConfirmation.objects.filter(assignment_id__in=declined_ids)
+        }
+        if declined_ids
+        else {}
+    )
     declined, unconfirmed = [], []
     for row in rows:
         if row.confirmation_state == DECLINED:
             declined.append((row, answers.get((row.pk, row.person_id, row.role_id))))
         else:
             unconfirmed.append(row)
-    since = assigned_since([row.pk for row in unconfirmed])
+    since = assigned_since([row.pk for row in unconfirmed]) if unconfirmed else {}
     days = settings.DIGIANSVAR_CONFIRMATION_DAYS
     limit = timezone.now() - timedelta(days=days)
     old = sum(1 for row in unconfirmed if since.get(row.pk) and since[row.pk] < limit)

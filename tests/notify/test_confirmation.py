@@ -216,3 +216,29 @@ def test_a_collective_role_is_not_confirmed_and_an_individual_one_by_its_holder(
     client.force_login(r.em.user)
     url = reverse("registry:assignment_answer", args=[role_only.pk])
     assert client.post(url, {"state": "confirmed"}).status_code == 404
+
+
+def test_the_reviews_checklist_lists_unconfirmed_and_declined_before_sign_off(told, client):
+    from types import SimpleNamespace
+
+    from review.queries import unit_checklist
+
+    r = told
+    client.force_login(r.aw.user)
+    client.post(
+        reverse("registry:assignment_answer", args=[r.assignments[0].pk]),
+        {"state": "declined", "comment": "Jag har slutat med skrivare."},
+    )
+    client.post(
+        reverse("registry:assignment_answer", args=[r.assignments[1].pk]), {"state": "confirmed"}
+    )
+    checklist = unit_checklist(SimpleNamespace(unit=r.unit, pk=None))
+    assert [row.item.name for row, _answer in checklist.confirmations.declined] == ["Skrivare 1"]
+    assert checklist.confirmations.declined[0][1].comment == "Jag har slutat med skrivare."
+    assert [row.item.name for row in checklist.confirmations.unconfirmed] == [
+        "Skrivare 3",
+        "Skrivare 4",
+        "Skrivare 5",
+    ]
+    other = unit_checklist(SimpleNamespace(unit=r.other_unit, pk=None))
+    assert other.confirmations.count == 0
