@@ -139,9 +139,13 @@ def responsibility_digest_send(*, today=None, base_url=None, connection=None):
                         message.connection = connection
                         result.sent += message.send()
                         sent_on = today
-                DigestMark.objects.update_or_create(
-                    person=person, defaults={"told_up_to": up_to, "sent_on": sent_on}
-                )
+                # One statement: the annotation says whether the person has a mark yet.
+                if person.told_up_to is None:
+                    DigestMark.objects.create(person=person, told_up_to=up_to, sent_on=sent_on)
+                else:
+                    DigestMark.objects.filter(person=person).update(
+                        told_up_to=up_to, sent_on=sent_on
+                    )
     finally:
         connection.close()
     start.told_up_to = lowest
