@@ -136,6 +136,28 @@ def run(args):
             f"{result.sent / seconds:,.0f} mails/s; peak Python memory {peak / 2**20:.1f} MiB; "
             f"second run sent {again.sent}"
         )
+    baseline(min(args.people, 1000))
+
+
+def baseline(count):
+    """The sink alone, in the same run: `count` ready-made e-mails of the same size sent over
+    one connection, so the digest's own cost can be told from the SMTP round trips."""
+    from django.core.mail import EmailMultiAlternatives, get_connection
+
+    body = "Ansvarsområde 0\nEnhet: Benchskolan\n" * 20
+    html = "<p>Ansvarsområde 0, Benchskolan</p>" * 40
+    messages = []
+    for n in range(count):
+        message = EmailMultiAlternatives(
+            "Ditt ansvar har ändrats", body, to=[f"p{n}@bench.example"]
+        )
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    connection = get_connection()
+    start = time.perf_counter()
+    connection.send_messages(messages)
+    seconds = time.perf_counter() - start
+    print(f"baseline: {count:,} ready-made e-mails to the sink = {count / seconds:,.0f} mails/s")
 
 
 if __name__ == "__main__":

@@ -201,6 +201,7 @@ def _digest_message(person, changes, catalogue, base_url):
         "changes": lines,
         "person_url": base_url + reverse("registry:person_detail", args=[person.initials]),
         "link_days": settings.DIGIANSVAR_CONFIRMATION_LINK_DAYS,
+        "has_links": any(line["link"] for line in lines),
     }
     subject = _("Ditt ansvar har ändrats")
     message = EmailMultiAlternatives(

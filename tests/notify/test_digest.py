@@ -39,6 +39,8 @@ def test_a_reassign_of_five_items_tells_the_new_and_the_old_person_once(started,
     # Only what they hold now can be confirmed: links for the new person, none for the old.
     assert by_recipient["aw@hem.example"].body.count("/bekrafta/") == 5
     assert "/bekrafta/" not in by_recipient["em@hem.example"].body
+    assert "Länkarna fungerar" not in by_recipient["em@hem.example"].body
+    assert "Länkarna fungerar en gång och i 14 dagar." in by_recipient["aw@hem.example"].body
 
 
 def test_a_second_run_sends_nothing(started, mailoutbox):
