@@ -61,11 +61,13 @@ def person_detail(request, initials):
     # Their own page: they confirm or decline here, and the role-only entries of the
     # individual roles they hold are theirs to confirm too.
     own = getattr(request.user, "person", None) == person
+    assignments = list(assignments)
     held = notify_queries.holder_role_assignments(person=person, units=scope) if own else []
     answers = notify_queries.person_answers(held, person) if held else {}
     for assignment in held:
         answer = answers.get(assignment.pk)
         assignment.confirmation_state = answer.state if answer else None
+    confirmed = notify_queries.CONFIRMED
     return render(
         request,
         "registry/person_detail.html",
@@ -77,7 +79,8 @@ def person_detail(request, initials):
             appointments=appointments,
             confirmation_column=True,
             can_answer=own,
-            held_by_role=held,
+            to_answer=[row for row in assignments if own and row.confirmation_state != confirmed],
+            held_by_role=[row for row in held if row.confirmation_state != confirmed],
         ),
     )
 
