@@ -54,10 +54,15 @@ INSTALLED_APPS = [
     # Security (issue 7): login throttling and the Content-Security-Policy header.
     "digiansvar.apps.AxesConfig",
     "csp",
+    # The REST API (issue 22, docs/api.md): DRF, its OpenAPI document and Swagger UI served locally.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "organisation",
     "accounts",
     "registry",
     "review",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -391,6 +396,47 @@ SESSION_ENGINE = (
 # Longest life of a cached page part. Writes show at once (the version is in
 # the key); this only bounds memory use and any write that bypasses history.
 DIGIANSVAR_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIANSVAR_PAGE_CACHE_SECONDS", "300"))
+
+# The REST API (docs/api.md): keys or the session, rows through restrict, Swedish errors
+# (DRF's own messages follow the site's language), paged by cursor, throttled per key.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ScopedPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.reading.Cursor",
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+# Requests per key (or per signed-in user), e.g. "120/min", "5000/hour".
+DIGIANSVAR_API_RATE = os.environ.get("DIGIANSVAR_API_RATE", "120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "digiansvar API",
+    "DESCRIPTION": "Ansvarsfördelning för digitalisering: vem som ansvarar för vad (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentKindEnum": "registry.models.Assignment.Kind",
+        "RoleKindEnum": "registry.models.Role.Kind",
+        "UnitKindEnum": "organisation.models.Unit.Kind",
+        "ProblemKindEnum": "organisation.models.ProblemKind",
+    },
+    # Swagger UI's files from drf-spectacular-sidecar: no CDN, as the CSP requires.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 # E-mail (issue 14: review reminders). In development (DEBUG) mail is printed
 # on the console unless DJANGO_EMAIL_HOST is set; in production it goes by

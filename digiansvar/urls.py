@@ -28,6 +28,8 @@ urlpatterns = [
     path("konto/login/", login_not_required(accounts.LoginView.as_view()), name="login"),
     # Ends the session, and the provider's too for a sign-in through it (POST only).
     path("konto/logout/", accounts.LogoutView.as_view(), name="logout"),
+    # The user's own API keys (api/token_views.py).
+    path("konto/api-nycklar/", include("api.token_urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "oidc/authenticate/",
@@ -50,5 +52,7 @@ urlpatterns = [
     path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("organisation/", include("organisation.urls")),
     path("granskning/", include("review.urls")),
+    # The REST API, its OpenAPI document and its page (docs/api.md).
+    path("api/", include("api.urls")),
     path("", include("registry.urls")),
 ]

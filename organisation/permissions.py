@@ -49,10 +49,12 @@ class Ownership:
     kind: UNIT (rows placed at a unit; an empty unit means organisation-wide),
     HUVUDMAN (rows of one huvudman: people, IT-råd, service agreements) or
     SHARED (the catalogue: read by everyone signed in, changed with the model
-    permission) or SITE (users, groups and login records: the model permission
-    alone decides, for reading too).
+    permission), SITE (users, groups and login records: the model permission
+    alone decides, for reading too) or USER (a user's own rows, such as their
+    API keys: only that user reads and changes them, superusers included).
     path: the lookup from the model to its Unit or Organisation ("unit",
-    "council__organisation"; "pk" for the unit or huvudman itself).
+    "council__organisation"; "pk" for the unit or huvudman itself), or for
+    USER rows to their user ("user").
     wide: for UNIT rows, the lookup to the huvudman of an organisation-wide
     row ("person__organisation"): such rows are then seen only by users who
     see a unit of that huvudman; without it by everyone who sees any unit.
@@ -78,6 +80,7 @@ class Ownership:
     HUVUDMAN = "huvudman"
     SHARED = "shared"
     SITE = "site"
+    USER = "user"
     NOBODY = "nobody"
 
     def owner_id(self, obj, path=None):
@@ -120,6 +123,8 @@ class Ownership:
         """The rows of `queryset` the user may see."""
         if self.kind == self.SHARED:
             return queryset
+        if self.kind == self.USER:
+            return queryset.filter(**{self.path: user.pk})
         if self.kind == self.SITE:
             return (
                 queryset if has_model_permission(user, queryset.model, "view") else queryset.none()
@@ -140,6 +145,8 @@ class Ownership:
         """The rows of `queryset` the user may change (model permissions aside)."""
         if self.kind in (self.SHARED, self.SITE):
             return queryset
+        if self.kind == self.USER:
+            return queryset.filter(**{self.path: user.pk})
         if self.kind == self.NOBODY or not user.is_active:
             return queryset if user.is_active and user.is_superuser else queryset.none()
         if self.grants and hasattr(queryset, "editable_by"):
@@ -164,6 +171,8 @@ class Ownership:
             return user.is_active and user.is_superuser
         if self.kind == self.SITE:
             return has_model_permission(user, type(obj), "view") if obj is not None else True
+        if self.kind == self.USER:
+            return obj is None or self.owner_id(obj) == user.pk
         if obj is None or self.kind == self.SHARED:
             return True
         scope = unit_scope(user)
@@ -182,6 +191,8 @@ class Ownership:
             return user.is_active and user.is_superuser
         if self.kind in (self.SHARED, self.SITE):
             return True
+        if self.kind == self.USER:
+            return obj is None or self.owner_id(obj) == user.pk
         scope = unit_scope(user)
         if obj is None:
             return scope.edits_anything
@@ -256,6 +267,8 @@ def by_huvudman(path="organisation", placed=False):
 
 
 SHARED = Ownership(Ownership.SHARED)
+# A user's own rows (API keys): owning them is the permission, no group needed.
+OWN_ROWS = Ownership(Ownership.USER, "user", grants=True)
 SITE_WIDE = Ownership(Ownership.SITE)
 # The owners themselves: a unit's grants are its permissions (view_unit to
 # read, manage_unit to change its rows), and a huvudman's rows are changed by

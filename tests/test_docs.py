@@ -273,6 +273,7 @@ def test_the_owner_table_names_every_model_that_declares_an_owner():
         "huvudman": "`by_huvudman(path)`",
         "shared": "`SHARED`",
         "site": "`SITE_WIDE`",
+        "user": "`OWN_ROWS`",
         "nobody": "`NOBODY`",
     }
     missing = [

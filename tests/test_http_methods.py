@@ -34,6 +34,14 @@ TAKES = {
     "review:round_remind": {"POST"},
     "registry:confirmation_link": GET_POST,
     "registry:assignment_answer": {"POST"},
+    # The user's API keys and the REST API (docs/api.md); any other path under /api/ answers
+    # every method with a JSON 404.
+    "api_keys:token_list": GET_POST,
+    "api_keys:token_revoke": {"POST"},
+    "api:assignment_list": GET_POST,
+    "api:assignment_reassign": {"POST"},
+    "api:assignment_detail": {"GET", "PUT", "PATCH", "DELETE"},
+    "api:not_found": set(METHODS),
 }
 
 

@@ -16,6 +16,7 @@ everything. docs/testing.md#the-scope-walker says how to extend the tables.
 
 import hashlib
 import io
+import json
 import logging
 import re
 import zipfile
@@ -41,6 +42,8 @@ from django.utils.regex_helper import normalize
 from guardian.shortcuts import assign_perm
 
 from accounts.models import ClaimGrant, ProviderAccount
+from api.models import ApiToken
+from api.services import token_create
 from organisation.models import (
     ITCouncil,
     ITCouncilMembership,
@@ -121,6 +124,7 @@ class World:
     markers: dict = field(default_factory=dict)  # tag → {text}
     tags: dict = field(default_factory=dict)  # model → {pk: owner}
     urls: dict = field(default_factory=dict)  # model → {pk: [the row's pages]}
+    keys: dict = field(default_factory=dict)  # user id → an API key that may write
 
     def add(self, name, obj):
         self.objects[name] = obj
@@ -398,6 +402,11 @@ def build_world():
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**seen)
     AccessLog.objects.create(**seen)
+    # API keys (issue 22): the walk reads /api/ with them, the forged writes send them.
+    for user in (w.administrator, w.developer, w.rektor_a, w.reader, w.rektor_b):
+        _token, w.keys[user.pk] = token_create(
+            user=user, name=f"{user.username}-nyckel", days=30, read_only=False
+        )
     coverage_store_refresh()
 
     home_a = {"units": frozenset({w.unit_a1.pk}), "organisations": frozenset({org_a.pk})}
@@ -611,6 +620,13 @@ PARAMETERS = {
         {"pk": pk} for model in (ReviewRound, Blueprint, Item) for pk in fill.pks(model)
     ],
     frozenset({"round_pk", "unit_slug"}): review_pages,
+    # The API (issue 22): its rows by id, a user's own API keys, and any other path under /api/.
+    frozenset({"assignment_id"}): lambda fill, route: [
+        {"assignment_id": pk} for pk in fill.pks(Assignment)
+    ],
+    frozenset({"person_id"}): lambda fill, route: [{"person_id": pk} for pk in fill.pks(Person)],
+    frozenset({"token_id"}): lambda fill, route: [{"token_id": pk} for pk in fill.pks(ApiToken)],
+    frozenset({"path"}): lambda fill, route: [{"path": "v1/finns-inte/"}],
     frozenset({"initials"}): lambda fill, route: [
         {"initials": initials}
         for initials in dict.fromkeys(person.initials for person in fill.rows(Person))
@@ -666,7 +682,10 @@ QUERY = {
     "huvudman": lambda fill: [org.slug for org in fill.samples(Organisation)],
     "from": lambda fill: [b.pk for b in fill.samples(Blueprint)],
     "to": lambda fill: [b.pk for b in fill.samples(Blueprint)],
-    "person": lambda fill: [p.initials for p in fill.samples(Person)],
+    # The site names a person by initials, the API by id.
+    "person": lambda fill: (
+        [p.initials for p in fill.samples(Person)] + [p.pk for p in fill.samples(Person)]
+    ),
     "from_person": lambda fill: [p.pk for p in fill.samples(Person)],
     "to_person": lambda fill: [p.pk for p in fill.samples(Person)],
     "kind": None,
@@ -678,6 +697,16 @@ QUERY = {
     "next": None,
     "exakt": None,
     "ordning": None,  # the order of a search's matches on the blueprint pages
+    # The API's (issue 22): versions compared, the assignments' filters, pages, Swagger UI.
+    "before": lambda fill: [b.pk for b in fill.samples(Blueprint)],
+    "after": lambda fill: [b.pk for b in fill.samples(Blueprint)],
+    "item": None,
+    "organisation_wide": None,
+    "cursor": None,
+    "page_size": None,
+    "script": None,
+    "lang": None,  # the OpenAPI document's language and version (drf-spectacular)
+    "version": None,
     # The admin's own: the changelist's state, popups, paging.
     "_changelist_filters": None,
     "_facets": None,
@@ -904,8 +933,10 @@ def login_page(path):
     return path in (reverse("login"), reverse("admin:login"))
 
 
-def client_for(scope):
-    client = Client(raise_request_exception=False)
+def client_for(scope, key=None):
+    """A client signed in as the scope's user; with `key`, the API reads by that key."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    client = Client(raise_request_exception=False, **headers)
     if scope.user is not None:
         client.force_login(scope.user)
     return client
@@ -920,7 +951,8 @@ SKIP = {
 def walk(world, who, read_keys):
     scope = world.scopes[who]
     fill = Fill(world, scope if scope.thorough else world.scopes["rektor A"])
-    walker = Walker(client_for(scope), who, Markers.of(world, scope), read_keys)
+    key = world.keys.get(scope.user.pk) if scope.user else None
+    walker = Walker(client_for(scope, key), who, Markers.of(world, scope), read_keys)
     for route in routes():
         if route.name in SKIP:
             continue
@@ -987,6 +1019,12 @@ def test_the_walker_sees_another_scope_where_it_is_shown(world):
     for url, expected in pages.items():
         found = set(markers.found_in(body_text(client.get(url)), url))
         assert expected <= found, url
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(settings):
+    # The walk sends thousands of API requests with one key (api.authentication's throttle).
+    settings.DIGIANSVAR_API_RATE = "1000000/min"
 
 
 @pytest.fixture
@@ -1154,6 +1192,60 @@ def remind(round_name):
     return send
 
 
+API_ASSIGNMENTS = "/api/v1/assignments/"
+
+
+def api(method, url, body=None):
+    """An API request with the key of the client's own user (World.keys); `url` and `body`
+    may be functions of the world."""
+
+    def send(client, w):
+        raw = getattr(client, "client", client)  # a Sent, or a plain Client
+        user_id = int(raw.session["_auth_user_id"])
+        path = url(w) if callable(url) else url
+        data = body(w) if callable(body) else body
+        if raw is not client:
+            client.keep(path, data)
+        return raw.generic(
+            method,
+            path,
+            json.dumps(data) if data is not None else "",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {w.keys[user_id]}",
+        )
+
+    return send
+
+
+def api_row(name):
+    return lambda w: f"{API_ASSIGNMENTS}{w.objects[name].pk}/"
+
+
+def api_new_row(unit_name, person_name=None):
+    def body(w):
+        unit = w.objects[unit_name].slug if unit_name else None
+        data = {"item": w.item1.pk, "unit": unit, "role": "ITS", "reason": "Smygrad"}
+        return {**data, "person": w.objects[person_name].pk} if person_name else data
+
+    return body
+
+
+def api_reassign(from_name, to_name, units=()):
+    def body(w):
+        data = {"from_person": w.objects[from_name].pk, "to_person": w.objects[to_name].pk}
+        return {**data, "units": [w.objects[name].slug for name in units]}
+
+    return api("POST", f"{API_ASSIGNMENTS}reassign/", body)
+
+
+def revoke_key(user_name):
+    def send(client, w):
+        token = ApiToken.objects.get(user=w.objects[user_name])
+        return client.post(reverse("api_keys:token_revoke", args=[token.pk]))
+
+    return send
+
+
 @dataclass(frozen=True)
 class Write:
     """A POST (or several) that must change nothing; a control must change something,
@@ -1213,6 +1305,69 @@ WRITES = [
         True,
     ),
 ]
+# The API (issue 22): what admin refuses, a key refuses too.
+WRITES += [
+    Write("rektor A", "API: change B's row", api("PATCH", api_row("row_b1"), {"order": 9})),
+    Write("rektor A", "API: change another A unit's row", api("PATCH", api_row("row_a2"), {})),
+    Write("rektor A", "API: replace another A unit's row", api("PUT", api_row("row_a2"), {})),
+    Write(
+        "rektor A",
+        "API: change an organisation-wide row",
+        api("PATCH", api_row("row_a_wide"), {"order": 9}),
+    ),
+    Write(
+        "rektor A",
+        "API: move the home row to B's unit",
+        api("PATCH", api_row("row_a1"), {"unit": "bortaskolan"}),
+    ),
+    Write(
+        "rektor A",
+        "API: move the home row to another A unit",
+        api("PATCH", api_row("row_a1"), {"unit": "andrabyskolan"}),
+    ),
+    Write(
+        "rektor A",
+        "API: add a row at B's unit",
+        api("POST", API_ASSIGNMENTS, api_new_row("unit_b1")),
+    ),
+    Write(
+        "rektor A",
+        "API: add a row at another A unit",
+        api("POST", API_ASSIGNMENTS, api_new_row("unit_a2")),
+    ),
+    Write(
+        "rektor A",
+        "API: add an organisation-wide row",
+        api("POST", API_ASSIGNMENTS, api_new_row(None)),
+    ),
+    Write(
+        "rektor A",
+        "API: add a row naming B's person",
+        api("POST", API_ASSIGNMENTS, api_new_row("unit_a1", "bertil")),
+    ),
+    Write("rektor A", "API: Flytta ansvar from B's person", api_reassign("bertil", "aw_a")),
+    Write("rektor A", "API: Flytta ansvar to B's person", api_reassign("aw_a", "bertil")),
+    Write(
+        "rektor A", "API: Flytta ansvar of another A unit's rows", api_reassign("arne", "anders")
+    ),
+    Write(
+        "rektor A",
+        "API: Flytta ansvar naming another A unit",
+        api_reassign("anders", "aw_a", ["unit_a2"]),
+    ),
+    Write("rektor A", "revoke rektor B's API key", revoke_key("rektor_b")),
+    Write(
+        "rektor A",
+        "API: add a row at the home unit",
+        api("POST", API_ASSIGNMENTS, api_new_row("unit_a1")),
+        True,
+    ),
+    Write(
+        "rektor A", "API: change the home row", api("PATCH", api_row("row_a1"), {"order": 9}), True
+    ),
+    Write("rektor A", "API: Flytta ansvar at the home unit", api_reassign("aw_a", "anders"), True),
+    Write("rektor A", "revoke one's own API key", revoke_key("rektor_a"), True),
+]
 # What a rektor may do at home, a läsare may not do at all.
 WRITES += [
     Write("läsare", write.what, write.send)
@@ -1222,8 +1377,13 @@ WRITES += [
 
 
 def delete_writes(world):
-    """POST "Ja, jag är säker" on the delete page of every row of another scope."""
+    """POST "Ja, jag är säker" on the delete page of every row of another scope, and DELETE
+    every assignment of another scope through the API."""
     scope = world.scopes["rektor A"]
+    for pk, tag in world.tags[Assignment].items():
+        if tag != SHARED and scope.foreign(tag):
+            url = f"{API_ASSIGNMENTS}{pk}/"
+            yield Write("rektor A", f"API: delete assignment {pk}", api("DELETE", url))
     for model in admin.site._registry:
         for pk, tag in world.tags[model].items():
             if tag != SHARED and scope.foreign(tag):
@@ -1303,7 +1463,24 @@ ALIKE = [
         lambda name: import_row(None, "item0", f"{name} ITS"),
         ("A.W", "A.HEMMA"),
     ),
+    (
+        "rektor A",
+        "API: B's person by id as an id nobody has",
+        lambda name: api("GET", lambda w: f"/api/v1/people/{pk_or_none(w, name)}/"),
+        ("bertil", "nobody"),
+    ),
+    (
+        "rektor A",
+        "API: the assignments of B's unit as of a unit that does not exist",
+        lambda name: api("GET", f"{API_ASSIGNMENTS}?unit={name}"),
+        ("bortaskolan", "finns-ej"),
+    ),
 ]
+
+
+def pk_or_none(w, name):
+    """The id of a row of the world, or one no row has."""
+    return w.objects[name].pk if name in w.objects else 10**6
 
 
 def answer_text(response, name):

@@ -77,7 +77,7 @@ def test_a_model_without_an_ownership_refuses_all_but_superusers(world, admin_us
     "model",
     [
         model
-        for app in ("organisation", "accounts", "registry", "review")
+        for app in ("organisation", "accounts", "registry", "review", "api")
         for model in apps.get_app_config(app).get_models()
         if not hasattr(model, "instance_type")  # simple_history's: restrict(Model.history…)
     ],
