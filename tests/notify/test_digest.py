@@ -105,3 +105,25 @@ def test_the_command_reports_what_it_sent(started, mailoutbox):
     call_command("responsibility_digest", "--site-url", "https://ansvar.example")
     assert len(mailoutbox) == 2
     assert "https://ansvar.example/bekrafta/" in mailoutbox[0].body + mailoutbox[1].body
+
+
+def test_an_api_write_is_told_with_its_user_and_reason(started, client, mailoutbox):
+    from tests.api.conftest import Api, key_for
+
+    r = started
+    api = Api(client, key_for(r.admin, read_only=False))
+    data = {
+        "item": r.items[0].pk,
+        "unit": "hemskolan",
+        "role": "ITS",
+        "person": r.aw.pk,
+        "reason": "Ny via API",
+    }
+    created = api.post("/api/v1/assignments/", data)
+    assert created.status_code == 201, created.content
+    responsibility_digest_send()
+    (message,) = mailoutbox
+    assert message.to == ["aw@hem.example"]
+    assert f"Nytt: {r.items[0].name}" in message.body
+    assert "Ändrat av: Ada Admin" in message.body
+    assert "Anledning: Ny via API" in message.body
