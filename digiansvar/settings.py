@@ -353,6 +353,14 @@ DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS = int(
     os.environ.get("DIGIANSVAR_COVERAGE_MAX_ASSIGNMENTS", "25")
 )
 
+# Responsibility e-mails and confirmation (docs/notifications.md): the site's
+# address for the links in the e-mails (a management command has no request),
+# how many days a confirmation link works, and after how many days an
+# unconfirmed assignment is counted as old (the unit page, the review's checklist).
+DIGIANSVAR_SITE_URL = os.environ.get("DIGIANSVAR_SITE_URL", "http://localhost:8000").rstrip("/")
+DIGIANSVAR_CONFIRMATION_LINK_DAYS = int(os.environ.get("DIGIANSVAR_CONFIRMATION_LINK_DAYS", "14"))
+DIGIANSVAR_CONFIRMATION_DAYS = int(os.environ.get("DIGIANSVAR_CONFIRMATION_DAYS", "14"))
+
 # Cache (issue 7 follow-up): the blueprint pages cache their rendered matrix
 # and their filter choices, keyed by a data version that every write changes
 # (registry.data_version), so a per-process memory cache is correct: each worker

@@ -14,6 +14,7 @@ Its core, which every feature package may use:
 
 Its features, each a package that imports only the core and the packages listed before it:
 
+    notify/          told when it changes, confirmed in one click, seen by the rektor
     search/          "Vem ansvarar för …?": the items' index and the question read against it
     support/         the support chain ("Vem frågar jag?")
     coverage/        the coverage report

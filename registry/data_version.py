@@ -24,6 +24,7 @@ from organisation.models import Appointment, Organisation, Person, Position, Uni
 from registry.models import (
     Area,
     Assignment,
+    AssignmentConfirmation,
     Blueprint,
     Column,
     DataVersion,
@@ -53,6 +54,7 @@ VERSIONED_MODELS = (
     Position,
     Organisation,
     SearchWord,  # the word list: the `q` filter's answers follow it
+    AssignmentConfirmation,  # the chips' "ej bekräftad" mark (registry.notify)
 )
 # These may be written with bulk_create, which leaves no history rows (generate_demo
 # records them afterwards); every insert still raises the largest id.
@@ -87,6 +89,14 @@ SCOPES = {
         "SELECT 'unit:' || a.unit_id AS s FROM {rows} r JOIN {appointment} a ON a.person_id = r.id",
     ],
     "organisation.Organisation": ["SELECT 'org:' || r.id AS s FROM {rows} r"],
+    # The chip's "ej bekräftad" mark: the assignment's unit, or for an organisation-wide one
+    # the huvudman of the person who answered (who holds the role there).
+    "registry.AssignmentConfirmation": [
+        "SELECT CASE WHEN a.unit_id IS NOT NULL THEN 'unit:' || a.unit_id"
+        " ELSE COALESCE((SELECT 'org:' || p.organisation_id FROM {person} p"
+        " WHERE p.id = r.person_id), 'all') END AS s"
+        " FROM {rows} r JOIN {assignment} a ON a.id = r.assignment_id"
+    ],
     "registry.Blueprint": [
         "SELECT COALESCE('org:' || r.organisation_id, 'all') AS s FROM {rows} r",
     ],

@@ -60,6 +60,7 @@ class Chip:
         "colour",
         "url",
         "holders",
+        "confirmation",
     )
 
     def __init__(self, assignment, links=None):
@@ -86,6 +87,9 @@ class Chip:
         # individual role: [(initials, name, url), …], empty when nobody
         # does; None when it does not apply or was not looked up (holders_attach).
         self.holders = None
+        # "unconfirmed", "declined" or "" (confirmed, or not asked): registry.notify
+        # sets it on the live poster; a published version's chips have none.
+        self.confirmation = ""
 
     @property
     def holder_key(self):
@@ -233,6 +237,7 @@ def render_chips(matrix):
                 chip.deputy,
                 chip.colour,
                 chip.holder_key,
+                chip.confirmation,
             )
             if key not in rendered:
                 rendered[key] = template.render({"chip": chip})

@@ -2,6 +2,7 @@ from django.urls import path
 
 from registry.blueprint import detail_views, views
 from registry.coverage import views as coverage_views
+from registry.notify import views as notify_views
 from registry.support import views as support_views
 from registry.versions import views as version_views
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("ansvarsomrade/<int:pk>/", detail_views.item_detail, name="item_detail"),
     path("person/<str:initials>/", detail_views.person_detail, name="person_detail"),
     path("roll/<str:code>/", detail_views.role_detail, name="role_detail"),
+    path("bekrafta/<str:token>/", notify_views.confirmation_link, name="confirmation_link"),
+    path("ansvar/<int:pk>/svar/", notify_views.assignment_answer, name="assignment_answer"),
     path("versioner/", version_views.version_list, name="version_list"),
     path("versioner/andringar/", version_views.version_changes, name="version_changes"),
     path("versioner/<int:pk>/", version_views.version_detail, name="version_detail"),

@@ -11,18 +11,21 @@ from organisation.models import Person, Unit, UnitGroupObjectPermission, UnitUse
 from organisation.queries import MANAGE_UNIT
 from registry import versions
 from registry.coverage import coverage_by_unit
+from registry.notify.queries import unit_confirmations
 from review.models import ReviewRound, UnitReview
 
 
 @dataclass
 class Checklist:
-    """What a rektor goes through before signing: gaps, changes, people to check."""
+    """What a rektor goes through before signing: gaps, changes, people to check, and the
+    assignments their people have not confirmed or have declined."""
 
     findings: list
     baseline: object  # the version the changes are counted from, or None
     changes: object  # a registry.versions.VersionDiff, or None without a baseline
     people_left: list
     people_without_login: list
+    confirmations: object = None  # registry.notify.queries.UnitConfirmations
 
     @property
     def people_count(self):
@@ -61,7 +64,7 @@ def unit_checklist(review):
         elif not person.user.is_active:
             left.append(person)
     findings = [finding for _check, found in coverage.sections() for finding in found]
-    return Checklist(findings, baseline, changes, left, without_login)
+    return Checklist(findings, baseline, changes, left, without_login, unit_confirmations(unit))
 
 
 @dataclass

@@ -32,6 +32,8 @@ TAKES = {
     "password_reset_confirm": {"GET", "POST", "PUT", "PATCH", "DELETE"},
     "review:unit_review": GET_POST,
     "review:round_remind": {"POST"},
+    "registry:confirmation_link": GET_POST,
+    "registry:assignment_answer": {"POST"},
     # The user's API keys and the REST API (docs/api.md); any other path under /api/ answers
     # every method with a JSON 404.
     "api_keys:token_list": GET_POST,

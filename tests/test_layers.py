@@ -50,6 +50,7 @@ LAYERS = [
             "registry/permissions.py",
         )
     },
+    {"notify": ("registry/notify/",)},
     {
         "search": ("registry/search/",),
         "support": ("registry/support/",),

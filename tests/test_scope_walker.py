@@ -57,7 +57,17 @@ from organisation.services import unit_grant
 from provisioning.services import scim_token_create
 from registry import versions
 from registry.coverage.store import coverage_store_refresh
-from registry.models import Assignment, Blueprint, Item, Role, SearchWord, UnansweredSearch
+from registry.models import (
+    Assignment,
+    AssignmentConfirmation,
+    Blueprint,
+    DigestMark,
+    Item,
+    Role,
+    SearchWord,
+    UnansweredSearch,
+)
+from registry.notify.tokens import confirmation_token
 from review import services as review_services
 from review.models import ReviewRound, UnitReview
 from tests.factories import (
@@ -289,6 +299,21 @@ def build_world():
     for who, user in (("aw_a", w.rektor_a), ("bertil", w.rektor_b)):
         w.objects[who].user = user
         w.objects[who].save()
+
+    # Answers to assignments (registry.notify): B's decline names B in its comment.
+    for name, row, who, state, comment in (
+        ("answer_b1", w.row_b1, "bertil", "declined", "Bortakommentaren om skrivarna"),
+        ("answer_a2", w.row_a2, "arne", "confirmed", ""),
+    ):
+        answer = AssignmentConfirmation.objects.create(
+            assignment=row, person=w.objects[who], role=row.role, state=state, comment=comment
+        )
+        w.add(name, answer)
+        if comment:
+            w.mark(answer, comment)
+
+    for who in ("bertil", "arne"):
+        DigestMark.objects.create(person=w.objects[who], told_up_to=0)
 
     # An assignment at B that an administrator moved into rektor A's unit: its
     # history must not show where it was.
@@ -612,6 +637,12 @@ PARAMETERS = {
     ],
     frozenset({"code"}): lambda fill, route: [
         {"code": code} for code in Role.objects.values_list("code", flat=True)
+    ],
+    # The e-mail's confirmation link, made for another scope's people and rows.
+    frozenset({"token"}): lambda fill, route: [
+        {"token": confirmation_token(assignment_id=row.pk, person_id=row.person_id, role_id=None)}
+        for row in fill.rows(Assignment)
+        if row.person_id
     ],
     frozenset({"slug"}): lambda fill, route: [
         {"slug": obj.slug} for model in (Organisation, Unit) for obj in fill.rows(model)

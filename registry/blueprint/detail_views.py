@@ -30,6 +30,7 @@ from registry.blueprint.queries import item_chips
 from registry.coverage.checks import CHECKS
 from registry.coverage.report import coverage_by_unit
 from registry.models import Item, Role
+from registry.notify import queries as notify_queries
 from registry.unit_picker import (
     no_units,
     visible_units,
@@ -53,12 +54,24 @@ def person_detail(request, initials):
         return no_units(request)
     person = _person_or_404(request, initials, units)
     scope = units.scope()
-    assignments = queries.responsibilities(units=scope, person=person)
+    assignments = notify_queries.with_confirmation(
+        queries.responsibilities(units=scope, person=person)
+    )
     appointments = queries.person_appointments(person=person, units=scope)
     # Someone who has left (provisioning): their responsibilities are moved with Flytta ansvar.
     reassign_url = None
     if not person.active and request.user.has_perm("registry.change_assignment"):
         reassign_url = f"{reverse('admin:registry_assignment_reassign')}?from_person={person.pk}"
+    # Their own page: they confirm or decline here, and the role-only entries of the
+    # individual roles they hold are theirs to confirm too.
+    own = getattr(request.user, "person", None) == person
+    assignments = list(assignments)
+    held = notify_queries.holder_role_assignments(person=person, units=scope) if own else []
+    answers = notify_queries.person_answers(held, person) if held else {}
+    for assignment in held:
+        answer = answers.get(assignment.pk)
+        assignment.confirmation_state = answer.state if answer else None
+    confirmed = notify_queries.CONFIRMED
     return render(
         request,
         "registry/person_detail.html",
@@ -69,6 +82,10 @@ def person_detail(request, initials):
             person=person,
             appointments=appointments,
             reassign_url=reassign_url,
+            confirmation_column=True,
+            can_answer=own,
+            to_answer=[row for row in assignments if own and row.confirmation_state != confirmed],
+            held_by_role=[row for row in held if row.confirmation_state != confirmed],
         ),
     )
 
@@ -197,9 +214,10 @@ def unit_detail(request, slug):
     units = Unit.objects.restrict(request.user)
     unit = get_object_or_404(units.select_related("organisation"), slug=slug)
     positions, missing = unit_positions(user=request.user, unit=unit)
-    coverage = None
+    coverage = confirmations = None
     if allows(request.user, "change", unit):
         (coverage,) = coverage_by_unit(units=[unit], scope=units.filter(pk=unit.pk))
+        confirmations = notify_queries.unit_confirmations(unit)
     context = {
         "unit": unit,
         "positions": positions,
@@ -207,6 +225,7 @@ def unit_detail(request, slug):
         "blueprint_url": f"{reverse('registry:blueprint')}?unit={unit.slug}",
         "problem_kinds": [(kind.value, kind.problem_title) for kind in ProblemKind],
         "coverage": coverage,
+        "confirmations": confirmations,
         "coverage_url": f"{reverse('registry:coverage')}?unit={unit.slug}",
     }
     return render(request, "registry/unit_detail.html", context)

@@ -13,6 +13,7 @@ from registry.matrix import (
     support_kind_of,
 )
 from registry.models import Item
+from registry.notify.queries import confirmation_marks, with_confirmation
 from registry.queries import assignments_at, legend
 from registry.search import item_search_ids
 
@@ -44,17 +45,20 @@ def blueprint_matrix(*, unit, items):
     """Group the items by area and column, each with its responsible at the unit.
 
     Two queries: the items (with column and area) and the assignments at the
-    unit (with role and person) for those items; one or two more for who
-    holds the individual roles that entries name without a person.
+    unit (with role and person, and whether each is confirmed) for those items;
+    one or two more for who holds the individual roles that entries name
+    without a person, and one for whether a holder confirmed those.
     """
-    assignments = (
+    assignments = with_confirmation(
         assignments_at([unit])
         .filter(item__in=items.values("pk"))
         .select_related("role", "person")
         .order_by("item_id", "order", "pk")
     )
     chips = chips_by_item(assignments)
-    holders_attach([chip for row in chips.values() for chip in row], units=[unit])
+    every_chip = [chip for row in chips.values() for chip in row]
+    holders_attach(every_chip, units=[unit])
+    confirmation_marks(every_chip)
     item_url = item_url_maker()
     areas, roles, has_person_only = {}, {}, False
     # The items are read once here; the assignments above use them as a subquery.
@@ -86,7 +90,7 @@ def item_chips(*, item, units, organisation_wide):
     legend of the roles they name. As on the poster, a role-only chip of an
     individual role names who holds the role at its unit.
     """
-    assignments = (
+    assignments = with_confirmation(
         assignments_at(units, organisation_wide=organisation_wide)
         .filter(item=item)
         .select_related("role", "person")
@@ -95,6 +99,7 @@ def item_chips(*, item, units, organisation_wide):
     links = {}
     chips = [Chip(assignment, links) for assignment in assignments]
     holders_attach(chips, units=units)
+    confirmation_marks(chips)
     by_unit, roles = {}, {}
     for chip in chips:
         by_unit.setdefault(chip.assignment.unit_id, []).append(chip)

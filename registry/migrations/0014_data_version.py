@@ -23,7 +23,10 @@ def triggers(kind):
             "appointment": apps.get_model("organisation", "Appointment")._meta.db_table,
         }
         for label, selects in SCOPES.items():
-            model = apps.get_model(label)
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue  # a model of a later migration: that migration adds its triggers
             create, drop = trigger_sql(vendor, model, selects, tables)
             for statement in drop if kind == "drop" else drop + create:
                 schema_editor.execute(statement)

@@ -10,6 +10,8 @@ The poster's words in code:
 - the coverage report's counts → CoverageCount, CoverageLoad, CoverageMark
 - the search's word list → SearchWord, UnansweredSearch
 - what the page cache is keyed by → DataVersion
+- bekräftad / avböjd, the responsibility e-mails → AssignmentConfirmation, DigestMark,
+  UsedConfirmationLink (registry.notify)
 
 One module a part; this package's names are the app's models.
 """
@@ -26,6 +28,7 @@ from registry.models.catalogue import (
 )
 from registry.models.coverage import CoverageCount, CoverageLoad, CoverageMark
 from registry.models.data_version import DataVersion
+from registry.models.notify import AssignmentConfirmation, DigestMark, UsedConfirmationLink
 from registry.models.search import SearchWord, UnansweredSearch
 from registry.models.versions import Blueprint, BlueprintRows
 
@@ -34,6 +37,7 @@ __all__ = [
     "ROLE_NAMES",
     "Area",
     "Assignment",
+    "AssignmentConfirmation",
     "Blueprint",
     "BlueprintRows",
     "Column",
@@ -41,9 +45,11 @@ __all__ = [
     "CoverageLoad",
     "CoverageMark",
     "DataVersion",
+    "DigestMark",
     "Item",
     "Role",
     "SearchWord",
     "UnansweredSearch",
+    "UsedConfirmationLink",
     "group_of",
 ]

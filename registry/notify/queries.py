@@ -1,0 +1,255 @@
+"""Reads: whether an assignment is confirmed, the chips' marks, a unit's unconfirmed and
+declined assignments, who may confirm what, and who the unit's rektorer are.
+
+"Ej bekräftad": no confirmation by the assignment's current person for its
+current role. An assignment that names a person is theirs to confirm; a
+role-only one of an individual role is confirmed by someone who holds the role
+at the unit (registry.queries.role_holders); a collective role (LÄR) or a
+relative one is never confirmed: everyone with the function holds it.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from organisation.models import Appointment, Position
+from registry.models import Assignment, AssignmentConfirmation, Role, UsedConfirmationLink
+
+UNCONFIRMED = "unconfirmed"
+DECLINED = AssignmentConfirmation.State.DECLINED.value
+CONFIRMED = AssignmentConfirmation.State.CONFIRMED.value
+
+
+def _role_key(field):
+    return Coalesce(field, Value(0), output_field=IntegerField())
+
+
+def with_confirmation(assignments):
+    """The assignments annotated with whether they are confirmed; no extra query.
+
+    `confirmation_state`: the state ("confirmed", "declined") their own
+    person gave for their current role, or None. For role-only rows,
+    `role_confirmed_by` and `role_declined_by`: the initials of whoever last
+    confirmed or declined the row for its role (confirmation_marks checks
+    they hold the role where the chip is shown).
+    """
+
+    def answers(**lookups):
+        return AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id")).filter(
+            assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups
+        )
+
+    latest = ("-decided_at", "-pk")
+    return assignments.annotate(
+        confirmation_state=Subquery(answers(person=OuterRef("person")).values("state")[:1]),
+        role_confirmed_by=Subquery(
+            answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
+        ),
+        role_declined_by=Subquery(
+            answers(state=DECLINED).order_by(*latest).values("person__initials")[:1]
+        ),
+    )
+
+
+def needs_confirmation(assignment):
+    """Does anyone confirm this assignment? Those naming a person, and role-only ones of an
+    individual role; not role-only ones of a collective or relative role."""
+    if assignment.person_id:
+        return True
+    return assignment.role is not None and assignment.role.kind == Role.Kind.INDIVIDUAL
+
+
+def confirmation_marks(chips):
+    """Give each chip its mark: "unconfirmed", "declined" or "" (confirmed, or nobody confirms).
+
+    Reads the annotations of with_confirmation, no query. A role-only chip of
+    an individual role is confirmed when the last to confirm it is among the
+    holders listed on it (registry.matrix.holders_attach); one nobody holds
+    gets no mark: the coverage report already says the role is unfilled.
+    """
+    for chip in chips:
+        assignment = chip.assignment
+        if assignment.person_id:
+            state = getattr(assignment, "confirmation_state", None)
+            chip.confirmation = "" if state == CONFIRMED else (state or UNCONFIRMED)
+        elif chip.holders and needs_confirmation(assignment):
+            holders = {initials for initials, _name, _url in chip.holders}
+            if getattr(assignment, "role_confirmed_by", None) in holders:
+                chip.confirmation = ""
+            elif getattr(assignment, "role_declined_by", None) in holders:
+                chip.confirmation = DECLINED
+            else:
+                chip.confirmation = UNCONFIRMED
+
+
+def may_confirm(person, assignment):
+    """May `person` confirm or decline `assignment`? Their own, and role-only ones of an
+    individual role they hold at the assignment's unit (or, organisation-wide, anywhere in
+    their huvudman)."""
+    if person is None:
+        return False
+    if assignment.person_id:
+        return assignment.person_id == person.pk
+    role = assignment.role
+    if role is None or role.kind != Role.Kind.INDIVIDUAL:
+        return False
+    if role.position_id:
+        appointments = Appointment.objects.filter(person=person, position_id=role.position_id)
+        if assignment.unit_id:
+            appointments = appointments.filter(Q(unit_id=assignment.unit_id) | Q(unit=None))
+        return appointments.exists()
+    named = Assignment.objects.filter(person=person, role=role)
+    if assignment.unit_id:
+        named = named.filter(unit_id=assignment.unit_id)
+    return named.exists()
+
+
+def own_assignment(*, user, person, pk):
+    """The assignment `pk` if `person` (the user's own, organisation.queries.own_person) may
+    answer it, else None. Read through restrict where the user sees it; a person's own
+    assignment is theirs to answer whatever their unit grants."""
+    if person is None:
+        return None
+    assignment = (
+        Assignment.objects.filter(pk=pk, person=person)
+        .select_related("item", "unit", "role", "person")
+        .first()
+    )
+    if assignment is None:
+        assignment = (
+            Assignment.objects.restrict(user)
+            .filter(pk=pk, person=None)
+            .select_related("item", "unit", "role")
+            .first()
+        )
+    if assignment is None or not may_confirm(person, assignment):
+        return None
+    return assignment
+
+
+def person_answers(assignments, person):
+    """{assignment id: AssignmentConfirmation} of `person`'s answers to these assignments as
+    they are now (same role); one query."""
+    ids = [assignment.pk for assignment in assignments]
+    roles = {assignment.pk: assignment.role_id for assignment in assignments}
+    rows = AssignmentConfirmation.objects.filter(person=person, assignment_id__in=ids)
+    return {row.assignment_id: row for row in rows if roles.get(row.assignment_id) == row.role_id}
+
+
+def holder_role_assignments(*, person, units):
+    """Role-only assignments of the individual roles `person` holds, at these units: the ones
+    they confirm for the role. [(assignment, role)], at most a few dozen."""
+    appointments = Appointment.objects.filter(person=person, position__role__isnull=False)
+    if units is not None:
+        appointments = appointments.filter(Q(unit__in=units) | Q(unit=None))
+    held = {}
+    for unit_id, role_id in appointments.values_list("unit_id", "position__role"):
+        held.setdefault(role_id, set()).add(unit_id)
+    if not held:
+        return []
+    rows = (
+        Assignment.objects.filter(person=None, role_id__in=held)
+        .filter(role__kind=Role.Kind.INDIVIDUAL)
+        .select_related("item__column__area", "role", "unit")
+        .order_by("item__column__area__order", "item__column__order", "item__order", "pk")
+    )
+    found = []
+    for row in rows:
+        where = held[row.role_id]
+        if None in where or row.unit_id in where:
+            if row.unit_id is None and person.organisation_id is None:
+                continue
+            if row.unit_id is not None and row.unit.organisation_id != person.organisation_id:
+                continue
+            found.append(row)
+    return found
+
+
+@dataclass
+class UnitConfirmations:
+    """A unit's assignments that are not confirmed: declined ones, and the rest."""
+
+    declined: list  # [(assignment, AssignmentConfirmation)]
+    unconfirmed: list  # [assignment]
+    old: int  # how many of the unconfirmed are older than `days`
+    days: int  # DIGIANSVAR_CONFIRMATION_DAYS
+
+    @property
+    def count(self):
+        return len(self.declined) + len(self.unconfirmed)
+
+
+def unit_confirmations(unit):
+    """The unit's own assignments naming a person that are not confirmed; one to three
+    queries.
+
+    "Old" counts those whose person has had them longer than
+    DIGIANSVAR_CONFIRMATION_DAYS (from the history: when the row last got
+    its person or role).
+    """
+    rows = list(
+        with_confirmation(Assignment.objects.filter(unit=unit).exclude(person=None))
+        .filter(Q(confirmation_state__isnull=True) | Q(confirmation_state=DECLINED))
+        .select_related("item", "role", "person")
+        .order_by("item__column__area__order", "item__column__order", "item__order", "pk")
+    )
+    declined_ids = [row.pk for row in rows if row.confirmation_state == DECLINED]
+    answers = (
+        {
+            (answer.assignment_id, answer.person_id, answer.role_id): answer
+            for answer in AssignmentConfirmation.objects.filter(assignment_id__in=declined_ids)
+        }
+        if declined_ids
+        else {}
+    )
+    declined, unconfirmed = [], []
+    for row in rows:
+        if row.confirmation_state == DECLINED:
+            declined.append((row, answers.get((row.pk, row.person_id, row.role_id))))
+        else:
+            unconfirmed.append(row)
+    since = assigned_since([row.pk for row in unconfirmed]) if unconfirmed else {}
+    days = settings.DIGIANSVAR_CONFIRMATION_DAYS
+    limit = timezone.now() - timedelta(days=days)
+    old = sum(1 for row in unconfirmed if since.get(row.pk) and since[row.pk] < limit)
+    return UnitConfirmations(declined=declined, unconfirmed=unconfirmed, old=old, days=days)
+
+
+def assigned_since(ids):
+    """{assignment id: when it last got its current person or role}, from the history; one
+    query. Rows written without history (bulk) are missing."""
+    history = Assignment.history.model
+    found = {}
+    rows = (
+        history.objects.filter(id__in=ids)
+        .order_by("id", "history_id")
+        .values_list("id", "person_id", "role_id", "history_date")
+    )
+    last = {}
+    for pk, person_id, role_id, when in rows:
+        if last.get(pk) != (person_id, role_id):
+            found[pk] = when
+            last[pk] = (person_id, role_id)
+    return found
+
+
+def rektorer(unit):
+    """The people appointed to the principal position at the unit who have an e-mail address:
+    who hears of a declined assignment. An organisation-wide assignment has no rektor (it
+    shows in the coverage report of the huvudman's units)."""
+    appointments = Appointment.objects.filter(position__code=Position.Code.PRINCIPAL)
+    appointments = appointments.filter(unit=unit) if unit is not None else appointments.none()
+    return [
+        appointment.person
+        for appointment in appointments.select_related("person").order_by("person__initials")
+        if appointment.person.email
+    ]
+
+
+def link_used(nonce):
+    """Has the confirmation link with this nonce been used?"""
+    return UsedConfirmationLink.objects.filter(nonce=nonce).exists()
