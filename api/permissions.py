@@ -14,7 +14,7 @@ from organisation.permissions import allows, has_model_permission
 WRITE_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
 
-def may_write(request):
+def can_write(request):
     """False for a key made to read only."""
     return not getattr(request.auth, "read_only", False)
 
@@ -28,7 +28,7 @@ class ScopedPermission(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        if not may_write(request):
+        if not can_write(request):
             self.message = _("Nyckeln får bara läsa.")
             return False
         model = getattr(view, "write_model", None)

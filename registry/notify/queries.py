@@ -86,7 +86,7 @@ def confirmation_marks(chips):
                 chip.confirmation = UNCONFIRMED
 
 
-def may_confirm(person, assignment):
+def can_confirm(person, assignment):
     """May `person` confirm or decline `assignment`? Their own, and role-only ones of an
     individual role they hold at the assignment's unit (or, organisation-wide, anywhere in
     their huvudman)."""
@@ -126,7 +126,7 @@ def own_assignment(*, user, person, pk):
             .select_related("item", "unit", "role")
             .first()
         )
-    if assignment is None or not may_confirm(person, assignment):
+    if assignment is None or not can_confirm(person, assignment):
         return None
     return assignment
 

@@ -31,7 +31,7 @@ def assignment_answer(*, assignment, person, user, state, comment="", nonce=None
     second use raises ValidationError). A decline e-mails the unit's
     rektorer (queries.rektorer) with the comment.
     """
-    if not queries.may_confirm(person, assignment):
+    if not queries.can_confirm(person, assignment):
         raise PermissionDenied(_("Du kan bara svara på ditt eget ansvar."))
     if nonce is not None:
         try:

@@ -12,7 +12,8 @@ from django.urls import reverse
 from organisation.models import Organisation, Person, Position, Unit
 from registry.blueprint import page_cache
 from registry.data_version import unit_data_version
-from registry.models import Assignment, Item, SearchWord
+from registry.models import Assignment, AssignmentConfirmation, Item, SearchWord
+from registry.notify.services import assignment_answer
 from tests.factories import AssignmentFactory, PersonFactory
 from tests.registry import test_coverage_store as coverage_writes
 from tests.registry.coverage_data import every_check_firing
@@ -85,6 +86,17 @@ def add_search_word():
     SearchWord.objects.create(word="nätet", means="wifi")
 
 
+def confirm_assignment():
+    # The chip loses its "ej bekräftad" mark (registry.notify).
+    assignment = Assignment.objects.filter(unit__slug="u5-1", person__isnull=False).first()
+    assignment_answer(
+        assignment=assignment,
+        person=assignment.person,
+        user=None,
+        state=AssignmentConfirmation.State.CONFIRMED,
+    )
+
+
 WRITES = [
     *coverage_writes.WRITES,
     rename_person,
@@ -96,6 +108,7 @@ WRITES = [
     raw_sql_delete,
     revert_from_history,
     add_search_word,
+    confirm_assignment,
 ]
 
 
