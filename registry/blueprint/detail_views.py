@@ -54,38 +54,33 @@ def person_detail(request, initials):
         return no_units(request)
     person = _person_or_404(request, initials, units)
     scope = units.scope()
-    assignments = notify_queries.with_confirmation(
-        queries.responsibilities(units=scope, person=person)
-    )
     appointments = queries.person_appointments(person=person, units=scope)
     # Someone who has left (provisioning): their responsibilities are moved with Flytta ansvar.
     reassign_url = None
     if not person.active and request.user.has_perm("registry.change_assignment"):
         reassign_url = f"{reverse('admin:registry_assignment_reassign')}?from_person={person.pk}"
-    # Their own page: they confirm or decline here, and the role-only entries of the
-    # individual roles they hold are theirs to confirm too.
+    # Their own page: they confirm or decline here (registry.notify).
     own = getattr(request.user, "person", None) == person
-    assignments = list(assignments)
-    held = notify_queries.holder_role_assignments(person=person, units=scope) if own else []
-    answers = notify_queries.person_answers(held, person) if held else {}
-    for assignment in held:
-        answer = answers.get(assignment.pk)
-        assignment.confirmation_state = answer.state if answer else None
-    confirmed = notify_queries.CONFIRMED
+    confirmations = notify_queries.person_confirmations(
+        assignments=queries.responsibilities(units=scope, person=person),
+        person=person,
+        units=scope,
+        own=own,
+    )
     return render(
         request,
         "registry/person_detail.html",
         _responsibility_context(
             request,
             units,
-            assignments,
+            confirmations["assignments"],
             person=person,
             appointments=appointments,
             reassign_url=reassign_url,
             confirmation_column=True,
             can_answer=own,
-            to_answer=[row for row in assignments if own and row.confirmation_state != confirmed],
-            held_by_role=[row for row in held if row.confirmation_state != confirmed],
+            to_answer=confirmations["to_answer"],
+            held_by_role=confirmations["held_by_role"],
         ),
     )
 

@@ -140,6 +140,24 @@ def person_answers(assignments, person):
     return {row.assignment_id: row for row in rows if roles.get(row.assignment_id) == row.role_id}
 
 
+def person_confirmations(*, assignments, person, units, own):
+    """What the person page shows of confirmations: ({"assignments": the rows with their
+    state, "to_answer": their unconfirmed ones, "held_by_role": the role-only entries of the
+    individual roles they hold, still unconfirmed}). Only on their own page (`own`) are
+    there any to answer."""
+    assignments = list(with_confirmation(assignments))
+    held = holder_role_assignments(person=person, units=units) if own else []
+    answers = person_answers(held, person) if held else {}
+    for assignment in held:
+        answer = answers.get(assignment.pk)
+        assignment.confirmation_state = answer.state if answer else None
+    return {
+        "assignments": assignments,
+        "to_answer": [row for row in assignments if own and row.confirmation_state != CONFIRMED],
+        "held_by_role": [row for row in held if row.confirmation_state != CONFIRMED],
+    }
+
+
 def holder_role_assignments(*, person, units):
     """Role-only assignments of the individual roles `person` holds, at these units: the ones
     they confirm for the role. [(assignment, role)], at most a few dozen."""
