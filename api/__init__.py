@@ -4,8 +4,7 @@ It sits above registry and review; nothing below imports it. Every row it
 reads or writes goes through `Model.objects.restrict(user, action)`.
 
     models.py          ApiToken: a user's API key, stored hashed
-    services.py        keys created and revoked (the only writes to ApiToken)
-    authentication.py  "Authorization: Bearer <key>", the throttle per key
+    keys/              keys made and revoked in the site; authentication and throttle by key
     permissions.py     the model permission, a key that may only read, allows() per row
     reading.py         cursor pagination and ETag/If-None-Match
     errors.py          errors in DRF's shape and the site's language
@@ -15,6 +14,4 @@ reads or writes goes through `Model.objects.restrict(user, action)`.
     filters.py         the assignment list's filters (django-filter)
     views.py           the endpoints
     urls.py            /api/v1/…, /api/schema/, /api/docs/ (Swagger UI, served locally)
-    token_views.py     "API-nycklar" under the user's account: create, list, revoke
-    token_urls.py      /konto/api-nycklar/
 """

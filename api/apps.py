@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         # drf-spectacular finds the key authentication's OpenAPI description by import.
-        from api import authentication  # noqa: F401
+        from api.keys import authentication  # noqa: F401

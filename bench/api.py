@@ -29,7 +29,7 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from api.services import token_create  # noqa: E402
+from api.keys.services import token_create  # noqa: E402
 from organisation.models import Unit  # noqa: E402
 from organisation.services import unit_grant  # noqa: E402
 from registry.models import Assignment  # noqa: E402

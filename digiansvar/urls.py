@@ -28,8 +28,8 @@ urlpatterns = [
     path("konto/login/", login_not_required(accounts.LoginView.as_view()), name="login"),
     # Ends the session, and the provider's too for a sign-in through it (POST only).
     path("konto/logout/", accounts.LogoutView.as_view(), name="logout"),
-    # The user's own API keys (api/token_views.py).
-    path("konto/api-nycklar/", include("api.token_urls")),
+    # The user's own API keys (api/keys/views.py).
+    path("konto/api-nycklar/", include("api.keys.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "oidc/authenticate/",

@@ -42,8 +42,8 @@ from django.utils.regex_helper import normalize
 from guardian.shortcuts import assign_perm
 
 from accounts.models import ClaimGrant, ProviderAccount
+from api.keys.services import token_create
 from api.models import ApiToken
-from api.services import token_create
 from organisation.models import (
     ITCouncil,
     ITCouncilMembership,
@@ -1027,7 +1027,7 @@ def test_the_walker_sees_another_scope_where_it_is_shown(world):
 
 @pytest.fixture(autouse=True)
 def unthrottled(settings):
-    # The walk sends thousands of API requests with one key (api.authentication's throttle).
+    # The walk sends thousands of API requests with one key (api.keys.authentication's throttle).
     settings.DIGIANSVAR_API_RATE = "1000000/min"
 
 

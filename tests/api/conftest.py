@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from api.services import token_create
+from api.keys.services import token_create
 from organisation.services import unit_grant
 from tests.factories import (
     AssignmentFactory,

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.services import LIFETIMES
+from api.keys.services import LIFETIMES
 
 
 class TokenForm(forms.Form):

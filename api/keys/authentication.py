@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 
-from api.services import token_find
+from api.keys.services import token_find
 
 KEYWORDS = (b"bearer", b"token")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api import token_views
+from api.keys import views as token_views
 
 app_name = "api_keys"
 

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from api.forms import TokenForm
+from api.keys.forms import TokenForm
+from api.keys.services import token_create, token_revoke
 from api.models import ApiToken
-from api.services import token_create, token_revoke
 
 
 @never_cache
