@@ -45,6 +45,7 @@ LAYERS = [
             "registry/services.py",
             "registry/matrix.py",
             "registry/data_version.py",
+            "registry/page_body.py",
             "registry/unit_picker.py",
             "registry/notation.py",
             "registry/permissions.py",
