@@ -321,22 +321,24 @@ def departed_people(units):
     """(unit id, person id, entries): a person who has left (Person.active false, set by the
     identity provider's provisioning) is still named on entries holding at the unit: its own
     and the organisation-wide ones of the person's huvudman."""
+    # `NOT p.active` in the words of the index person_departed (the few who have left): SQLite
+    # uses a partial index only for the words of its condition, PostgreSQL for what they imply.
     return _sql(
         """
         SELECT e.unit_id, e.person_id, COUNT(*) FROM (
           SELECT a.unit_id AS unit_id, a.person_id AS person_id FROM {assignment} a
             JOIN {person} p ON p.id = a.person_id
-          WHERE {a_in_units} AND p.active = %s
+          WHERE {a_in_units} AND NOT p.active
           UNION ALL
           SELECT u.id, w.person_id FROM {unit} u
             JOIN {organisation_wide} w ON w.organisation_id = u.organisation_id
             JOIN {person} p ON p.id = w.person_id
-          WHERE {u_in_units} AND p.active = %s
+          WHERE {u_in_units} AND NOT p.active
         ) e GROUP BY e.unit_id, e.person_id
         """,
         a_in_units=_within("a.unit_id", units),
         u_in_units=_within("u.id", units),
-    ), [*units[1], False, *units[1], False]
+    ), [*units[1], *units[1]]
 
 
 def _loads(scope):
