@@ -41,6 +41,65 @@ def support_kinds(items):
     return [kind for kind in dict.fromkeys(support_kind_of(item) for item in items) if kind]
 
 
+class Entry:
+    """An assignment as the poster reads it: a plain row and the role and person it names.
+
+    Reading the unit's assignments as rows (registry.blueprint.queries.unit_responsible)
+    instead of model instances was most of a cold poster's cost; a chip reads
+    the same attributes of either.
+    """
+
+    __slots__ = (
+        "item_id",
+        "unit_id",
+        "role",
+        "person",
+        "kind",
+        "priority",
+        "confirmation_state",
+        "role_confirmed_by",
+        "role_declined_by",
+    )
+    # The values the row holds, in order (the role and person as ids).
+    ROW = (
+        "item_id",
+        "unit_id",
+        "role_id",
+        "person_id",
+        "kind",
+        "priority",
+        "confirmation_state",
+        "role_confirmed_by",
+        "role_declined_by",
+    )
+
+    def __init__(self, row, *, role, person):
+        (
+            self.item_id,
+            self.unit_id,
+            _role_id,
+            _person_id,
+            self.kind,
+            self.priority,
+            self.confirmation_state,
+            self.role_confirmed_by,
+            self.role_declined_by,
+        ) = row
+        self.role, self.person = role, person
+
+    @property
+    def person_id(self):
+        return self.person.pk if self.person else None
+
+    @property
+    def role_id(self):
+        return self.role.pk if self.role else None
+
+    def get_kind_display(self):
+        # As the model's own: the label of a known kind, else the value.
+        return str(dict(Assignment.Kind.choices).get(self.kind, self.kind))
+
+
 class Chip:
     """One responsible as the poster shows it: "A.W · ITS", "LÄR" or "A.L".
 

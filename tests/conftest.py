@@ -61,10 +61,12 @@ def empty_cache():
     """
     from django.core.cache import cache
 
+    from registry.blueprint.catalogue import catalogue_clear
     from registry.search.index import index_clear
 
     cache.clear()
     index_clear()
+    catalogue_clear()
 
 
 @pytest.fixture(autouse=True)

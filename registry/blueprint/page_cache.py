@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -28,12 +29,11 @@ from django.utils.translation import gettext as _
 
 from organisation.models import ProblemKind
 from organisation.queries import own_person
-from registry import queries
+from registry.blueprint.catalogue import catalogue_at
 from registry.blueprint.filters import BlueprintFilter
-from registry.blueprint.queries import blueprint_matrix
-from registry.data_version import cache_key, scope_versions, unit_data_version, unit_scopes
+from registry.blueprint.queries import blueprint_matrix, unit_responsible
+from registry.data_version import cache_key, scope_versions, unit_scopes
 from registry.matrix import grid_rows, render_chips, support_kinds
-from registry.models import Area, Item
 from registry.search import item_answer, item_search_ids, item_suggestions
 from registry.support.chain import support_chains
 from registry.versions.header import version_header
@@ -52,15 +52,17 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
     if versions is None:
         versions = page_versions(unit, user)
     version = versions["unit"]
-    reference = _filter_reference(unit, version, user, versions["user"])
+    catalogue = catalogue_at(versions["catalogue"])
+    reads = _UnitReads(unit, catalogue)
+    reference = _filter_reference(unit, version, user, versions["user"], reads)
     filterset = BlueprintFilter(
         data,
         unit=unit,
-        areas=reference["areas"],
+        areas=catalogue.areas,
         roles=reference["roles"],
         people=reference["people"],
     )
-    results = _matrix_results(kind, unit, filterset, version)
+    results = _matrix_results(kind, unit, filterset, version, reads)
     searched = filterset.is_valid() and bool((filterset.form.cleaned_data.get("q") or "").strip())
     context = {
         **version_header(unit, version),
@@ -82,16 +84,30 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
 
 
 def page_versions(unit, user):
-    """{"unit", "units", "user"}: the data versions of what a blueprint page at `unit` reads
-    (the unit, its huvudman, the catalogue), of the unit picker's list and of the user's own
-    person; one query."""
+    """{"unit", "catalogue", "units", "user"}: the data versions of what a blueprint page at
+    `unit` reads (the unit, its huvudman, the catalogue), of the catalogue alone, of the unit
+    picker's list and of the user's own person; one query."""
     user_scope = f"user:{user.pk}"
     found = scope_versions([*unit_scopes(unit), "units", user_scope])
     return {
         "unit": ":".join(found[scope] for scope in unit_scopes(unit)),
+        "catalogue": found["all"],
         "units": found["units"],
         "user": found[user_scope],
     }
+
+
+class _UnitReads:
+    """What a page of one unit reads on a miss, each at most once a request: the catalogue
+    (given, kept by its version) and who is responsible at the unit (two queries)."""
+
+    def __init__(self, unit, catalogue):
+        self.unit = unit
+        self.catalogue = catalogue
+
+    @cached_property
+    def responsible(self):
+        return unit_responsible(unit=self.unit, roles=self.catalogue.roles)
 
 
 def _page_query(data, unit, **changes):
@@ -113,12 +129,13 @@ def _orderings(data, filterset, unit):
     ]
 
 
-def _filter_reference(unit, version, user, user_version):
-    """The filters' choices and the user's person, cached with the version.
+def _filter_reference(unit, version, user, user_version, reads):
+    """The role and person filters' choices and the user's person, cached with the version.
 
-    Returns {"areas", "roles", "people"} and gives request.user its person
-    (or none), so the header's "Mina ansvarsområden" asks the database
-    nothing. The version label is `version_header`'s.
+    Returns {"roles", "people"} (the roles and people named at the unit; the
+    areas are the catalogue's) and gives request.user its person (or none),
+    so the header's "Mina ansvarsområden" asks the database nothing. The
+    version label is `version_header`'s.
     """
     timeout = settings.DIGIANSVAR_PAGE_CACHE_SECONDS
     reference_key = cache_key("reference", unit.pk, unit.slug, version)
@@ -126,11 +143,8 @@ def _filter_reference(unit, version, user, user_version):
     found = cache.get_many([reference_key, person_key])
     reference = found.get(reference_key)
     if reference is None:
-        reference = {
-            "areas": list(Area.objects.all()),
-            "roles": list(queries.roles_at(unit)),
-            "people": list(queries.people_at(unit)),
-        }
+        responsible = reads.responsible
+        reference = {"roles": responsible.roles, "people": responsible.people}
         cache.set(reference_key, reference, timeout)
     if person_key in found:
         person = found[person_key]
@@ -141,11 +155,12 @@ def _filter_reference(unit, version, user, user_version):
     return reference
 
 
-def _matrix_results(kind, unit, filterset, version):
+def _matrix_results(kind, unit, filterset, version, reads):
     """The count, the kinds of support matter that matched, and the HTML of the poster or grid.
 
     Cached per unit, normalised filters, language and data version; built
-    from the matrix (two queries) on a miss.
+    on a miss from the catalogue and who is responsible at the unit (`reads`),
+    and for a filter the ids of the items it matches (one query).
     """
     data = filterset.form.cleaned_data if filterset.is_valid() else None
     if data is None:
@@ -162,7 +177,10 @@ def _matrix_results(kind, unit, filterset, version):
     key = cache_key("results", kind, unit.pk, unit.slug, filters, get_language(), version)
     results = cache.get(key)
     if results is None:
-        matrix = blueprint_matrix(unit=unit, items=filterset.items())
+        items = reads.catalogue.items
+        if filterset.is_filtered:
+            items = filterset.among(items, reads.responsible.entries)
+        matrix = blueprint_matrix(unit=unit, items=items, responsible=reads.responsible)
         context = {"matrix": matrix, "unit": unit}
         if filterset.ordering == filterset.RELEVANCE:
             # Best first: one list on the poster and the grid alike.
@@ -197,7 +215,7 @@ def _unit_chips_key(unit, version):
     return cache_key("unit-chips", unit.pk, unit.slug, get_language(), version)
 
 
-def _unit_chips(unit, version):
+def _unit_chips(unit, version, catalogue_version):
     """{item id: the item's chips at `unit` as HTML} for every item with someone responsible.
 
     The same chips as the poster, cached per unit, language and data version
@@ -207,7 +225,10 @@ def _unit_chips(unit, version):
     key = _unit_chips_key(unit, version)
     chips = cache.get(key)
     if chips is None:
-        matrix = blueprint_matrix(unit=unit, items=Item.objects.select_related("column__area"))
+        reads = _UnitReads(unit, catalogue_at(catalogue_version))
+        matrix = blueprint_matrix(
+            unit=unit, items=reads.catalogue.items, responsible=reads.responsible
+        )
         render_chips(matrix)
         chips = {row.item.pk: row.chips_html for row in matrix.rows if row.chips}
         cache.set(key, chips, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
@@ -252,8 +273,9 @@ def answer_page(*, text, exact, unit):
     # ?exakt=1: the words as typed, no typing error corrected (the link under a correction).
     answer = item_answer(text, correct=not exact) if text else None
     hits = answer.hits if answer else []
-    version = unit_data_version(unit)
-    chips = _unit_chips(unit, version) if hits else {}
+    found = scope_versions(unit_scopes(unit))
+    version = ":".join(found.values())  # as unit_data_version(unit)
+    chips = _unit_chips(unit, version, found["all"]) if hits else {}
     # The support matters among the answers, best first; no answer at all:
     # the chain for technical problems, the commonest reason to ask.
     kinds = support_kinds(hit.item for hit in hits) if hits else [ProblemKind.TECHNOLOGY]
