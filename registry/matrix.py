@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from organisation.models import ProblemKind
 from registry.models import Assignment, Item, Role
@@ -105,8 +106,9 @@ class Chip:
 
     Everything the templates print is worked out once here, so that a page
     with hundreds of chips does no per-chip work in the template; `links`
-    (a dict shared by one page build) keeps each person's or role's URL, so
-    reverse() runs once per person and role, not once per chip.
+    (a dict shared by one page build) keeps each person's or role's URL and
+    each face (what a person, role and priority print), so reverse() and the
+    description run once per person and role, not once per chip.
     """
 
     __slots__ = (
@@ -127,21 +129,13 @@ class Chip:
         self.assignment = assignment
         self.person = person
         self.role = role
-        self.label = " · ".join(
-            part for part in (person and person.initials, role and role.code) if part
-        )
-        # Full name, title and role name, for the tooltip and screen readers;
-        # a title that only repeats the role's name is said once.
-        parts = []
-        for part in (person and person.name, person and person.title, role and role.label):
-            if part and part.casefold() not in (said.casefold() for said in parts):
-                parts.append(part)
-        self.description = ", ".join(parts)
-        if person is None and role_reach(role):
-            self.description = f"{role.label} ({role_reach(role)})"
-        self.deputy = assignment.priority == Assignment.Priority.DEPUTY
-        self.colour = role_colour(role) if role else None
-        self.url = _chip_url(person, role, {} if links is None else links)
+        deputy = assignment.priority == Assignment.Priority.DEPUTY
+        links = {} if links is None else links
+        face_key = ("face", person and person.pk, role and role.pk, deputy)
+        face = links.get(face_key)
+        if face is None:
+            face = links[face_key] = _chip_face(person, role, deputy, links)
+        self.label, self.description, self.deputy, self.colour, self.url = face
         # Who holds the role at the unit in view, for a role-only chip of an
         # individual role: [(initials, name, url), …], empty when nobody
         # does; None when it does not apply or was not looked up (holders_attach).
@@ -153,6 +147,23 @@ class Chip:
     @property
     def holder_key(self):
         return None if self.holders is None else tuple(self.holders)
+
+
+def _chip_face(person, role, deputy, links):
+    """(label, description, deputy, colour, url): what a chip of this person, role and
+    priority prints, the same on every item (worked out once a page build)."""
+    label = " · ".join(part for part in (person and person.initials, role and role.code) if part)
+    # Full name, title and role name, for the tooltip and screen readers;
+    # a title that only repeats the role's name is said once.
+    parts = []
+    for part in (person and person.name, person and person.title, role and role.label):
+        if part and part.casefold() not in (said.casefold() for said in parts):
+            parts.append(part)
+    description = ", ".join(parts)
+    if person is None and role_reach(role):
+        description = f"{role.label} ({role_reach(role)})"
+    colour = role_colour(role) if role else None
+    return label, description, deputy, colour, _chip_url(person, role, links)
 
 
 def holders_attach(chips, *, units):
@@ -278,6 +289,13 @@ def grid_rows(matrix):
     return areas
 
 
+# Chips rendered in this process, by what they print and the language: a chip's HTML is a
+# function of these alone (rendered without the request), so a poster built again after a
+# write, or after the cache was emptied, renders only chips it has not shown before.
+_rendered_chips = {}
+_RENDERED_CHIPS_KEPT = 20_000
+
+
 def render_chips(matrix):
     """Give each row its chips as HTML, rendering every distinct chip once.
 
@@ -285,11 +303,14 @@ def render_chips(matrix):
     again; one template render per chip was most of a cold page's cost.
     """
     template = get_template("_partials/chip.html")
-    rendered = {}
+    if len(_rendered_chips) > _RENDERED_CHIPS_KEPT:
+        _rendered_chips.clear()
+    language = get_language()
     for row in matrix.rows:
         parts = []
         for chip in row.chips:
             key = (
+                language,
                 chip.url,
                 chip.label,
                 chip.description,
@@ -298,7 +319,8 @@ def render_chips(matrix):
                 chip.holder_key,
                 chip.confirmation,
             )
-            if key not in rendered:
-                rendered[key] = template.render({"chip": chip})
-            parts.append(rendered[key])
+            html = _rendered_chips.get(key)
+            if html is None:
+                html = _rendered_chips[key] = template.render({"chip": chip})
+            parts.append(html)
         row.chips_html = mark_safe("".join(parts))  # rendered by our own template
