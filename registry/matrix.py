@@ -210,7 +210,8 @@ class Row:
     chips: list = field(default_factory=list)
     support_kind: str = ""
     url: str = ""
-    chips_html: str = ""  # set by the view that renders the poster
+    chips_html: str = ""  # set by render_chips, as the next
+    responsible_html: str = ""  # the chips in their list, or that nobody is responsible
 
 
 @dataclass
@@ -236,6 +237,7 @@ class Matrix:
     areas: list
     roles: list  # roles that occur, in role order: the legend and the grid's columns
     has_person_only: bool  # any chip without a role (the grid's extra column)
+    legend_html: str = ""  # set by render_chips
 
     @property
     def rows(self):
@@ -289,23 +291,26 @@ def grid_rows(matrix):
     return areas
 
 
-# Chips rendered in this process, by what they print and the language: a chip's HTML is a
-# function of these alone (rendered without the request), so a poster built again after a
-# write, or after the cache was emptied, renders only chips it has not shown before.
+# Chips and legends rendered in this process, by what they print and the language: their
+# HTML is a function of these alone (rendered without the request), so a poster built again
+# after a write, or after the cache was emptied, renders only chips it has not shown before.
 _rendered_chips = {}
 _RENDERED_CHIPS_KEPT = 20_000
 
 
-def render_chips(matrix):
-    """Give each row its chips as HTML, rendering every distinct chip once.
+def render_chips(matrix, *, from_version=False):
+    """Give each row its chips as HTML (and `responsible_html`, the chips in their list or
+    "Ingen ansvarig"), rendering every distinct chip once, and the matrix its legend.
 
     A unit's ~300 chips are mostly the same few dozen people and roles
     again; one template render per chip was most of a cold page's cost.
+    `from_version`: a published version's poster (its legend says so).
     """
     template = get_template("_partials/chip.html")
     if len(_rendered_chips) > _RENDERED_CHIPS_KEPT:
         _rendered_chips.clear()
     language = get_language()
+    before, after, nobody = _responsible_frame(language)
     for row in matrix.rows:
         parts = []
         for chip in row.chips:
@@ -324,3 +329,37 @@ def render_chips(matrix):
                 html = _rendered_chips[key] = template.render({"chip": chip})
             parts.append(html)
         row.chips_html = mark_safe("".join(parts))  # rendered by our own template
+        row.responsible_html = mark_safe(before + row.chips_html + after) if parts else nobody
+    legend = matrix.legend
+    # What the legend prints: each role's code (its link), name, colour and reach.
+    key = (
+        language,
+        "legend",
+        from_version,
+        *((r.code, r.label, c, reach) for r, c, reach in legend),
+    )
+    html = _rendered_chips.get(key)
+    if html is None:
+        html = _rendered_chips[key] = get_template("_partials/legend.html").render(
+            {"legend": legend, "from_version": from_version}
+        )
+    matrix.legend_html = html
+
+
+_CHIPS_STAND_IN = mark_safe("\x00chips\x00")
+
+
+def _responsible_frame(language):
+    """(before, after, nobody): _partials/responsible.html around any chips, and without
+    any; rendered once a process and language."""
+    frame = _rendered_chips.get(("responsible", language))
+    if frame is None:
+        template = get_template("_partials/responsible.html")
+        before, after = template.render({"chips_html": _CHIPS_STAND_IN}).split(_CHIPS_STAND_IN)
+        nobody = template.render({"chips_html": ""})
+        frame = _rendered_chips[("responsible", language)] = (
+            before,
+            after,
+            mark_safe(nobody),
+        )
+    return frame

@@ -16,6 +16,8 @@ entry each: the view hands one the request's parameters and the unit, and
 renders what it returns; the parts below them are private.
 """
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -33,7 +35,14 @@ from registry.blueprint.catalogue import catalogue_at
 from registry.blueprint.filters import BlueprintFilter
 from registry.blueprint.queries import blueprint_matrix, unit_responsible
 from registry.data_version import cache_key, scope_versions, unit_scopes
-from registry.matrix import grid_rows, render_chips, support_kinds
+from registry.matrix import (
+    AreaBlock,
+    ColumnBlock,
+    Matrix,
+    grid_rows,
+    render_chips,
+    support_kinds,
+)
 from registry.search import item_answer, item_search_ids, item_suggestions
 from registry.support.chain import support_chains
 from registry.versions.header import version_header
@@ -160,7 +169,7 @@ def _matrix_results(kind, unit, filterset, version, reads):
 
     Cached per unit, normalised filters, language and data version; built
     on a miss from the catalogue and who is responsible at the unit (`reads`),
-    and for a filter the ids of the items it matches (one query).
+    a filter applied to those without a query.
     """
     data = filterset.form.cleaned_data if filterset.is_valid() else None
     if data is None:
@@ -193,7 +202,7 @@ def _matrix_results(kind, unit, filterset, version, reads):
             template = "registry/_grid_matrix.html"
         else:
             render_chips(matrix)
-            template = "registry/_blueprint_matrix.html"
+            template = None  # _poster_html
             if not filterset.is_filtered:
                 # The whole poster: the answer page takes its chips from here.
                 cache.set(
@@ -205,10 +214,77 @@ def _matrix_results(kind, unit, filterset, version, reads):
             "count": matrix.count,
             "support": support_kinds(row.item for row in matrix.rows),
             # No request: no CSRF token, no user, nothing per person in the fragment.
-            "html": render_to_string(template, context) if matrix.count else "",
+            "html": (
+                ""
+                if not matrix.count
+                else render_to_string(template, context)
+                if template
+                else _poster_html(matrix, reads.catalogue, whole=not filterset.is_filtered)
+            ),
         }
         cache.set(key, results, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return results
+
+
+# The whole poster's HTML around its items' responsible and its legend, by catalogue version,
+# language and the items' links: the same at every unit (registry/_blueprint_matrix.html).
+_skeletons = {}
+_STAND_IN = "\x00"
+
+
+def _poster_html(matrix, catalogue, *, whole):
+    """registry/_blueprint_matrix.html of `matrix` (its chips rendered: render_chips).
+
+    The whole poster (`whole`: every item of `catalogue`) is filled into the
+    template as rendered once for this catalogue version and language, with
+    stand-ins for each row's responsible and the legend; a filtered one, or
+    one of a catalogue not kept, is rendered.
+    """
+    if not whole or not catalogue.key[1]:
+        return render_to_string("registry/_blueprint_matrix.html", {"matrix": matrix})
+    rows = matrix.rows
+    key = (catalogue.key, get_language(), rows[0].url if rows else "")
+    parts = _skeletons.get(key)
+    if parts is None:
+        parts = _skeleton(matrix)
+        if parts is None:  # a stand-in's character in the catalogue's own text
+            return render_to_string("registry/_blueprint_matrix.html", {"matrix": matrix})
+        if len(_skeletons) > 8:  # catalogue versions and languages gone by
+            _skeletons.clear()
+        _skeletons[key] = parts
+    fill = [row.responsible_html for row in rows] + [matrix.legend_html]
+    # parts: text, slot, text, slot, …, text; a slot is a row's index, the last the legend's.
+    return "".join(fill[part] if n % 2 else part for n, part in enumerate(parts))
+
+
+def _skeleton(matrix):
+    rows = matrix.rows
+    marks = [mark_safe(f"{_STAND_IN}{n}{_STAND_IN}") for n in range(len(rows) + 1)]
+    stand_in = Matrix(
+        areas=[
+            AreaBlock(
+                block.area,
+                [
+                    ColumnBlock(
+                        column.column,
+                        [replace(row, responsible_html=None) for row in column.rows],
+                    )
+                    for column in block.columns
+                ],
+            )
+            for block in matrix.areas
+        ],
+        roles=[],
+        has_person_only=False,
+        legend_html=marks[-1],
+    )
+    for row, mark in zip(stand_in.rows, marks, strict=False):
+        row.responsible_html = mark
+    html = render_to_string("registry/_blueprint_matrix.html", {"matrix": stand_in})
+    parts = html.split(_STAND_IN)
+    if len(parts) != 2 * len(marks) + 1:
+        return None
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
 
 
 def _unit_chips_key(unit, version):
@@ -236,13 +312,20 @@ def _unit_chips(unit, version, catalogue_version):
 
 
 def _controls_html(data, context, units_version):
-    """The unit picker and the filter form, cached like the results.
+    """The unit picker and the filter form, cached by what they show.
 
     They depend on the units the user may see ("all", or their ids, is in the key), the
-    chosen unit, the GET parameters as typed, the language and the data; they
-    are GET forms, so there is no CSRF token to keep out.
+    chosen unit, the GET parameters as typed, the language and the filters' choices (the
+    areas, and the roles and people named at the unit): not on the unit's data version, so
+    a write at the unit that names no new role or person leaves them cached. They are GET
+    forms, so there is no CSRF token to keep out.
     """
     filters = {name: data.getlist(name) for name in ("area", "role", "person", "q")}
+    choices = {
+        name: field.extra["choices"]
+        for name, field in context["filter"].filters.items()
+        if "choices" in field.extra
+    }
     key = cache_key(
         "controls",
         context["view_name"],
@@ -251,7 +334,7 @@ def _controls_html(data, context, units_version):
         context["unit"].slug,
         filters,
         get_language(),
-        context["version"],
+        choices,
         units_version,  # the picker lists the units by name
     )
     html = cache.get(key)
