@@ -298,6 +298,11 @@ _rendered_chips = {}
 _RENDERED_CHIPS_KEPT = 20_000
 
 
+def rendered_chips_clear():
+    """Forget the chips and legends rendered in this process (tests: to render from scratch)."""
+    _rendered_chips.clear()
+
+
 def render_chips(matrix, *, from_version=False):
     """Give each row its chips as HTML (and `responsible_html`, the chips in their list or
     "Ingen ansvarig"), rendering every distinct chip once, and the matrix its legend.

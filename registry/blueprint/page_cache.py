@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from organisation.models import ProblemKind
 from organisation.queries import own_person
-from registry.blueprint.catalogue import catalogue_at
+from registry.blueprint.catalogue import catalogue_at, catalogue_clear
 from registry.blueprint.filters import BlueprintFilter
 from registry.blueprint.queries import blueprint_matrix, unit_responsible
 from registry.data_version import cache_key, scope_versions, unit_scopes
@@ -41,6 +41,7 @@ from registry.matrix import (
     Matrix,
     grid_rows,
     render_chips,
+    rendered_chips_clear,
     support_kinds,
 )
 from registry.search import item_answer, item_search_ids, item_suggestions
@@ -285,6 +286,14 @@ def _skeleton(matrix):
     if len(parts) != 2 * len(marks) + 1:
         return None
     return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
+
+
+def kept_clear():
+    """Forget what this process keeps besides the cache (the catalogue, the poster's skeleton,
+    rendered chips and legends): tests, to render from scratch."""
+    catalogue_clear()
+    _skeletons.clear()
+    rendered_chips_clear()
 
 
 def _unit_chips_key(unit, version):

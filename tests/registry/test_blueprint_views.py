@@ -11,7 +11,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Appointment, Person, Position, Unit
-from registry.blueprint.catalogue import catalogue_clear
+from registry.blueprint.page_cache import kept_clear
 from registry.models import Area, Assignment, Blueprint, Column, Item
 from tests.factories import (
     AppointmentFactory,
@@ -537,7 +537,7 @@ def test_query_count_is_fixed_whatever_the_number_of_items(
     for name, url in page_urls(first_item).items():
         headers = {"HX-Request": "true"} if name == "htmx" else {}
         cache.clear()
-        catalogue_clear()  # a process that has not read it yet
+        kept_clear()  # a process that has not read the catalogue yet
         with django_assert_num_queries(PINNED[name]):
             response = client.get(url, headers=headers)
         assert response.status_code == 200, name
