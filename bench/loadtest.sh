@@ -112,6 +112,12 @@ FILTERED="http://127.0.0.1:$PORT/?unit=$UNIT&area=hygien&role=ITS"
 CSS=$(curl -s -H "Cookie: $COOKIE" "$BLUEPRINT" | grep -o '/static/css/site\.[0-9a-f]*\.css' | head -1)
 STATIC="http://127.0.0.1:$PORT${CSS:-/static/css/site.css}"
 
+# A browser sends back the CSRF cookie its first page set, with every request after it; so
+# does wrk. A page kept whole for its user is only served to a request that brings it
+# (registry/page_body.py): without it every request would render, as no browser's does.
+csrf=$(curl -s -o /dev/null -c - -H "Cookie: $COOKIE" "$BLUEPRINT" | awk '$6 == "csrftoken" { print $7 }')
+[[ -n $csrf ]] || { echo "no CSRF cookie from $BLUEPRINT" >&2; exit 1; }
+COOKIE="$COOKIE; csrftoken=$csrf"
 # The session must really be logged in: a 302 to the login page would look like success.
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BLUEPRINT")
 [[ $status == 200 ]] || { echo "the blueprint page answered $status, not 200" >&2; exit 1; }
@@ -143,13 +149,11 @@ done
 if (( SERVERS > 1 )); then
   # A write through the first server (an admin change of a role's name, with
   # its CSRF token) must show on the second server's blueprint page at once.
-  JAR=$(mktemp /tmp/digiansvar-loadtest-jar.XXXXXX)
   A=${BASES[0]} B=${BASES[1]}
   curl -s -o /dev/null -H "Cookie: $COOKIE" "$B/?unit=$UNIT"  # fills the shared cache
   role_id=$(curl -s -H "Cookie: $COOKIE" "$A/admin/registry/role/?q=ITS" | grep -o 'registry/role/[0-9]*/change' | head -1 | tr -dc 0-9)
-  form=$(curl -s -c "$JAR" -H "Cookie: $COOKIE" "$A/admin/registry/role/$role_id/change/")
+  form=$(curl -s -H "Cookie: $COOKIE" "$A/admin/registry/role/$role_id/change/")
   token=$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' <<<"$form" | head -1 | sed 's/.*value="//; s/"$//')
-  csrf=$(awk '$6 == "csrftoken" { print $7 }' "$JAR")
   field() { grep -o "name=\"$1\" value=\"[^\"]*\"" <<<"$form" | head -1 | sed 's/.*value="//; s/"$//'; }
   # The role's choices as they are (a select's chosen option, the deputy checkbox): the form
   # needs them all, and putting the name back must change nothing else.
@@ -158,7 +162,7 @@ if (( SERVERS > 1 )); then
   deputy=()
   grep -q 'name="needs_deputy"[^>]*checked' <<<"$form" && deputy=(--data-urlencode "needs_deputy=on")
   name="Samordnare $(date +%s)"
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" -H "Referer: $A/" \
     --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
     --data-urlencode "name=$name" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
     --data-urlencode "position=$position" --data-urlencode "kind=$kind" "${deputy[@]}" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/")
@@ -167,11 +171,10 @@ if (( SERVERS > 1 )); then
   shown=$(curl -s -H "Cookie: $COOKIE" "$B/?unit=$UNIT")
   [[ $status == 302 ]] && grep -q "$name" <<<"$shown" && seen=yes
   # Put the old name back (the load-test database is kept between runs).
-  curl -s -o /dev/null -H "Cookie: $COOKIE; csrftoken=$csrf" -H "Referer: $A/" \
+  curl -s -o /dev/null -H "Cookie: $COOKIE" -H "Referer: $A/" \
     --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "code=$(field code)" \
     --data-urlencode "name=$(field name)" --data-urlencode "order=$(field order)" --data-urlencode "description=" \
     --data-urlencode "position=$position" --data-urlencode "kind=$kind" "${deputy[@]}" --data-urlencode "_save=1" "$A/admin/registry/role/$role_id/change/"
-  rm -f "$JAR"
   if [[ $seen == yes ]]; then
     echo; echo "## consistency: a role renamed through $A shows on $B at the next request: yes"
   else

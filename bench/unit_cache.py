@@ -9,7 +9,8 @@ catalogue, poster skeleton or rendered chips), warm, and after a write at anothe
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
 json.dumps), and the conditional GET's 304; "Vem frågar jag?" as a superuser and as a rektor
 of one unit; the coverage page of that rektor warm and after a write at another unit; the
-huvudman's page (its coverage grid); the coverage page of a superuser warm. A write or
+huvudman's page (its coverage grid); the coverage page of a superuser warm; the last two
+also cold (the kept page and every cached part emptied: registry/page_body.py). A write or
 emptying the cache runs before each request,
 outside its time and query count.
 """
@@ -134,12 +135,14 @@ def main():
     figures["support chain rektor"] = page(as_rektor, chain)
     coverage = reverse("registry:coverage")
     figures["coverage superuser warm"] = page(as_super, coverage)
+    figures["coverage superuser cold"] = page(as_super, coverage, before=cache.clear)
     figures["coverage rektor warm"] = page(as_rektor, coverage)
     figures["coverage rektor after a write at another unit"] = page(
         as_rektor, coverage, before=lambda: write_at(other)
     )
     huvudman = reverse("registry:organisation_detail", args=[unit.organisation.slug])
     figures["huvudman page"] = page(as_super, huvudman)
+    figures["huvudman page cold"] = page(as_super, huvudman, before=cache.clear)
     print(f"| {figures['units']:,} units | ms | queries |\n|---|---|---|")
     for name, value in figures.items():
         if name != "units":

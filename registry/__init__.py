@@ -8,6 +8,7 @@ Its core, which every feature package may use:
     services.py     writes that span models: moving responsibilities ("Flytta ansvar")
     matrix.py       the poster's shape (chips, rows, areas) and the chips' HTML
     data_version.py what changes with every write, per unit and huvudman; the cache keys
+    page_body.py    whole pages kept for the user who asked, under their data version
     unit_picker.py  which unit a page is about, among the units the user may see
     notation.py     "A.W ITS; LÄR" written and read
     permissions.py  the register's rules (who edits the catalogue)

@@ -31,6 +31,7 @@ from registry.coverage.checks import CHECKS
 from registry.coverage.report import coverage_by_unit
 from registry.models import Item, Role
 from registry.notify import queries as notify_queries
+from registry.page_body import keep_page, kept_page, register_page_key
 from registry.unit_picker import (
     no_units,
     visible_units,
@@ -182,6 +183,10 @@ def organisation_detail(request, slug):
     see, with the coverage grid for users who may see coverage."""
     user = request.user
     organisation = get_object_or_404(Organisation.objects.restrict(user), slug=slug)
+    key = register_page_key(request)
+    kept = kept_page(request, key)
+    if kept is not None:
+        return kept
     visible = Unit.objects.restrict(user).filter(organisation=organisation)
     unit_page = Paginator(units_with_key_people(user=user, units=visible), UNITS_PER_PAGE).get_page(
         request.GET.get("sida")
@@ -201,7 +206,7 @@ def organisation_detail(request, slug):
         "checks": CHECKS,
         "coverage_rows": coverage_rows,
     }
-    return render(request, "organisation/organisation_detail.html", context)
+    return keep_page(key, render(request, "organisation/organisation_detail.html", context))
 
 
 @require_GET

@@ -35,6 +35,7 @@ from registry.blueprint_file.format import (
     blueprint_rows,
 )
 from registry.models import Area
+from registry.page_body import keep_page, kept_page, page_key
 from registry.search import unanswered_log
 from registry.unit_picker import (
     chosen_unit,
@@ -87,6 +88,11 @@ def blueprint(request, kind):
         not_modified.headers["ETag"] = etag
         patch_cache_control(not_modified, private=True, no_cache=True)
         return not_modified
+    # The same page asked again without If-None-Match: the body the ETag stands for, unrendered.
+    key = page_key(request, etag) if etag else None
+    kept = kept_page(request, key)
+    if kept is not None:
+        return _with_etag(kept, etag)
     context = page_cache.blueprint_page(
         data=request.GET,
         user=request.user,
@@ -101,6 +107,10 @@ def blueprint(request, kind):
         response = render(request, page.partial, {**context, "htmx": True})
     else:
         response = render(request, page.template, context)
+    return _with_etag(keep_page(key, response), etag)
+
+
+def _with_etag(response, etag):
     if etag:
         response.headers["ETag"] = etag
         # The browser keeps it and asks again each time (If-None-Match): a 304 is nearly free.

@@ -95,15 +95,17 @@ def items_without_responsible(units):
         """
         SELECT u.id, i.id FROM {unit} u CROSS JOIN {item} i
         WHERE {u_in_units}
-          AND NOT EXISTS (SELECT 1 FROM {assignment} a
-                          WHERE {a_in_units} AND a.unit_id = u.id AND a.item_id = i.id
-                            AND a.kind = %s)
+          AND (u.id, i.id) NOT IN (SELECT a.unit_id, a.item_id FROM {assignment} a
+                                   WHERE {a_in_units} AND a.kind = %s)
           AND NOT EXISTS (SELECT 1 FROM {organisation_wide} w
                           WHERE w.organisation_id = u.organisation_id AND w.item_id = i.id
                             AND w.kind = %s)
         """,
         u_in_units=_within("u.id", units),
-        # Repeated inside: the planner then reads only these units' entries.
+        # The units' own entries read once, by index, into one hashed set (NOT IN: neither
+        # column is ever null). A correlated NOT EXISTS let PostgreSQL merge-join on the
+        # unit alone at 10,000 units, comparing 1.1 million pairs for a page of 50 (60 ms,
+        # 6 ms as a hashed set; bench/RESULTS.md §0).
         a_in_units=_within("a.unit_id", units),
     ), [*units[1], *units[1], Assignment.Kind.RESPONSIBLE, Assignment.Kind.RESPONSIBLE]
 

@@ -15,6 +15,7 @@ from organisation.models import (
 from registry.coverage.checks import CHECKS
 from registry.coverage.report import coverage_by_unit, coverage_findings
 from registry.coverage.store import coverage_summary
+from registry.page_body import keep_page, kept_page, register_page_key
 
 # The organisation page and the coverage report list this many units a page.
 UNITS_PER_PAGE = 50
@@ -38,6 +39,10 @@ def coverage_scope(request):
 def coverage(request):
     """Counts per check over every unit in scope, then a page of units with their findings."""
     units, unit = coverage_scope(request)
+    key = register_page_key(request)
+    kept = kept_page(request, key)
+    if kept is not None:
+        return kept
     counts = coverage_summary(units)
     unit_page = Paginator(
         units.order_by("name", "pk").select_related("organisation"), UNITS_PER_PAGE
@@ -58,7 +63,7 @@ def coverage(request):
         "entries": entries,
         "export_url": export_url,
     }
-    return render(request, "registry/coverage.html", context)
+    return keep_page(key, render(request, "registry/coverage.html", context))
 
 
 @require_GET

@@ -1,0 +1,78 @@
+"""Whole pages kept for the user who asked, under the data version they were made from.
+
+A page asked for again, while nothing it is made from has changed, is
+answered with the body rendered last time instead of a new render. The key
+holds everything a page's HTML depends on besides the data: the path as
+typed, full page or htmx partial, the user, their staff mark and
+permissions, the language, today's date (for figures that age, such as "ej
+bekräftat sedan mer än N dagar") and a digest of the CSRF secret; the caller
+adds the data version of what the page reads (the blueprint page its ETag,
+registry.data_version).
+
+The body holds a CSRF token made from that user's secret, so it is only kept
+and served when the request brought its CSRF cookie (the secret's digest is
+then in the key): it reaches only the browser that already holds the
+secret. Nothing is kept while a message waits to be shown once, and only
+200 answers are kept. As for every cached part, the TTL only bounds memory.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from organisation.queries import unit_scope
+from registry.data_version import cache_key, data_version
+
+
+def page_key(request, *version):
+    """The key of the page `request` asks for, made from `version`; None where no body may be
+    kept (no CSRF cookie yet, or a message waiting)."""
+    if "CSRF_COOKIE" not in request.META:
+        return None
+    if getattr(request, "_messages", None) and len(request._messages):
+        return None
+    user = request.user
+    return cache_key(
+        "page",
+        request.get_full_path(),
+        bool(request.headers.get("HX-Request")),
+        user.pk,
+        user.is_staff,
+        "*" if user.is_superuser else sorted(user.get_all_permissions()),
+        get_language(),
+        timezone.localdate(),
+        hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest(),
+        version,
+    )
+
+
+def register_page_key(request):
+    """The key of a page made from the whole register as the user may see it (the coverage
+    report, a huvudman's page), under the register's data version: only for users who see
+    every unit, whose scope follows from their permissions (in the key); None for users of
+    granted units, whose grants no data version follows. One query."""
+    if not unit_scope(request.user).all_visible:
+        return None
+    return page_key(request, data_version())
+
+
+def kept_page(request, key):
+    """The response kept under `key`, or None. As a render's {% csrf_token %} would, it asks
+    for the token, so the CSRF cookie is renewed just the same."""
+    body = cache.get(key) if key else None
+    if body is None:
+        return None
+    get_token(request)
+    return HttpResponse(body)
+
+
+def keep_page(key, response):
+    """Keep `response`'s body under `key` (a 200 answer only); returns the response."""
+    if key and response.status_code == 200:
+        cache.set(key, response.content, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return response
