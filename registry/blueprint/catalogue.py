@@ -7,7 +7,8 @@ here rather than in Django's cache, like the search index
 (registry.search.index), it costs no query and no unpickling while it holds,
 also when the cache is emptied or a write at a unit makes that unit's pages
 cold: those pages then read only the unit's own rows. A scope never written
-("", a database just emptied) is read anew every time, never kept.
+has the token "": no catalogue write since the table was made or emptied, so
+that too names one catalogue.
 """
 
 import threading
@@ -35,7 +36,7 @@ def catalogue_at(version):
     """The catalogue as of `version` (the "all" scope's token); three queries when it changed."""
     key = (connection.alias, version)
     kept = _kept["catalogue"]
-    if version and kept is not None and kept.key == key:
+    if kept is not None and kept.key == key:
         return kept
     catalogue = Catalogue(
         key=key,
@@ -43,9 +44,8 @@ def catalogue_at(version):
         items=tuple(Item.objects.select_related("column__area")),
         roles={role.pk: role for role in Role.objects.all()},
     )
-    if version:
-        with _lock:
-            _kept["catalogue"] = catalogue
+    with _lock:
+        _kept["catalogue"] = catalogue
     return catalogue
 
 

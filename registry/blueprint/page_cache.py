@@ -238,10 +238,10 @@ def _poster_html(matrix, catalogue, *, whole):
 
     The whole poster (`whole`: every item of `catalogue`) is filled into the
     template as rendered once for this catalogue version and language, with
-    stand-ins for each row's responsible and the legend; a filtered one, or
-    one of a catalogue not kept, is rendered.
+    stand-ins for each row's responsible and the legend; a filtered one is
+    rendered.
     """
-    if not whole or not catalogue.key[1]:
+    if not whole:
         return render_to_string("registry/_blueprint_matrix.html", {"matrix": matrix})
     rows = matrix.rows
     key = (catalogue.key, get_language(), rows[0].url if rows else "")
