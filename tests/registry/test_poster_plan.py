@@ -19,35 +19,36 @@ from registry.blueprint.queries import (
 from registry.data_version import scope_versions
 from registry.matrix import render_chips
 from registry.models import Item
-from tests.factories import (
-    AssignmentFactory,
-    ItemFactory,
-    OrganisationFactory,
-    PersonFactory,
-    RoleFactory,
-    UnitFactory,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def two_huvudman():
-    home = OrganisationFactory()
-    away = OrganisationFactory(name="Annanstad", slug="annanstad")
-    north, south = UnitFactory(organisation=home), UnitFactory(organisation=home)
-    abroad = UnitFactory(organisation=away)
-    its, teacher = RoleFactory(code="ITS"), RoleFactory(code="LÄR", kind="kollektiv")
-    anna = PersonFactory(organisation=home, initials="A.W", name="Anna W", title="Lärare")
-    bo = PersonFactory(organisation=home, initials="B.O", name="Bo O")
-    olle = PersonFactory(organisation=away, initials="O.L", name="Olle L")
-    wifi, teams, grading, printer = (ItemFactory(name=name) for name in "WTGP")
-    AssignmentFactory(item=wifi, unit=north, role=its, person=anna)
-    AssignmentFactory(item=wifi, unit=south, role=its, person=bo)
-    AssignmentFactory(item=teams, unit=None, role=teacher, person=None)
-    AssignmentFactory(item=grading, unit=None, role=None, person=bo)
-    AssignmentFactory(item=grading, unit=None, role=its, person=olle)  # the other huvudman's
-    AssignmentFactory(item=printer, unit=abroad, role=its, person=olle)
+    home = factories.OrganisationFactory()
+    away = factories.OrganisationFactory(name="Annanstad", slug="annanstad")
+    north, south = (
+        factories.UnitFactory(organisation=home),
+        factories.UnitFactory(organisation=home),
+    )
+    abroad = factories.UnitFactory(organisation=away)
+    its, teacher = (
+        factories.RoleFactory(code="ITS"),
+        factories.RoleFactory(code="LÄR", kind="kollektiv"),
+    )
+    anna = factories.PersonFactory(organisation=home, initials="A.W", name="Anna W", title="Lärare")
+    bo = factories.PersonFactory(organisation=home, initials="B.O", name="Bo O")
+    olle = factories.PersonFactory(organisation=away, initials="O.L", name="Olle L")
+    wifi, teams, grading, printer = (factories.ItemFactory(name=name) for name in "WTGP")
+    factories.AssignmentFactory(item=wifi, unit=north, role=its, person=anna)
+    factories.AssignmentFactory(item=wifi, unit=south, role=its, person=bo)
+    factories.AssignmentFactory(item=teams, unit=None, role=teacher, person=None)
+    factories.AssignmentFactory(item=grading, unit=None, role=None, person=bo)
+    factories.AssignmentFactory(
+        item=grading, unit=None, role=its, person=olle
+    )  # the other huvudman's
+    factories.AssignmentFactory(item=printer, unit=abroad, role=its, person=olle)
     return north, south, abroad
 
 
