@@ -133,7 +133,8 @@ def _entries_statement(unit):
             name: [n for n, value in enumerate(params) if value == getattr(_STAND_IN, name)]
             for name in ("pk", "organisation_id")
         }
-        assert all(places.values()), "the stand-in unit's ids are not in the query"
+        if not all(places.values()):
+            raise RuntimeError("unit_entries no longer holds the unit's ids as parameters")
         compiled = _statements[connection.alias] = (sql, list(params), places)
     sql, params, places = compiled
     params = list(params)
