@@ -4,7 +4,8 @@ country (issue 26), for one database:
     DATABASE_URL=... python bench/unit_cache.py [--repeat 9] [--json FILE]
 
 Server time through Django's test client (median of --repeat), with query counts: the
-blueprint page of one unit cold (cache emptied), warm, and after a write at another unit,
+blueprint page of one unit cold (cache emptied; and as in a new process, which has kept no
+catalogue, poster skeleton or rendered chips), warm, and after a write at another unit,
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
 json.dumps), and the conditional GET's 304; "Vem frågar jag?" as a superuser and as a rektor
 of one unit; the coverage page of that rektor warm and after a write at another unit; the
@@ -34,6 +35,7 @@ from django.urls import reverse  # noqa: E402
 from guardian.shortcuts import assign_perm  # noqa: E402
 
 from organisation.models import Unit  # noqa: E402
+from registry.blueprint import page_cache  # noqa: E402
 from registry.models import Assignment  # noqa: E402
 
 RAW = """
@@ -103,6 +105,14 @@ def main():
     figures["raw"] = {"ms": round(median_ms(raw, options.repeat), 2), "queries": 1}
     blueprint = reverse("registry:blueprint") + f"?unit={unit.slug}"
     figures["blueprint cold"] = page(as_super, blueprint, before=cache.clear)
+
+    def forget_all():
+        cache.clear()
+        page_cache.kept_clear()
+
+    # As in a process that has not shown a poster yet: the catalogue, the poster's skeleton
+    # and the rendered chips it keeps (registry.blueprint.catalogue, page_cache) read anew.
+    figures["blueprint cold, new process"] = page(as_super, blueprint, before=forget_all)
     figures["blueprint warm"] = page(as_super, blueprint)
     etag = as_super.get(blueprint).headers["ETag"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from organisation.models import ProblemKind
 from registry.models import Assignment, Item, Role
@@ -41,13 +42,73 @@ def support_kinds(items):
     return [kind for kind in dict.fromkeys(support_kind_of(item) for item in items) if kind]
 
 
+class Entry:
+    """An assignment as the poster reads it: a plain row and the role and person it names.
+
+    Reading the unit's assignments as rows (registry.blueprint.queries.unit_responsible)
+    instead of model instances was most of a cold poster's cost; a chip reads
+    the same attributes of either.
+    """
+
+    __slots__ = (
+        "item_id",
+        "unit_id",
+        "role",
+        "person",
+        "kind",
+        "priority",
+        "confirmation_state",
+        "role_confirmed_by",
+        "role_declined_by",
+    )
+    # The values the row holds, in order (the role and person as ids).
+    ROW = (
+        "item_id",
+        "unit_id",
+        "role_id",
+        "person_id",
+        "kind",
+        "priority",
+        "confirmation_state",
+        "role_confirmed_by",
+        "role_declined_by",
+    )
+
+    def __init__(self, row, *, role, person):
+        (
+            self.item_id,
+            self.unit_id,
+            _role_id,
+            _person_id,
+            self.kind,
+            self.priority,
+            self.confirmation_state,
+            self.role_confirmed_by,
+            self.role_declined_by,
+        ) = row
+        self.role, self.person = role, person
+
+    @property
+    def person_id(self):
+        return self.person.pk if self.person else None
+
+    @property
+    def role_id(self):
+        return self.role.pk if self.role else None
+
+    def get_kind_display(self):
+        # As the model's own: the label of a known kind, else the value.
+        return str(dict(Assignment.Kind.choices).get(self.kind, self.kind))
+
+
 class Chip:
     """One responsible as the poster shows it: "A.W · ITS", "LÄR" or "A.L".
 
     Everything the templates print is worked out once here, so that a page
     with hundreds of chips does no per-chip work in the template; `links`
-    (a dict shared by one page build) keeps each person's or role's URL, so
-    reverse() runs once per person and role, not once per chip.
+    (a dict shared by one page build) keeps each person's or role's URL and
+    each face (what a person, role and priority print), so reverse() and the
+    description run once per person and role, not once per chip.
     """
 
     __slots__ = (
@@ -68,21 +129,13 @@ class Chip:
         self.assignment = assignment
         self.person = person
         self.role = role
-        self.label = " · ".join(
-            part for part in (person and person.initials, role and role.code) if part
-        )
-        # Full name, title and role name, for the tooltip and screen readers;
-        # a title that only repeats the role's name is said once.
-        parts = []
-        for part in (person and person.name, person and person.title, role and role.label):
-            if part and part.casefold() not in (said.casefold() for said in parts):
-                parts.append(part)
-        self.description = ", ".join(parts)
-        if person is None and role_reach(role):
-            self.description = f"{role.label} ({role_reach(role)})"
-        self.deputy = assignment.priority == Assignment.Priority.DEPUTY
-        self.colour = role_colour(role) if role else None
-        self.url = _chip_url(person, role, {} if links is None else links)
+        deputy = assignment.priority == Assignment.Priority.DEPUTY
+        links = {} if links is None else links
+        face_key = ("face", person and person.pk, role and role.pk, deputy)
+        face = links.get(face_key)
+        if face is None:
+            face = links[face_key] = _chip_face(person, role, deputy, links)
+        self.label, self.description, self.deputy, self.colour, self.url = face
         # Who holds the role at the unit in view, for a role-only chip of an
         # individual role: [(initials, name, url), …], empty when nobody
         # does; None when it does not apply or was not looked up (holders_attach).
@@ -94,6 +147,23 @@ class Chip:
     @property
     def holder_key(self):
         return None if self.holders is None else tuple(self.holders)
+
+
+def _chip_face(person, role, deputy, links):
+    """(label, description, deputy, colour, url): what a chip of this person, role and
+    priority prints, the same on every item (worked out once a page build)."""
+    label = " · ".join(part for part in (person and person.initials, role and role.code) if part)
+    # Full name, title and role name, for the tooltip and screen readers;
+    # a title that only repeats the role's name is said once.
+    parts = []
+    for part in (person and person.name, person and person.title, role and role.label):
+        if part and part.casefold() not in (said.casefold() for said in parts):
+            parts.append(part)
+    description = ", ".join(parts)
+    if person is None and role_reach(role):
+        description = f"{role.label} ({role_reach(role)})"
+    colour = role_colour(role) if role else None
+    return label, description, deputy, colour, _chip_url(person, role, links)
 
 
 def holders_attach(chips, *, units):
@@ -140,7 +210,8 @@ class Row:
     chips: list = field(default_factory=list)
     support_kind: str = ""
     url: str = ""
-    chips_html: str = ""  # set by the view that renders the poster
+    chips_html: str = ""  # set by render_chips, as the next
+    responsible_html: str = ""  # the chips in their list, or that nobody is responsible
 
 
 @dataclass
@@ -166,6 +237,7 @@ class Matrix:
     areas: list
     roles: list  # roles that occur, in role order: the legend and the grid's columns
     has_person_only: bool  # any chip without a role (the grid's extra column)
+    legend_html: str = ""  # set by render_chips
 
     @property
     def rows(self):
@@ -219,18 +291,36 @@ def grid_rows(matrix):
     return areas
 
 
-def render_chips(matrix):
-    """Give each row its chips as HTML, rendering every distinct chip once.
+# Chips and legends rendered in this process, by what they print and the language: their
+# HTML is a function of these alone (rendered without the request), so a poster built again
+# after a write, or after the cache was emptied, renders only chips it has not shown before.
+_rendered_chips = {}
+_RENDERED_CHIPS_KEPT = 20_000
+
+
+def rendered_chips_clear():
+    """Forget the chips and legends rendered in this process (tests: to render from scratch)."""
+    _rendered_chips.clear()
+
+
+def render_chips(matrix, *, from_version=False):
+    """Give each row its chips as HTML (and `responsible_html`, the chips in their list or
+    "Ingen ansvarig"), rendering every distinct chip once, and the matrix its legend.
 
     A unit's ~300 chips are mostly the same few dozen people and roles
     again; one template render per chip was most of a cold page's cost.
+    `from_version`: a published version's poster (its legend says so).
     """
     template = get_template("_partials/chip.html")
-    rendered = {}
+    if len(_rendered_chips) > _RENDERED_CHIPS_KEPT:
+        _rendered_chips.clear()
+    language = get_language()
+    before, after, nobody = _responsible_frame(language)
     for row in matrix.rows:
         parts = []
         for chip in row.chips:
             key = (
+                language,
                 chip.url,
                 chip.label,
                 chip.description,
@@ -239,7 +329,42 @@ def render_chips(matrix):
                 chip.holder_key,
                 chip.confirmation,
             )
-            if key not in rendered:
-                rendered[key] = template.render({"chip": chip})
-            parts.append(rendered[key])
+            html = _rendered_chips.get(key)
+            if html is None:
+                html = _rendered_chips[key] = template.render({"chip": chip})
+            parts.append(html)
         row.chips_html = mark_safe("".join(parts))  # rendered by our own template
+        row.responsible_html = mark_safe(before + row.chips_html + after) if parts else nobody
+    legend = matrix.legend
+    # What the legend prints: each role's code (its link), name, colour and reach.
+    key = (
+        language,
+        "legend",
+        from_version,
+        *((r.code, r.label, c, reach) for r, c, reach in legend),
+    )
+    html = _rendered_chips.get(key)
+    if html is None:
+        html = _rendered_chips[key] = get_template("_partials/legend.html").render(
+            {"legend": legend, "from_version": from_version}
+        )
+    matrix.legend_html = html
+
+
+_CHIPS_STAND_IN = mark_safe("\x00chips\x00")
+
+
+def _responsible_frame(language):
+    """(before, after, nobody): _partials/responsible.html around any chips, and without
+    any; rendered once a process and language."""
+    frame = _rendered_chips.get(("responsible", language))
+    if frame is None:
+        template = get_template("_partials/responsible.html")
+        before, after = template.render({"chips_html": _CHIPS_STAND_IN}).split(_CHIPS_STAND_IN)
+        nobody = template.render({"chips_html": ""})
+        frame = _rendered_chips[("responsible", language)] = (
+            before,
+            after,
+            mark_safe(nobody),
+        )
+    return frame

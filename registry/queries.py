@@ -57,10 +57,15 @@ def assignments_at(units, *, organisation_wide=True):
     if not organisation_wide:
         return Assignment.objects.filter(unit_id__in=unit_ids)
     organisation_ids = {unit.organisation_id for unit in units}
+    # The organisation-wide rows naming someone of these huvudmän, as a subquery over the few
+    # organisation-wide rows: a join of the person under OR made PostgreSQL read every person
+    # of the country to keep a handful (pinned in tests/registry/test_poster_plan.py).
+    named_wide = Assignment.objects.filter(
+        unit__isnull=True, person__organisation_id__in=organisation_ids
+    ).values("pk")
     return Assignment.objects.filter(
         Q(unit_id__in=unit_ids)
-        | Q(unit__isnull=True)
-        & (Q(person__isnull=True) | Q(person__organisation_id__in=organisation_ids))
+        | Q(unit__isnull=True) & (Q(person__isnull=True) | Q(pk__in=named_wide))
     )
 
 

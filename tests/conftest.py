@@ -54,17 +54,20 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache.
+    """Every test starts with an empty cache, and nothing kept in the process (the search
+    index; the blueprint's catalogue, poster skeleton and rendered chips).
 
     The blueprint pages cache by a data version made of the largest ids; a
     rolled-back test on SQLite hands the same ids out again for other data.
     """
     from django.core.cache import cache
 
+    from registry.blueprint.page_cache import kept_clear
     from registry.search.index import index_clear
 
     cache.clear()
     index_clear()
+    kept_clear()
 
 
 @pytest.fixture(autouse=True)

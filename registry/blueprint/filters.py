@@ -13,7 +13,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.blueprint.queries import items_matching
+from registry.blueprint.queries import items_among, items_matching
 from registry.models import Item
 
 # Fields whose change applies the filters at once (with htmx, debounced in
@@ -76,14 +76,23 @@ class BlueprintFilter(django_filters.FilterSet):
         """The matching items; none while a filter value is invalid (a shared link gone stale)."""
         if not self.is_valid():
             return items_matching(unit=self.unit).none()
+        return items_matching(unit=self.unit, **self._criteria())
+
+    def among(self, items, entries):
+        """The matching items of `items` (the catalogue's), with `entries` (every entry at the
+        unit): items() without a query (registry.blueprint.queries.items_among)."""
+        if not self.is_valid():
+            return []
+        return items_among(items=items, entries=entries, **self._criteria())
+
+    def _criteria(self):
         data = self.form.cleaned_data
-        return items_matching(
-            unit=self.unit,
-            areas=[self.areas[slug] for slug in data.get("area") or []],
-            role=self.roles.get(data.get("role") or ""),
-            person=self.people.get(data.get("person") or ""),
-            text=(data.get("q") or "").strip(),
-        )
+        return {
+            "areas": [self.areas[slug] for slug in data.get("area") or []],
+            "role": self.roles.get(data.get("role") or ""),
+            "person": self.people.get(data.get("person") or ""),
+            "text": (data.get("q") or "").strip(),
+        }
 
     @property
     def ordering(self):

@@ -16,11 +16,14 @@ entry each: the view hands one the request's parameters and the unit, and
 renders what it returns; the parts below them are private.
 """
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -28,12 +31,19 @@ from django.utils.translation import gettext as _
 
 from organisation.models import ProblemKind
 from organisation.queries import own_person
-from registry import queries
+from registry.blueprint.catalogue import catalogue_at, catalogue_clear
 from registry.blueprint.filters import BlueprintFilter
-from registry.blueprint.queries import blueprint_matrix
-from registry.data_version import cache_key, scope_versions, unit_data_version, unit_scopes
-from registry.matrix import grid_rows, render_chips, support_kinds
-from registry.models import Area, Item
+from registry.blueprint.queries import blueprint_matrix, unit_responsible
+from registry.data_version import cache_key, scope_versions, unit_scopes
+from registry.matrix import (
+    AreaBlock,
+    ColumnBlock,
+    Matrix,
+    grid_rows,
+    render_chips,
+    rendered_chips_clear,
+    support_kinds,
+)
 from registry.search import item_answer, item_search_ids, item_suggestions
 from registry.support.chain import support_chains
 from registry.versions.header import version_header
@@ -52,15 +62,17 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
     if versions is None:
         versions = page_versions(unit, user)
     version = versions["unit"]
-    reference = _filter_reference(unit, version, user, versions["user"])
+    catalogue = catalogue_at(versions["catalogue"])
+    reads = _UnitReads(unit, catalogue)
+    reference = _filter_reference(unit, version, user, versions["user"], reads)
     filterset = BlueprintFilter(
         data,
         unit=unit,
-        areas=reference["areas"],
+        areas=catalogue.areas,
         roles=reference["roles"],
         people=reference["people"],
     )
-    results = _matrix_results(kind, unit, filterset, version)
+    results = _matrix_results(kind, unit, filterset, version, reads)
     searched = filterset.is_valid() and bool((filterset.form.cleaned_data.get("q") or "").strip())
     context = {
         **version_header(unit, version),
@@ -82,16 +94,30 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
 
 
 def page_versions(unit, user):
-    """{"unit", "units", "user"}: the data versions of what a blueprint page at `unit` reads
-    (the unit, its huvudman, the catalogue), of the unit picker's list and of the user's own
-    person; one query."""
+    """{"unit", "catalogue", "units", "user"}: the data versions of what a blueprint page at
+    `unit` reads (the unit, its huvudman, the catalogue), of the catalogue alone, of the unit
+    picker's list and of the user's own person; one query."""
     user_scope = f"user:{user.pk}"
     found = scope_versions([*unit_scopes(unit), "units", user_scope])
     return {
         "unit": ":".join(found[scope] for scope in unit_scopes(unit)),
+        "catalogue": found["all"],
         "units": found["units"],
         "user": found[user_scope],
     }
+
+
+class _UnitReads:
+    """What a page of one unit reads on a miss, each at most once a request: the catalogue
+    (given, kept by its version) and who is responsible at the unit (two queries)."""
+
+    def __init__(self, unit, catalogue):
+        self.unit = unit
+        self.catalogue = catalogue
+
+    @cached_property
+    def responsible(self):
+        return unit_responsible(unit=self.unit, roles=self.catalogue.roles)
 
 
 def _page_query(data, unit, **changes):
@@ -113,12 +139,13 @@ def _orderings(data, filterset, unit):
     ]
 
 
-def _filter_reference(unit, version, user, user_version):
-    """The filters' choices and the user's person, cached with the version.
+def _filter_reference(unit, version, user, user_version, reads):
+    """The role and person filters' choices and the user's person, cached with the version.
 
-    Returns {"areas", "roles", "people"} and gives request.user its person
-    (or none), so the header's "Mina ansvarsområden" asks the database
-    nothing. The version label is `version_header`'s.
+    Returns {"roles", "people"} (the roles and people named at the unit; the
+    areas are the catalogue's) and gives request.user its person (or none),
+    so the header's "Mina ansvarsområden" asks the database nothing. The
+    version label is `version_header`'s.
     """
     timeout = settings.DIGIANSVAR_PAGE_CACHE_SECONDS
     reference_key = cache_key("reference", unit.pk, unit.slug, version)
@@ -126,11 +153,8 @@ def _filter_reference(unit, version, user, user_version):
     found = cache.get_many([reference_key, person_key])
     reference = found.get(reference_key)
     if reference is None:
-        reference = {
-            "areas": list(Area.objects.all()),
-            "roles": list(queries.roles_at(unit)),
-            "people": list(queries.people_at(unit)),
-        }
+        responsible = reads.responsible
+        reference = {"roles": responsible.roles, "people": responsible.people}
         cache.set(reference_key, reference, timeout)
     if person_key in found:
         person = found[person_key]
@@ -141,11 +165,12 @@ def _filter_reference(unit, version, user, user_version):
     return reference
 
 
-def _matrix_results(kind, unit, filterset, version):
+def _matrix_results(kind, unit, filterset, version, reads):
     """The count, the kinds of support matter that matched, and the HTML of the poster or grid.
 
     Cached per unit, normalised filters, language and data version; built
-    from the matrix (two queries) on a miss.
+    on a miss from the catalogue and who is responsible at the unit (`reads`),
+    a filter applied to those without a query.
     """
     data = filterset.form.cleaned_data if filterset.is_valid() else None
     if data is None:
@@ -162,7 +187,10 @@ def _matrix_results(kind, unit, filterset, version):
     key = cache_key("results", kind, unit.pk, unit.slug, filters, get_language(), version)
     results = cache.get(key)
     if results is None:
-        matrix = blueprint_matrix(unit=unit, items=filterset.items())
+        items = reads.catalogue.items
+        if filterset.is_filtered:
+            items = filterset.among(items, reads.responsible.entries)
+        matrix = blueprint_matrix(unit=unit, items=items, responsible=reads.responsible)
         context = {"matrix": matrix, "unit": unit}
         if filterset.ordering == filterset.RELEVANCE:
             # Best first: one list on the poster and the grid alike.
@@ -175,7 +203,7 @@ def _matrix_results(kind, unit, filterset, version):
             template = "registry/_grid_matrix.html"
         else:
             render_chips(matrix)
-            template = "registry/_blueprint_matrix.html"
+            template = None  # _poster_html
             if not filterset.is_filtered:
                 # The whole poster: the answer page takes its chips from here.
                 cache.set(
@@ -187,17 +215,92 @@ def _matrix_results(kind, unit, filterset, version):
             "count": matrix.count,
             "support": support_kinds(row.item for row in matrix.rows),
             # No request: no CSRF token, no user, nothing per person in the fragment.
-            "html": render_to_string(template, context) if matrix.count else "",
+            "html": (
+                ""
+                if not matrix.count
+                else render_to_string(template, context)
+                if template
+                else _poster_html(matrix, reads.catalogue, whole=not filterset.is_filtered)
+            ),
         }
         cache.set(key, results, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return results
+
+
+# The whole poster's HTML around its items' responsible and its legend, by catalogue version,
+# language and the items' links: the same at every unit (registry/_blueprint_matrix.html).
+_skeletons = {}
+_STAND_IN = "\x00"
+
+
+def _poster_html(matrix, catalogue, *, whole):
+    """registry/_blueprint_matrix.html of `matrix` (its chips rendered: render_chips).
+
+    The whole poster (`whole`: every item of `catalogue`) is filled into the
+    template as rendered once for this catalogue version and language, with
+    stand-ins for each row's responsible and the legend; a filtered one is
+    rendered.
+    """
+    if not whole:
+        return render_to_string("registry/_blueprint_matrix.html", {"matrix": matrix})
+    rows = matrix.rows
+    key = (catalogue.key, get_language(), rows[0].url if rows else "")
+    parts = _skeletons.get(key)
+    if parts is None:
+        parts = _skeleton(matrix)
+        if parts is None:  # a stand-in's character in the catalogue's own text
+            return render_to_string("registry/_blueprint_matrix.html", {"matrix": matrix})
+        if len(_skeletons) > 8:  # catalogue versions and languages gone by
+            _skeletons.clear()
+        _skeletons[key] = parts
+    fill = [row.responsible_html for row in rows] + [matrix.legend_html]
+    # parts: text, slot, text, slot, …, text; a slot is a row's index, the last the legend's.
+    return "".join(fill[part] if n % 2 else part for n, part in enumerate(parts))
+
+
+def _skeleton(matrix):
+    rows = matrix.rows
+    marks = [mark_safe(f"{_STAND_IN}{n}{_STAND_IN}") for n in range(len(rows) + 1)]
+    stand_in = Matrix(
+        areas=[
+            AreaBlock(
+                block.area,
+                [
+                    ColumnBlock(
+                        column.column,
+                        [replace(row, responsible_html=None) for row in column.rows],
+                    )
+                    for column in block.columns
+                ],
+            )
+            for block in matrix.areas
+        ],
+        roles=[],
+        has_person_only=False,
+        legend_html=marks[-1],
+    )
+    for row, mark in zip(stand_in.rows, marks, strict=False):
+        row.responsible_html = mark
+    html = render_to_string("registry/_blueprint_matrix.html", {"matrix": stand_in})
+    parts = html.split(_STAND_IN)
+    if len(parts) != 2 * len(marks) + 1:
+        return None
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
+
+
+def kept_clear():
+    """Forget what this process keeps besides the cache (the catalogue, the poster's skeleton,
+    rendered chips and legends): tests, to render from scratch."""
+    catalogue_clear()
+    _skeletons.clear()
+    rendered_chips_clear()
 
 
 def _unit_chips_key(unit, version):
     return cache_key("unit-chips", unit.pk, unit.slug, get_language(), version)
 
 
-def _unit_chips(unit, version):
+def _unit_chips(unit, version, catalogue_version):
     """{item id: the item's chips at `unit` as HTML} for every item with someone responsible.
 
     The same chips as the poster, cached per unit, language and data version
@@ -207,7 +310,10 @@ def _unit_chips(unit, version):
     key = _unit_chips_key(unit, version)
     chips = cache.get(key)
     if chips is None:
-        matrix = blueprint_matrix(unit=unit, items=Item.objects.select_related("column__area"))
+        reads = _UnitReads(unit, catalogue_at(catalogue_version))
+        matrix = blueprint_matrix(
+            unit=unit, items=reads.catalogue.items, responsible=reads.responsible
+        )
         render_chips(matrix)
         chips = {row.item.pk: row.chips_html for row in matrix.rows if row.chips}
         cache.set(key, chips, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
@@ -215,13 +321,20 @@ def _unit_chips(unit, version):
 
 
 def _controls_html(data, context, units_version):
-    """The unit picker and the filter form, cached like the results.
+    """The unit picker and the filter form, cached by what they show.
 
     They depend on the units the user may see ("all", or their ids, is in the key), the
-    chosen unit, the GET parameters as typed, the language and the data; they
-    are GET forms, so there is no CSRF token to keep out.
+    chosen unit, the GET parameters as typed, the language and the filters' choices (the
+    areas, and the roles and people named at the unit): not on the unit's data version, so
+    a write at the unit that names no new role or person leaves them cached. They are GET
+    forms, so there is no CSRF token to keep out.
     """
     filters = {name: data.getlist(name) for name in ("area", "role", "person", "q")}
+    choices = {
+        name: field.extra["choices"]
+        for name, field in context["filter"].filters.items()
+        if "choices" in field.extra
+    }
     key = cache_key(
         "controls",
         context["view_name"],
@@ -230,7 +343,7 @@ def _controls_html(data, context, units_version):
         context["unit"].slug,
         filters,
         get_language(),
-        context["version"],
+        choices,
         units_version,  # the picker lists the units by name
     )
     html = cache.get(key)
@@ -252,8 +365,9 @@ def answer_page(*, text, exact, unit):
     # ?exakt=1: the words as typed, no typing error corrected (the link under a correction).
     answer = item_answer(text, correct=not exact) if text else None
     hits = answer.hits if answer else []
-    version = unit_data_version(unit)
-    chips = _unit_chips(unit, version) if hits else {}
+    found = scope_versions(unit_scopes(unit))
+    version = ":".join(found.values())  # as unit_data_version(unit)
+    chips = _unit_chips(unit, version, found["all"]) if hits else {}
     # The support matters among the answers, best first; no answer at all:
     # the chain for technical problems, the commonest reason to ask.
     kinds = support_kinds(hit.item for hit in hits) if hits else [ProblemKind.TECHNOLOGY]

@@ -1,10 +1,17 @@
-"""The blueprint pages' selectors: the items a filter matches, the poster's matrix at a unit,
-and an item's chips at a page of units."""
+"""The blueprint pages' selectors: the items a filter matches, who is responsible at a unit, the
+poster's matrix there, and an item's chips at a page of units."""
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.db import connection
+
+from organisation.models import Person
 from registry.matrix import (
     AreaBlock,
     Chip,
     ColumnBlock,
+    Entry,
     Matrix,
     Row,
     chips_by_item,
@@ -41,27 +48,118 @@ def items_matching(*, unit, areas=(), role=None, person=None, text=""):
     return items
 
 
-def blueprint_matrix(*, unit, items):
+@dataclass
+class Responsible:
+    """Who is responsible for what at one unit: every entry that holds there, as the poster
+    reads it (registry.matrix.Entry), with the people and roles they name."""
+
+    entries: list  # Entry, by item and then the entries' order
+    people: list  # Person named by an entry, in initials order: the person filter's choices
+    roles: list  # Role named by an entry, in the roles' order: the role filter's choices
+
+
+def items_among(*, items, entries, areas=(), role=None, person=None, text=""):
+    """items_matching without a query: the items of `items` (the catalogue's, in order) that
+    match, with `entries` (unit_responsible's, every entry at the unit) for the role and
+    person. The same rules, tested against it."""
+    areas = {area.pk for area in areas}
+    found = set(item_search_ids(text)) if text else None
+    if role is not None or person is not None:
+        named = {
+            entry.item_id
+            for entry in entries
+            if (role is None or entry.role_id == role.pk)
+            and (person is None or entry.person_id == person.pk)
+        }
+        found = named if found is None else found & named
+    return [
+        item
+        for item in items
+        if (not areas or item.column.area_id in areas) and (found is None or item.pk in found)
+    ]
+
+
+def unit_responsible(*, unit, roles):
+    """The unit's entries (its own and the organisation-wide ones, every item), with whether
+    each is confirmed; `roles` is {id: Role} of every role (the catalogue's). Two queries: the
+    entries as plain rows, then the people they name (none when they name nobody).
+
+    The people are read by their ids rather than joined to the rows: under the entries' OR
+    (their own unit, or organisation-wide) PostgreSQL would hash every person of the country.
+    """
+    sql, params = _entries_statement(unit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    person_ids = {row[3] for row in rows if row[3] is not None}
+    people = list(Person.objects.filter(pk__in=person_ids)) if person_ids else []
+    by_pk = {person.pk: person for person in people}
+    entries = [
+        Entry(row, role=roles.get(row[2]), person=by_pk.get(row[3]))
+        for row in rows
+        # An entry whose person went between the two reads went with them.
+        if row[3] is None or row[3] in by_pk
+    ]
+    used = {row[2] for row in rows}
+    return Responsible(
+        entries=entries,
+        people=people,
+        roles=[role for pk, role in roles.items() if pk in used],
+    )
+
+
+def unit_entries(unit):
+    """The query of unit_responsible's rows: the unit's entries with their confirmation
+    (registry.notify.queries.with_confirmation), as Entry.ROW values."""
+    return (
+        with_confirmation(assignments_at([unit]))
+        .order_by("item_id", "order", "pk")
+        .values_list(*Entry.ROW)
+    )
+
+
+# unit_entries compiled once per database: building and compiling its three confirmation
+# subqueries cost the ORM twice what the database takes to answer it. Compiled for a
+# stand-in unit whose ids no row has, then given the real unit's.
+_STAND_IN = SimpleNamespace(pk=-2_000_000_001, organisation_id=-2_000_000_002)
+_statements = {}
+
+
+def _entries_statement(unit):
+    compiled = _statements.get(connection.alias)
+    if compiled is None:
+        sql, params = unit_entries(_STAND_IN).query.sql_with_params()
+        places = {
+            name: [n for n, value in enumerate(params) if value == getattr(_STAND_IN, name)]
+            for name in ("pk", "organisation_id")
+        }
+        if not all(places.values()):
+            raise RuntimeError("unit_entries no longer holds the unit's ids as parameters")
+        compiled = _statements[connection.alias] = (sql, list(params), places)
+    sql, params, places = compiled
+    params = list(params)
+    for name, where in places.items():
+        for n in where:
+            params[n] = getattr(unit, name)
+    return sql, params
+
+
+def blueprint_matrix(*, unit, items, responsible):
     """Group the items by area and column, each with its responsible at the unit.
 
-    Two queries: the items (with column and area) and the assignments at the
-    unit (with role and person, and whether each is confirmed) for those items;
-    one or two more for who holds the individual roles that entries name
-    without a person, and one for whether a holder confirmed those.
+    `items`: Item with column and area, in the poster's order (the catalogue's,
+    registry.blueprint.catalogue, or a queryset of items_matching); `responsible`:
+    the unit's entries (unit_responsible). No query, but one or two for who holds
+    the individual roles that entries name without a person.
     """
-    assignments = with_confirmation(
-        assignments_at([unit])
-        .filter(item__in=items.values("pk"))
-        .select_related("role", "person")
-        .order_by("item_id", "order", "pk")
-    )
-    chips = chips_by_item(assignments)
+    items = list(items)
+    shown = {item.pk for item in items}
+    chips = chips_by_item(entry for entry in responsible.entries if entry.item_id in shown)
     every_chip = [chip for row in chips.values() for chip in row]
     holders_attach(every_chip, units=[unit])
     confirmation_marks(every_chip)
     item_url = item_url_maker()
     areas, roles, has_person_only = {}, {}, False
-    # The items are read once here; the assignments above use them as a subquery.
     for item in items:
         column = item.column
         area = areas.setdefault(column.area_id, AreaBlock(column.area))

@@ -45,7 +45,11 @@ def with_confirmation(assignments):
 
     latest = ("-decided_at", "-pk")
     return assignments.annotate(
-        confirmation_state=Subquery(answers(person=OuterRef("person")).values("state")[:1]),
+        # At most one row (assignmentconfirmation_unique): no order, so not the model's
+        # ordering, which would join the assignment, its item, column and area per row.
+        confirmation_state=Subquery(
+            answers(person=OuterRef("person")).order_by().values("state")[:1]
+        ),
         role_confirmed_by=Subquery(
             answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
         ),

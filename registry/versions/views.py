@@ -69,7 +69,7 @@ def version_detail(request, pk):
     if snapshot:
         live_items = set(Item.objects.restrict(request.user).values_list("pk", flat=True))
         matrix = versions.snapshot_matrix(snapshot, unit_id=unit.pk, live_item_ids=live_items)
-        render_chips(matrix)
+        render_chips(matrix, from_version=True)
     return render(
         request,
         "registry/version_detail.html",

@@ -2,9 +2,14 @@
 
 import pytest
 
-from registry.blueprint.queries import blueprint_matrix, items_matching
+from registry.blueprint.queries import (
+    blueprint_matrix,
+    items_among,
+    items_matching,
+    unit_responsible,
+)
 from registry.matrix import grid_rows
-from registry.models import Assignment
+from registry.models import Assignment, Item, Role
 from registry.queries import assignments_at, people_visible_at
 from tests.factories import (
     AppointmentFactory,
@@ -101,6 +106,35 @@ def test_text_search_covers_name_group_and_description(data):
     assert names(items_matching(unit=unit, text="omdömen")) == ["Skolplattform | Betyg"]
 
 
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {},
+        {"areas": ["area2"]},
+        {"role": "its"},
+        {"person": "bo"},
+        {"role": "its", "person": "bo"},
+        {"role": "its", "person": "anna"},
+        {"role": "teacher"},
+        {"text": "betyg"},
+        {"text": "skrivare", "role": "its"},
+        {"areas": ["area1"], "person": "bo"},
+    ],
+)
+def test_the_filters_match_the_same_items_with_and_without_a_query(data, criteria):
+    # The page filters the kept catalogue and the unit's entries (items_among); the export
+    # asks the database (items_matching): one set of rules.
+    unit = data["unit"]
+    given = {
+        name: [data[area] for area in value] if name == "areas" else data.get(value, value)
+        for name, value in criteria.items()
+    }
+    items = list(Item.objects.select_related("column__area"))
+    entries = responsible_at(unit).entries
+    among = items_among(items=items, entries=entries, **given)
+    assert names(among) == names(items_matching(unit=unit, **given))
+
+
 def test_areas_filter_keeps_poster_order(data):
     unit = data["unit"]
     area2 = data["area2"]
@@ -108,10 +142,28 @@ def test_areas_filter_keeps_poster_order(data):
     assert len(items_matching(unit=unit, areas=[data["area1"], area2])) == 4
 
 
+def responsible_at(unit):
+    return unit_responsible(unit=unit, roles={role.pk: role for role in Role.objects.all()})
+
+
+def matrix_at(unit):
+    return blueprint_matrix(
+        unit=unit, items=items_matching(unit=unit), responsible=responsible_at(unit)
+    )
+
+
 def test_matrix_groups_items_by_area_and_column_with_chips(data, django_assert_num_queries):
-    # Items, assignments, and who holds the roles named without a person.
-    with django_assert_num_queries(3):
-        matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    roles = {role.pk: role for role in Role.objects.all()}
+    # The unit's entries as rows, then the people they name.
+    with django_assert_num_queries(2):
+        responsible = unit_responsible(unit=data["unit"], roles=roles)
+    assert [person.initials for person in responsible.people] == ["A.W", "B.O"]
+    assert [role.code for role in responsible.roles] == ["ITS", "LÄR"]
+    # The items, and who holds the roles named without a person.
+    with django_assert_num_queries(2):
+        matrix = blueprint_matrix(
+            unit=data["unit"], items=items_matching(unit=data["unit"]), responsible=responsible
+        )
         structure = [
             (
                 block.area.name,
@@ -139,7 +191,7 @@ def test_matrix_groups_items_by_area_and_column_with_chips(data, django_assert_n
 
 
 def test_chip_describes_name_and_role_and_links_where_it_should(data):
-    matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    matrix = matrix_at(data["unit"])
     wifi, printer = matrix.areas[0].columns[0].rows
     chip = wifi.chips[0]
     assert chip.description == "Anna W, IT-samordnare"
@@ -153,12 +205,12 @@ def test_chip_describes_name_and_role_and_links_where_it_should(data):
 
 def test_deputy_chip(data):
     Assignment.objects.filter(item=data["wifi"]).update(priority=Assignment.Priority.DEPUTY)
-    matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    matrix = matrix_at(data["unit"])
     assert matrix.rows[0].chips[0].deputy
 
 
 def test_grid_rows_have_one_cell_per_role_plus_one_without_role(data):
-    matrix = blueprint_matrix(unit=data["unit"], items=items_matching(unit=data["unit"]))
+    matrix = matrix_at(data["unit"])
     areas = grid_rows(matrix)
     assert matrix.grid_width == 4  # item + ITS + LÄR + no role
     (_hygien, rows), _pedagogik = areas
