@@ -35,7 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from digiansvar.spreadsheet_writer import spreadsheet_bytes, spreadsheet_chunks  # noqa: E402
+from digiansvar.spreadsheets.writer import spreadsheet_bytes, spreadsheet_chunks  # noqa: E402
 from organisation.models import Unit  # noqa: E402
 from registry.blueprint_file import blueprint_import  # noqa: E402
 from registry.blueprint_file.format import HEADERS, blueprint_rows  # noqa: E402

@@ -22,9 +22,7 @@ LAYERS = [
     {
         "project base": (
             "digiansvar/__init__.py",
-            "digiansvar/spreadsheet_writer.py",
-            "digiansvar/spreadsheet_reader.py",
-            "digiansvar/spreadsheet_admin.py",
+            "digiansvar/spreadsheets/",
             "digiansvar/paging.py",
             "digiansvar/bad_input.py",
             "digiansvar/language.py",

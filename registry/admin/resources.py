@@ -1,7 +1,7 @@
 """Import-export resources in admin, one row one object: people, roles, the search's word list.
 
 Files are written and read through the admin formats in
-digiansvar.spreadsheet_admin (SPREADSHEET_FORMATS: the one writer, which
+digiansvar.spreadsheets.admin (SPREADSHEET_FORMATS: the one writer, which
 escapes formula-like cells, and the one reader, which reads them back);
 the blueprint table, whose rows are many assignments each, is
 registry.blueprint_file.

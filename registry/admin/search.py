@@ -9,7 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from digiansvar.spreadsheet_admin import SpreadsheetImportExportMixin
+from digiansvar.spreadsheets.admin import SpreadsheetImportExportMixin
 from organisation.admin_base import (
     ScopedAdmin,
     ScopedHistoryAdmin,

@@ -10,7 +10,7 @@ worker); the session remembers which stored file belongs to which user.
 
 People and roles are plain one-row-one-object tables: they use
 django-import-export's own admin (the resources in registry/admin/resources.py,
-files written and read through digiansvar.spreadsheet_admin), with import limited to
+files written and read through digiansvar.spreadsheets.admin), with import limited to
 organisation-wide managers.
 """
 
@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.tmp_storages import MediaStorage
 
-from digiansvar.spreadsheet_admin import SpreadsheetImportExportMixin
-from digiansvar.spreadsheet_reader import FileProblems, max_bytes
-from digiansvar.spreadsheet_writer import WRITE_FORMATS, spreadsheet_response
+from digiansvar.spreadsheets.admin import SpreadsheetImportExportMixin
+from digiansvar.spreadsheets.reader import FileProblems, max_bytes
+from digiansvar.spreadsheets.writer import WRITE_FORMATS, spreadsheet_response
 from organisation.models import Unit
 from registry import versions
 from registry.blueprint_file import blueprint_import
@@ -275,7 +275,7 @@ class OrganisationWideImportExportMixin(SpreadsheetImportExportMixin):
 
     People and roles belong to the whole huvudman; a rektor (scoped to units)
     exports what the admin list shows them but does not import. Files are
-    written and read through digiansvar.spreadsheet_admin (SpreadsheetImportExportMixin).
+    written and read through digiansvar.spreadsheets.admin (SpreadsheetImportExportMixin).
     """
 
     def has_import_permission(self, request):

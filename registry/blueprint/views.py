@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from digiansvar.spreadsheet_writer import spreadsheet_response
+from digiansvar.spreadsheets.writer import spreadsheet_response
 from organisation.models import Unit
 from registry import queries
 from registry.blueprint import page_cache

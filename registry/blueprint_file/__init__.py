@@ -6,7 +6,7 @@ path every import takes (admin, import_blueprint, load_seed), in three steps:
 
 1. format.read_blueprint: the file → numbered rows of text, or FileProblems
    (empty, too large, wrong type, wrong encoding, corrupt, wrong headers),
-   through digiansvar.spreadsheet_reader.read_table.
+   through digiansvar.spreadsheets.reader.read_table.
 2. plan.Plan: in one transaction, lock the target units' rows, load what the
    rows refer to with a handful of queries, check every row and compute what
    would change (new / changed / unchanged / removed).

@@ -12,8 +12,8 @@ never by database ids, so an exported file re-imports as "no changes".
 Enhetsnamn, the unit's name, is there for the reader; an import reads the
 unit from Enhet and ignores it (names need not be unique, slugs are).
 Organisation-wide assignments (no unit) get their own row with an empty Enhet.
-Files are written by digiansvar.spreadsheet_writer (escaping, types) and read
-by digiansvar.spreadsheet_reader (encodings, limits); this module knows only
+Files are written by digiansvar.spreadsheets.writer (escaping, types) and read
+by digiansvar.spreadsheets.reader (encodings, limits); this module knows only
 what the columns mean.
 """
 
@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digiansvar.spreadsheet_reader import FileProblems, Problem, read_table
+from digiansvar.spreadsheets.reader import FileProblems, Problem, read_table
 from registry.models import Assignment
 from registry.notation import Responsible, format_responsible
 

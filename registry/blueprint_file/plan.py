@@ -11,7 +11,7 @@ apply.py.
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from digiansvar.spreadsheet_reader import Problem, shorten
+from digiansvar.spreadsheets.reader import Problem, shorten
 from organisation.models import Organisation, Person, ProblemKind, Unit
 from organisation.queries import MANAGE_UNIT
 from registry.blueprint_file.format import (

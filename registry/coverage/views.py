@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from digiansvar.spreadsheet_writer import spreadsheet_response
+from digiansvar.spreadsheets.writer import spreadsheet_response
 from organisation.models import (
     Unit,
 )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from digiansvar.spreadsheet_reader import shorten
+from digiansvar.spreadsheets.reader import shorten
 from organisation.models import (
     Appointment,
     ITCouncil,

@@ -350,7 +350,7 @@ def diff_headers():
 
 
 def diff_rows(diff):
-    """The changes as rows for digiansvar.spreadsheet_writer (which escapes formula-like text)."""
+    """The changes as rows for digiansvar.spreadsheets.writer (which escapes formula-like text)."""
     for change in diff.changes:
         yield [
             change.area,

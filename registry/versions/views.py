@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from digiansvar.spreadsheet_writer import spreadsheet_response
+from digiansvar.spreadsheets.writer import spreadsheet_response
 from registry import versions
 from registry.matrix import render_chips
 from registry.models import Blueprint, Item

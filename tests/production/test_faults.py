@@ -24,7 +24,7 @@ UNITS = 40  # 40 units x 150 items = 6,000 rows: long enough to be caught mid-wr
 
 SETUP = """
 import sys
-from digiansvar.spreadsheet_writer import spreadsheet_bytes
+from digiansvar.spreadsheets.writer import spreadsheet_bytes
 from organisation.models import Organisation, Unit
 from registry.blueprint_file.format import HEADERS, RESPONSIBLE, blueprint_rows
 from registry.models import Item

@@ -7,7 +7,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from digiansvar.spreadsheet_writer import spreadsheet_bytes
+from digiansvar.spreadsheets.writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.admin.resources import PersonResource
 from registry.blueprint_file.format import HEADERS, blueprint_rows

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from digiansvar.spreadsheet_writer import spreadsheet_bytes
+from digiansvar.spreadsheets.writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file.format import HEADERS, blueprint_rows
 from registry.models import Assignment, Item

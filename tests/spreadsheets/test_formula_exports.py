@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from digiansvar.spreadsheet_admin import SPREADSHEET_FORMATS
+from digiansvar.spreadsheets.admin import SPREADSHEET_FORMATS
 from organisation.models import Unit
 from registry.models import Column
 from tests.factories import ItemFactory, PersonFactory, RoleFactory
@@ -191,7 +191,7 @@ def test_every_admin_export_and_import_goes_through_the_one_writer_and_reader():
     from django.contrib import admin
     from import_export.admin import ExportMixin, ImportMixin
 
-    from digiansvar.spreadsheet_admin import SpreadsheetFormat, SpreadsheetImportExportMixin
+    from digiansvar.spreadsheets.admin import SpreadsheetFormat, SpreadsheetImportExportMixin
 
     spreadsheet_admins = [
         model_admin

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Permission
 
-from digiansvar.spreadsheet_reader import FileProblems, read_table
-from digiansvar.spreadsheet_writer import spreadsheet_bytes
+from digiansvar.spreadsheets.reader import FileProblems, read_table
+from digiansvar.spreadsheets.writer import spreadsheet_bytes
 from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.format import HEADERS, blueprint_rows
@@ -537,9 +537,9 @@ def test_formula_like_text_survives_a_round_trip_as_text(seed, file_format):
 
 
 def test_file_with_too_many_rows_is_rejected(seed, monkeypatch):
-    import digiansvar.spreadsheet_reader
+    import digiansvar.spreadsheets.reader
 
-    monkeypatch.setattr(digiansvar.spreadsheet_reader, "MAX_ROWS", 100)
+    monkeypatch.setattr(digiansvar.spreadsheets.reader, "MAX_ROWS", 100)
     assert_rejected(SEED_BLUEPRINT.read_bytes(), "blueprint.csv", "Filen har fler än 100 rader.")
 
 

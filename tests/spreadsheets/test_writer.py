@@ -1,4 +1,4 @@
-"""The one writer and reader (digiansvar.spreadsheet_writer, spreadsheet_reader).
+"""The one writer and reader (digiansvar.spreadsheets.writer and .reader).
 
 Escaping, types, streaming, limits.
 """
@@ -14,8 +14,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from digiansvar.spreadsheet_reader import FileProblems, read_table
-from digiansvar.spreadsheet_writer import (
+from digiansvar.spreadsheets.reader import FileProblems, read_table
+from digiansvar.spreadsheets.writer import (
     spreadsheet_bytes,
     spreadsheet_chunks,
     spreadsheet_response,

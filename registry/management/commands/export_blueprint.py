@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from digiansvar.spreadsheet_writer import WRITE_FORMATS, spreadsheet_chunks
+from digiansvar.spreadsheets.writer import WRITE_FORMATS, spreadsheet_chunks
 from organisation.models import Unit
 from registry.blueprint_file.format import HEADERS, SHEET_TITLE, blueprint_rows
 from registry.models import Item

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from digiansvar.spreadsheet_reader import FileProblems
+from digiansvar.spreadsheets.reader import FileProblems
 from organisation.models import Unit
 from registry.blueprint_file import blueprint_import
 from registry.blueprint_file.result import UNCHANGED

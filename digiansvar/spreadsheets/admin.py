@@ -1,7 +1,7 @@
 """django-import-export in admin, through the one writer and the one reader.
 
 The formats here (`SPREADSHEET_FORMATS`: csv, xlsx, ods, json) write with
-digiansvar.spreadsheet_writer and read with digiansvar.spreadsheet_reader,
+digiansvar.spreadsheets.writer and read with digiansvar.spreadsheets.reader,
 so an admin export escapes formula-like text and types its cells like every
 other export, and an admin import is read (limits, formats, messages) like
 every other import. Import-export admins derive from
@@ -19,8 +19,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
-from digiansvar.spreadsheet_reader import FileProblems, read_table
-from digiansvar.spreadsheet_writer import CONTENT_TYPES, spreadsheet_bytes
+from digiansvar.spreadsheets.reader import FileProblems, read_table
+from digiansvar.spreadsheets.writer import CONTENT_TYPES, spreadsheet_bytes
 
 
 def dataset_from_table(rows):

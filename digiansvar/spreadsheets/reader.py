@@ -11,7 +11,7 @@ through `read_table`, so that every file is read one way, whoever uploads it:
   (whichever the header line has more of); xlsx and ods give their first
   sheet, json a list of objects keyed by the header.
 - Cells come back as stripped text with the writer's formula mark removed
-  (digiansvar.spreadsheet_writer.unescape_text), so whatever the writer
+  (digiansvar.spreadsheets.writer.unescape_text), so whatever the writer
   wrote reads back unchanged; empty rows are dropped and the others keep
   their row number in the spreadsheet.
 - A file that cannot be read as a table raises FileProblems: a list of
@@ -33,7 +33,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from digiansvar.spreadsheet_writer import CONTENT_TYPES, unescape_text
+from digiansvar.spreadsheets.writer import CONTENT_TYPES, unescape_text
 
 READ_FORMATS = ("csv", "xlsx", "ods", "json")
 

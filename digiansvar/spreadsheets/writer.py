@@ -12,7 +12,7 @@ written, whichever export it is:
   with an apostrophe and one of those characters (or a second apostrophe)
   gets one more apostrophe in every format. `unescape_text`, here next to
   `escape_text` so the two cannot drift apart, removes exactly that
-  apostrophe again: the reader (digiansvar.spreadsheet_reader) calls it, so
+  apostrophe again: the reader (digiansvar.spreadsheets.reader) calls it, so
   whatever was written reads back unchanged.
 - Numbers, dates and booleans get typed cells; None an empty cell.
 - Nothing is held whole in memory: csv and json are produced row by row,
