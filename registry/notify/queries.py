@@ -28,6 +28,23 @@ def _role_key(field):
     return Coalesce(field, Value(0), output_field=IntegerField())
 
 
+def _answers(**lookups):
+    """The answers to the assignment of the outer query, for its current role."""
+    return AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id")).filter(
+        assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups
+    )
+
+
+def with_decline(assignments):
+    """The assignments annotated with their own person's decline, if any: `declined_at` and
+    `decline_comment` (no extra query)."""
+    declined = _answers(person=OuterRef("person"), state=DECLINED)
+    return assignments.annotate(
+        declined_at=Subquery(declined.values("decided_at")[:1]),
+        decline_comment=Subquery(declined.values("comment")[:1]),
+    )
+
+
 def with_confirmation(assignments):
     """The assignments annotated with whether they are confirmed; no extra query.
 
@@ -38,19 +55,14 @@ def with_confirmation(assignments):
     they hold the role where the chip is shown).
     """
 
-    def answers(**lookups):
-        return AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id")).filter(
-            assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups
-        )
-
     latest = ("-decided_at", "-pk")
     return assignments.annotate(
-        confirmation_state=Subquery(answers(person=OuterRef("person")).values("state")[:1]),
+        confirmation_state=Subquery(_answers(person=OuterRef("person")).values("state")[:1]),
         role_confirmed_by=Subquery(
-            answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
+            _answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
         ),
         role_declined_by=Subquery(
-            answers(state=DECLINED).order_by(*latest).values("person__initials")[:1]
+            _answers(state=DECLINED).order_by(*latest).values("person__initials")[:1]
         ),
     )
 
@@ -187,6 +199,51 @@ def holder_role_assignments(*, person, units):
     return found
 
 
+def awaiting_answer(assignments):
+    """The assignments naming a person that are not confirmed: no answer by their person for
+    their current role, or a decline (`confirmation_state` None or "declined"). The one
+    definition the unit page, the review's checklist and the coverage report
+    (registry.coverage) read."""
+    return with_confirmation(assignments.exclude(person=None)).filter(
+        Q(confirmation_state__isnull=True) | Q(confirmation_state=DECLINED)
+    )
+
+
+def assigned_since_expression():
+    """When an assignment last got its current person or role, from its history: the first
+    history row after the last one naming another person or role. NULL for a row whose
+    history does not end with its current person and role (written in bulk)."""
+    history = Assignment.history.model.objects.annotate(
+        person_key=_role_key("person_id"), role_key=_role_key("role_id")
+    )
+    other = history.filter(id=OuterRef(OuterRef("pk"))).exclude(
+        person_key=_role_key(OuterRef(OuterRef("person_id"))),
+        role_key=_role_key(OuterRef(OuterRef("role_id"))),
+    )
+    run = history.filter(
+        id=OuterRef("pk"),
+        person_key=_role_key(OuterRef("person_id")),
+        role_key=_role_key(OuterRef("role_id")),
+        history_id__gt=Coalesce(
+            Subquery(other.order_by("-history_id").values("history_id")[:1]), Value(0)
+        ),
+    )
+    return Subquery(run.order_by("history_id").values("history_date")[:1])
+
+
+def confirmation_cutoff():
+    """The day before which an unconfirmed assignment is "old": today less
+    DIGIANSVAR_CONFIRMATION_DAYS. Old means assigned (assigned_since_expression, as a local
+    date) on an earlier day, so one assigned 15 days ago is old with 14 days, one of 14 days
+    not."""
+    return timezone.localdate() - timedelta(days=settings.DIGIANSVAR_CONFIRMATION_DAYS)
+
+
+def is_old(since, cutoff):
+    """Was an assignment given at `since` (a datetime or None) before the day `cutoff`?"""
+    return since is not None and timezone.localdate(since) < cutoff
+
+
 @dataclass
 class UnitConfirmations:
     """A unit's assignments that are not confirmed: declined ones, and the rest."""
@@ -202,16 +259,15 @@ class UnitConfirmations:
 
 
 def unit_confirmations(unit):
-    """The unit's own assignments naming a person that are not confirmed; one to three
-    queries.
+    """The unit's own assignments naming a person that are not confirmed (awaiting_answer);
+    one or two queries.
 
     "Old" counts those whose person has had them longer than
-    DIGIANSVAR_CONFIRMATION_DAYS (from the history: when the row last got
-    its person or role).
+    DIGIANSVAR_CONFIRMATION_DAYS (confirmation_cutoff).
     """
     rows = list(
-        with_confirmation(Assignment.objects.filter(unit=unit).exclude(person=None))
-        .filter(Q(confirmation_state__isnull=True) | Q(confirmation_state=DECLINED))
+        awaiting_answer(Assignment.objects.filter(unit=unit))
+        .annotate(assigned_since=assigned_since_expression())
         .select_related("item", "role", "person")
         .order_by("item__column__area__order", "item__column__order", "item__order", "pk")
     )
@@ -230,29 +286,14 @@ def unit_confirmations(unit):
             declined.append((row, answers.get((row.pk, row.person_id, row.role_id))))
         else:
             unconfirmed.append(row)
-    since = assigned_since([row.pk for row in unconfirmed]) if unconfirmed else {}
-    days = settings.DIGIANSVAR_CONFIRMATION_DAYS
-    limit = timezone.now() - timedelta(days=days)
-    old = sum(1 for row in unconfirmed if since.get(row.pk) and since[row.pk] < limit)
-    return UnitConfirmations(declined=declined, unconfirmed=unconfirmed, old=old, days=days)
-
-
-def assigned_since(ids):
-    """{assignment id: when it last got its current person or role}, from the history; one
-    query. Rows written without history (bulk) are missing."""
-    history = Assignment.history.model
-    found = {}
-    rows = (
-        history.objects.filter(id__in=ids)
-        .order_by("id", "history_id")
-        .values_list("id", "person_id", "role_id", "history_date")
+    cutoff = confirmation_cutoff()
+    old = sum(1 for row in unconfirmed if is_old(row.assigned_since, cutoff))
+    return UnitConfirmations(
+        declined=declined,
+        unconfirmed=unconfirmed,
+        old=old,
+        days=settings.DIGIANSVAR_CONFIRMATION_DAYS,
     )
-    last = {}
-    for pk, person_id, role_id, when in rows:
-        if last.get(pk) != (person_id, role_id):
-            found[pk] = when
-            last[pk] = (person_id, role_id)
-    return found
 
 
 def rektorer(unit):
