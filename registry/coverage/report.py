@@ -355,7 +355,7 @@ def _awaited(rows, at):
         _unit_id, person_id, _assignment_id, item_id, role_id, _when, _comment = row
         _order, name, _column = at.names.items[item_id]
         role = at.names.roles.get(role_id)
-        subject = f"{name} – {at.people[person_id]}" + (f" ({role.code})" if role else "")
+        subject = name + (f" ({role.code})" if role else "") + f", {at.people[person_id]}"
         found.append((at.names.items[item_id][0], str(at.people[person_id]), subject, row))
     return [(row, subject) for *_order, subject, row in sorted(found, key=lambda f: f[:2])]
 
