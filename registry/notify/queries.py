@@ -15,9 +15,14 @@ from django.conf import settings
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organisation.models import Appointment, Position
+from organisation.permissions import restrict
 from registry.models import Assignment, AssignmentConfirmation, Role, UsedConfirmationLink
+
+# The item and person pages list this many answers (newest first).
+HISTORY_ROWS = 20
 
 UNCONFIRMED = "unconfirmed"
 DECLINED = AssignmentConfirmation.State.DECLINED.value
@@ -306,6 +311,54 @@ def rektorer(unit):
         appointment.person
         for appointment in appointments.select_related("person").order_by("person__initials")
         if appointment.person.email
+    ]
+
+
+@dataclass
+class Answer:
+    """One line of an answer's history: who answered what, when, as it was recorded."""
+
+    date: object
+    person: object
+    assignment: object  # the assignment as it is now (item, unit, role)
+    role: object  # the role the answer was given for
+    state: str  # "Bekräftad", "Avböjd", "Borttagen"
+    comment: str
+    recorded_by: object  # the user who wrote the row (history_user, else decided_by)
+
+
+def confirmation_history(*, user, item=None, person=None, unit=None, limit=HISTORY_ROWS):
+    """The latest answers the user may see, newest first: every version of every
+    AssignmentConfirmation (simple_history: given, changed, taken back), of assignments of
+    `item`, given by `person` or at `unit`. One query; the history rows are scoped by
+    organisation.permissions.restrict like the rows themselves (the assignment's unit)."""
+    rows = restrict(AssignmentConfirmation.history.all(), user)
+    if item is not None:
+        rows = rows.filter(assignment__item=item)
+    if person is not None:
+        rows = rows.filter(person=person)
+    if unit is not None:
+        rows = rows.filter(assignment__unit=unit)
+    rows = rows.select_related(
+        "person",
+        "role",
+        "assignment__item",
+        "assignment__unit",
+        "assignment__role",
+        "history_user",
+        "decided_by",
+    ).order_by("-history_date", "-history_id")[:limit]
+    return [
+        Answer(
+            date=row.history_date,
+            person=row.person,
+            assignment=row.assignment,
+            role=row.role,
+            state=_("Borttagen") if row.history_type == "-" else row.get_state_display(),
+            comment=row.comment,
+            recorded_by=row.history_user or row.decided_by,
+        )
+        for row in rows
     ]
 
 
