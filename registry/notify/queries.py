@@ -302,16 +302,44 @@ def unit_confirmations(unit):
 
 
 def rektorer(unit):
-    """The people appointed to the principal position at the unit who have an e-mail address:
-    who hears of a declined assignment. An organisation-wide assignment has no rektor (it
-    shows in the coverage report of the huvudman's units)."""
+    """The people appointed to the principal position at the unit who have an e-mail address.
+    An organisation-wide assignment has no rektor."""
     appointments = Appointment.objects.filter(position__code=Position.Code.PRINCIPAL)
     appointments = appointments.filter(unit=unit) if unit is not None else appointments.none()
-    return [
-        appointment.person
+    return _with_email(appointments)
+
+
+def decline_recipients(assignment):
+    """Who hears of a declined assignment: the unit's rektorer; when it has none with an
+    e-mail address (or the assignment is organisation-wide), the huvudman's utbildningschefer,
+    appointed at huvudman level, who lead the rektorer. [] when nobody can be told: the
+    decline page says so (registry.notify.views)."""
+    found = rektorer(assignment.unit)
+    if found:
+        return found
+    if assignment.unit_id:
+        organisation_id = assignment.unit.organisation_id
+    elif assignment.person_id:
+        organisation_id = assignment.person.organisation_id
+    else:
+        return []
+    return _with_email(
+        Appointment.objects.filter(
+            position__code=Position.Code.HEAD_OF_EDUCATION,
+            unit=None,
+            person__organisation_id=organisation_id,
+        )
+    )
+
+
+def _with_email(appointments):
+    """The appointed people who have an e-mail address, each once, by initials."""
+    people = {
+        appointment.person.pk: appointment.person
         for appointment in appointments.select_related("person").order_by("person__initials")
         if appointment.person.email
-    ]
+    }
+    return list(people.values())
 
 
 @dataclass
