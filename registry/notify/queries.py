@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +34,12 @@ def _role_key(field):
 
 
 def _answers(**lookups):
-    """The answers to the assignment of the outer query, for its current role."""
-    return AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id")).filter(
-        assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups
+    """The answers to the assignment of the outer query, for its current role. Unordered: the
+    model's ordering would join the assignment's item, column and area for every row."""
+    return (
+        AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id"))
+        .filter(assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups)
+        .order_by()
     )
 
 
@@ -217,10 +220,15 @@ def awaiting_answer(assignments):
 def assigned_since_expression():
     """When an assignment last got its current person or role, from its history: the first
     history row after the last one naming another person or role. NULL for a row whose
-    history does not end with its current person and role (written in bulk)."""
+    history does not end with its current person and role (written in bulk).
+
+    Aggregates (MAX, MIN) rather than ORDER BY … LIMIT 1: PostgreSQL would walk the whole
+    history table backwards by its primary key for the latter; these read the rows of one
+    assignment by the index on its id.
+    """
     history = Assignment.history.model.objects.annotate(
         person_key=_role_key("person_id"), role_key=_role_key("role_id")
-    )
+    ).order_by()
     other = history.filter(id=OuterRef(OuterRef("pk"))).exclude(
         person_key=_role_key(OuterRef(OuterRef("person_id"))),
         role_key=_role_key(OuterRef(OuterRef("role_id"))),
@@ -230,10 +238,11 @@ def assigned_since_expression():
         person_key=_role_key(OuterRef("person_id")),
         role_key=_role_key(OuterRef("role_id")),
         history_id__gt=Coalesce(
-            Subquery(other.order_by("-history_id").values("history_id")[:1]), Value(0)
+            Subquery(other.values("id").annotate(last=Max("history_id")).values("last")),
+            Value(0),
         ),
     )
-    return Subquery(run.order_by("history_id").values("history_date")[:1])
+    return Subquery(run.values("id").annotate(first=Min("history_date")).values("first"))
 
 
 def confirmation_cutoff():

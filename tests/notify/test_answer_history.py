@@ -49,8 +49,7 @@ def test_the_item_and_person_pages_show_who_answered_what_and_when(answered, cli
 
 def test_a_withdrawn_answer_shows_as_removed(answered, client):
     r = answered
-    # Moving the assignment back leaves A.W's answers to a row that no longer names them;
-    # deleting the answer is recorded too.
+    # Taking an answer back (deleting it) is recorded too, newest first.
     r.assignments[1].confirmations.get().delete()
     client.force_login(r.rektor.user)
     item = section(client.get(reverse("registry:item_detail", args=[r.items[1].pk])))
