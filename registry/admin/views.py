@@ -19,6 +19,7 @@ from organisation.models import Appointment, Unit
 from organisation.permissions import allows, restrict
 from registry.admin.forms import ReassignForm
 from registry.models import Assignment
+from registry.notify.queries import confirmation_history
 from registry.services import assignment_reassign, assignment_reassign_preview
 
 RECENT_CHANGES = 50
@@ -123,7 +124,8 @@ def _with_previous(history_model, records):
 
 
 def recent_changes(request, *, model_admin):
-    """The latest changes of assignments, appointments and the unit itself, per unit."""
+    """The latest changes of assignments, appointments and answers to assignments, per
+    unit."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     units = Unit.objects.restrict(request.user)
@@ -169,6 +171,22 @@ def recent_changes(request, *, model_admin):
                 "appointment",
                 app_label="organisation",
             )
+        )
+    # Who confirmed or declined what (registry.notify): no revert, an answer is the person's.
+    for answer in confirmation_history(user=request.user, unit=unit, limit=RECENT_CHANGES):
+        assignment = answer.assignment
+        rows.append(
+            {
+                "date": answer.date,
+                "user": answer.recorded_by,
+                "action": gettext("Svar: %(state)s") % {"state": answer.state},
+                "text": f"{assignment.item if assignment else ''}: {answer.person.initials}",
+                "unit": assignment.unit if assignment else None,
+                "fields": [],
+                "reason": answer.comment,
+                "history_url": "",
+                "revert_url": "",
+            }
         )
     rows.sort(key=lambda row: row["date"], reverse=True)
     return TemplateResponse(

@@ -82,6 +82,7 @@ def person_detail(request, initials):
             can_answer=own,
             to_answer=confirmations["to_answer"],
             held_by_role=confirmations["held_by_role"],
+            answers=notify_queries.confirmation_history(user=request.user, person=person),
         ),
     )
 
@@ -171,6 +172,7 @@ def item_detail(request, pk):
                 organisation_wide=unit_page.number == 1,
             ),
             "unit_page": unit_page,
+            "answers": notify_queries.confirmation_history(user=user, item=item),
             "can_see_history": user.has_perm("registry.view_item")
             or user.has_perm("registry.change_item"),
         },

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from organisation.models import Position, ProblemKind
 
@@ -14,6 +15,11 @@ FIRST_LINE_POSITIONS = {
     ProblemKind.SYSTEMS: Position.Code.FIRST_LINE_CONTACT,
     ProblemKind.PEDAGOGY: Position.Code.IT_MENTOR,
 }
+
+
+def _with_days(text):
+    """`text` with %(days)s as DIGIANSVAR_CONFIRMATION_DAYS, read when it is shown."""
+    return lazy(lambda: gettext(text) % {"days": settings.DIGIANSVAR_CONFIRMATION_DAYS}, str)()
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,28 @@ CHECKS = [
             "Inloggningstjänsten har avaktiverat personen (hon eller han har slutat), men "
             "personen är fortfarande ansvarig på enheten. Flytta ansvaret till någon annan "
             "med Flytta ansvar."
+        ),
+    ),
+    Check(
+        "unconfirmed",
+        _with_days(gettext_noop("Ej bekräftat sedan mer än %(days)s dagar")),
+        gettext_lazy("Ej bekräftat"),
+        _with_days(
+            gettext_noop(
+                "Personen har haft ansvaret i mer än %(days)s dagar utan att bekräfta det. "
+                "Påminn personen: hon eller han bekräftar på sin personsida eller genom "
+                "länken i e-postmeddelandet. Stämmer ansvaret inte, "
+                "flytta det till någon annan."
+            )
+        ),
+    ),
+    Check(
+        "declined",
+        gettext_lazy("Avböjt"),
+        gettext_lazy("Avböjt"),
+        gettext_lazy(
+            "Personen har avböjt ansvaret, med kommentaren som visas. Tala med personen och "
+            "ge ansvaret till någon annan, eller ändra det så att personen kan bekräfta det."
         ),
     ),
 ]

@@ -1,10 +1,14 @@
 """The coverage report: each unit's findings, with the names they mention and where in admin
 they are fixed; the export's findings batch by batch."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from organisation.models import Person, Position, ProblemKind
@@ -16,6 +20,7 @@ from registry.coverage.checks import (
     max_assignments_setting,
 )
 from registry.models import Assignment, Item, Role
+from registry.notify.queries import confirmation_cutoff
 
 # The export computes the findings of this many units at a time.
 EXPORT_BATCH = 500
@@ -82,8 +87,10 @@ def coverage_by_unit(*, units, scope, max_assignments=None, organisation_wide=Fa
         "missing_deputies": sql.rows(sql.missing_deputies(batch)),
         "unappointed": sql.rows(sql.unappointed(batch)),
         "first_line": sql.rows(sql.first_line_disagreements(batch)),
-        "departed_people": sql.rows(sql.departed_people(batch)),
     }
+    # Departed people, unconfirmed and declined assignments: one statement, told apart by tag.
+    for tag, *row in sql.rows(sql.people_findings(batch, confirmation_cutoff())):
+        found.setdefault(tag, []).append(row if tag != "departed_people" else row[:3])
     # The people behind the disagreements, for their details: one query.
     support = sql.rows(sql.support_people(batch))
     names = _Names(found, support)
@@ -137,12 +144,6 @@ class _Names:
             for key in ("items_without_responsible", "missing_deputies")
             for row in found[key]
         }
-        self.items = {
-            pk: (order, name, column)
-            for order, (pk, name, column) in enumerate(
-                Item.objects.filter(pk__in=item_ids).values_list("pk", "name", "column__name")
-            )
-        }
         self.roles = {role.pk: role for role in Role.objects.select_related("position")}
         self.positions = {
             position.pk: position
@@ -153,8 +154,16 @@ class _Names:
         person_ids = {row[1] for row in found["overloaded_people"]}
         person_ids |= {row[1] for row in found["unappointed"]}
         person_ids |= {row[2] for row in support}
-        person_ids |= {row[1] for row in found.get("departed_people", ())}
+        for key in ("departed_people", "unconfirmed", "declined"):
+            person_ids |= {row[1] for row in found.get(key, ())}
+        item_ids |= {row[3] for key in ("unconfirmed", "declined") for row in found.get(key, ())}
         self.people = Person.objects.in_bulk(person_ids)
+        self.items = {
+            pk: (order, name, column)
+            for order, (pk, name, column) in enumerate(
+                Item.objects.filter(pk__in=item_ids).values_list("pk", "name", "column__name")
+            )
+        }
 
 
 def _admin_urls():
@@ -165,6 +174,8 @@ def _admin_urls():
         "person_change": reverse("admin:organisation_person_change", args=[0]),
         "appointments": reverse("admin:organisation_appointment_changelist"),
         "reassign": reverse("admin:registry_assignment_reassign"),
+        "assignment_change": reverse("admin:registry_assignment_change", args=[0]),
+        "person_page": reverse("registry:person_detail", args=["-"]),
     }
 
 
@@ -193,6 +204,8 @@ def _build(unit, rows, max_assignments, *, urls, names=None, support=()):
         ("unappointed", _unappointed),
         ("first_line", _first_line_disagreements),
         ("departed_people", _departed_people),
+        ("unconfirmed", _unconfirmed),
+        ("declined", _declined),
     ):
         for finding in find(rows.get(key, []), at):
             findings[finding.category].append(finding)
@@ -333,3 +346,51 @@ def _departed_people(rows, at):
             _("Har slutat men står på %(count)s ansvarsområden på enheten.") % {"count": entries},
             f"{at.urls['reassign']}?from_person={person_id}{units}",
         )
+
+
+def _awaited(rows, at):
+    """(row, subject) of the assignments awaiting an answer, by item and person."""
+    found = []
+    for row in rows:
+        _unit_id, person_id, _assignment_id, item_id, role_id, _when, _comment = row
+        _order, name, _column = at.names.items[item_id]
+        role = at.names.roles.get(role_id)
+        subject = name + (f" ({role.code})" if role else "") + f", {at.people[person_id]}"
+        found.append((at.names.items[item_id][0], str(at.people[person_id]), subject, row))
+    return [(row, subject) for *_order, subject, row in sorted(found, key=lambda f: f[:2])]
+
+
+def _unconfirmed(rows, at):
+    """Unconfirmed for more than N days: the person page, where they confirm it."""
+    for row, subject in _awaited(rows, at):
+        person = at.people[row[1]]
+        yield Finding(
+            "unconfirmed",
+            at.unit,
+            subject,
+            _("Ej bekräftat sedan %(date)s.") % {"date": _day(row[5])},
+            at.urls["person_page"].replace("/-/", f"/{quote(person.initials)}/"),
+        )
+
+
+def _declined(rows, at):
+    """Declined, with the comment: the assignment in admin, to give it to someone else."""
+    for row, subject in _awaited(rows, at):
+        yield Finding(
+            "declined",
+            at.unit,
+            subject,
+            _("Avböjt %(date)s: %(comment)s") % {"date": _day(row[5]), "comment": row[6]},
+            at.urls["assignment_change"].replace("/0/", f"/{row[2]}/"),
+        )
+
+
+def _day(moment):
+    """The local date of a datetime the statement returned (SQLite: as text, in UTC)."""
+    if moment is None:
+        return "–"
+    if isinstance(moment, str):
+        moment = parse_datetime(moment)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return timezone.localdate(moment).isoformat()

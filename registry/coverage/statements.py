@@ -13,10 +13,20 @@ person only at the units of that person's huvudman, as on the blueprint page.
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
 
 from organisation.models import Appointment, Organisation, Person, Position, Unit
 from registry.coverage.checks import FIRST_LINE_POSITIONS, max_assignments_setting
 from registry.models import Assignment, Item, Role
+from registry.notify.queries import (
+    DECLINED,
+    assigned_since_expression,
+    awaiting_answer,
+    confirmation_cutoff,
+    with_decline,
+)
 
 TABLES = {
     "unit": Unit._meta.db_table,
@@ -341,6 +351,79 @@ def departed_people(units):
     ), [*units[1], *units[1]]
 
 
+def _awaiting(units):
+    """The unit's own assignments awaiting an answer (registry.notify.queries.awaiting_answer,
+    the one definition), with `tag` ("unconfirmed" or "declined") and `since` (when their
+    person got them)."""
+    assignments = Assignment.objects.filter(unit__isnull=False)
+    if units[0] is not None:
+        assignments = assignments.filter(unit_id__in=RawSQL(units[0], list(units[1])))
+    return (
+        awaiting_answer(assignments)
+        .annotate(
+            since=assigned_since_expression(),
+            tag=Case(
+                When(confirmation_state=DECLINED, then=Value("declined")),
+                default=Value("unconfirmed"),
+                output_field=CharField(),
+            ),
+        )
+        .order_by()
+    )
+
+
+def answers_awaited(units, cutoff):
+    """(check, unit id, person id, assignment id, item id, role id, when, comment): the
+    declined assignments ("declined": when, the comment) and those unconfirmed since before
+    the day `cutoff` ("unconfirmed": since when)."""
+    rows = (
+        with_decline(_awaiting(units))
+        .annotate(since_day=TruncDate("since"))
+        .filter(Q(tag="declined") | Q(since_day__lt=cutoff))
+        .values_list(
+            "pk",
+            "unit_id",
+            "person_id",
+            "item_id",
+            "role_id",
+            "since",
+            "tag",
+            "declined_at",
+            "decline_comment",
+        )
+    )
+    sql, params = rows.query.sql_with_params()
+    return (
+        "SELECT c.tag, c.unit_id, c.person_id, c.pk, c.item_id, c.role_id,"
+        " CASE WHEN c.tag = 'declined' THEN c.declined_at ELSE c.since END, c.decline_comment"
+        f" FROM ({sql}) c"
+    ), list(params)
+
+
+def people_findings(units, cutoff):
+    """The findings about people named at the units, in one statement: departed_people as
+    ("departed_people", unit id, person id, entries, NULL…) and answers_awaited."""
+    departed, departed_params = departed_people(units)
+    awaited, awaited_params = answers_awaited(units, cutoff)
+    return (
+        "SELECT 'departed_people' AS tag, d.*, NULL, NULL, NULL, NULL"
+        f" FROM ({departed}) d UNION ALL {awaited}"
+    ), [*departed_params, *awaited_params]
+
+
+def answers_by_day(units):
+    """(unit id, tag, day, assignments): the units' assignments awaiting an answer, counted by
+    unit, "unconfirmed" or "declined", and the day their person got them; one statement.
+    What the coverage store keeps (registry.coverage.store)."""
+    return (
+        _awaiting(units)
+        .annotate(day=TruncDate("since"))
+        .values_list("unit_id", "tag", "day")
+        .annotate(assignments=Count("pk"))
+        .order_by()
+    )
+
+
 def _loads(scope):
     """(person id, load): everyone's assignments in `scope`: at its units, and the
     organisation-wide ones naming someone of a huvudman with units in it."""
@@ -480,6 +563,8 @@ def coverage_counts(*, units, max_assignments=None):
         max_assignments = max_assignments_setting()
     scope = units_sql(units)
     disagreements = _count(unappointed(scope)) + _count(first_line_disagreements(scope))
+    people, params = people_findings(scope, confirmation_cutoff())
+    found = dict(rows((f"SELECT f.tag, COUNT(*) FROM ({people}) f GROUP BY f.tag", params)))
     return {
         "unfilled_roles": _count(unfilled_roles(scope)),
         "items_without_responsible": sum(
@@ -489,7 +574,9 @@ def coverage_counts(*, units, max_assignments=None):
         "overloaded_people": overloaded_count(units=units, max_assignments=max_assignments),
         "missing_deputies": _count(missing_deputies(scope)),
         "disagreements": disagreements,
-        "departed_people": _count(departed_people(scope)),
+        "departed_people": found.get("departed_people", 0),
+        "unconfirmed": found.get("unconfirmed", 0),
+        "declined": found.get("declined", 0),
     }
 
 
@@ -508,12 +595,21 @@ def counts_by_unit(unit_ids=None, checks=None):
     """{unit id: {check: findings}} for the checks counted per unit (UNIT_CHECKS and items
     without responsible; `checks`: only those), for the units `unit_ids` (None: every unit,
     each statement once over the register); units without findings are left out. A fixed
-    number of queries."""
+    number of queries.
+
+    With "answers" (by default): {("unconfirmed" or "declined", day): assignments} of the
+    unit's assignments awaiting an answer (answers_by_day), 0 when there are none: whether
+    one is old depends on the day it is read (registry.coverage.store)."""
     scope = (None, []) if unit_ids is None else ids_sql(unit_ids)
     if checks is None:
-        checks = [*UNIT_CHECKS, "items_without_responsible"]
+        checks = [*UNIT_CHECKS, "items_without_responsible", "answers"]
     counts = defaultdict(lambda: dict.fromkeys(checks, 0))
-    for key in checks:
+    if "answers" in checks:
+        for unit_id, tag, day, assignments in answers_by_day(scope):
+            found = counts[unit_id]
+            found["answers"] = found["answers"] or {}
+            found["answers"][tag, day] = assignments
+    for key in (key for key in checks if key != "answers"):
         if key == "items_without_responsible":
             for unit_id, missing in rows(_items_without_responsible_by_unit(scope)):
                 counts[unit_id][key] = missing

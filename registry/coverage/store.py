@@ -46,7 +46,7 @@ import json
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from organisation.models import Appointment, Person, Position, Unit
 from registry.coverage import checks, statements
@@ -59,12 +59,15 @@ from registry.data_version import (
 )
 from registry.models import (
     Assignment,
+    AssignmentConfirmation,
     CoverageCount,
     CoverageLoad,
     CoverageMark,
+    CoverageUnconfirmed,
     Item,
     Role,
 )
+from registry.notify.queries import confirmation_cutoff
 
 # Units counted again per statement.
 BATCH = 1000
@@ -72,9 +75,12 @@ BATCH = 1000
 # costs about the same.
 REBUILD_SHARE = 0.25
 # The checks CoverageCount holds (people above the limit count once per scope: CoverageLoad).
+# Its "unconfirmed" is every unconfirmed assignment; the check's count, those unconfirmed for
+# more than N days, is summed from CoverageUnconfirmed when it is read.
 UNIT_COUNTED = [key for key in checks.CHECK_KEYS if key != "overloaded_people"]
-# The parts of registry.data_version this store follows.
+# The parts of registry.data_version this store follows (confirmations: their history only).
 FOLLOWED = (Assignment, Appointment, Unit, Person)
+ANSWERS = data_version_key(AssignmentConfirmation, "history")
 
 
 def coverage_store_refresh():
@@ -111,7 +117,17 @@ def coverage_store_counts(*, units, max_assignments=None):
     stored = (
         CoverageCount.objects.all() if every_unit else CoverageCount.objects.filter(unit__in=units)
     )
-    sums = stored.aggregate(**{key: Sum(key) for key in UNIT_COUNTED})
+    old = (
+        CoverageUnconfirmed.objects.filter(unit=OuterRef("unit"), since__lt=confirmation_cutoff())
+        .order_by()
+        .values("unit")
+        .annotate(assignments=Sum("assignments"))
+        .values("assignments")
+    )
+    sums = stored.aggregate(
+        **{key: Sum(key) for key in UNIT_COUNTED if key != "unconfirmed"},
+        unconfirmed=Sum(Subquery(old), filter=Q(unconfirmed__gt=0)),
+    )
     counts = {key: sums.get(key) or 0 for key in checks.CHECK_KEYS}
     organisations = units.order_by().values("organisation_id")
     whole = every_unit or not (
@@ -133,7 +149,8 @@ def coverage_store_counts(*, units, max_assignments=None):
 
 
 def _followed_keys():
-    return [data_version_key(model, part) for model in FOLLOWED for part in ("history", "id")]
+    keys = [data_version_key(model, part) for model in FOLLOWED for part in ("history", "id")]
+    return [*keys, ANSWERS]
 
 
 def _catalogue_fingerprint():
@@ -199,6 +216,15 @@ def _touched_since(before, now):
                 every_unit = True  # a role-only organisation-wide entry holds at every unit
             if model is Assignment and person_id is not None:
                 people.add(person_id)
+    # Answers: the units of the assignments answered (a moved assignment is counted above).
+    answered = AssignmentConfirmation.history.model.objects.filter(
+        history_id__gt=since(AssignmentConfirmation, "history")
+    )
+    units |= set(
+        Assignment.objects.filter(pk__in=answered.values("assignment_id"), unit__isnull=False)
+        .order_by()
+        .values_list("unit_id", flat=True)
+    )
     organisations = set(
         Person.objects.filter(pk__in=organisations)
         .order_by()
@@ -282,6 +308,7 @@ def _count_units(unit_ids):
     statement once over the whole register); returns how many units that was."""
     if unit_ids is None:
         CoverageCount.objects.all().delete()
+        CoverageUnconfirmed.objects.all().delete()
         batches = [None]
     else:
         batches = [unit_ids[start : start + BATCH] for start in range(0, len(unit_ids), BATCH)]
@@ -290,10 +317,22 @@ def _count_units(unit_ids):
         counts = statements.counts_by_unit(batch)
         if batch is not None:
             CoverageCount.objects.filter(unit_id__in=batch).delete()
+            CoverageUnconfirmed.objects.filter(unit_id__in=batch).delete()
+        days = []
+        for unit_id, found in counts.items():
+            answers = found.pop("answers") or {}
+            found["declined"] = sum(n for (tag, _day), n in answers.items() if tag == "declined")
+            found["unconfirmed"] = sum(n for (tag, _day), n in answers.items() if tag != "declined")
+            days += [
+                CoverageUnconfirmed(unit_id=unit_id, since=day, assignments=n)
+                for (tag, day), n in answers.items()
+                if tag != "declined" and day is not None
+            ]
         CoverageCount.objects.bulk_create(
             (CoverageCount(unit_id=unit_id, **found) for unit_id, found in counts.items()),
             batch_size=BATCH,
         )
+        CoverageUnconfirmed.objects.bulk_create(days, batch_size=BATCH)
     return Unit.objects.count() if unit_ids is None else len(unit_ids)
 
 
@@ -373,7 +412,8 @@ def coverage_summary(units):
             version = ":".join(scope_versions(parts).values())
         else:
             scope, version = sorted(units.values_list("pk", flat=True)), data_version()
-    key = cache_key("coverage-counts", scope, max_assignments, version)
+    # The day: "unconfirmed for more than N days" grows as days pass without a write.
+    key = cache_key("coverage-counts", scope, max_assignments, version, confirmation_cutoff())
     counts = cache.get(key)
     if counts is None:
         counts = coverage_store_counts(units=units, max_assignments=max_assignments)

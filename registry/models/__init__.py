@@ -7,7 +7,7 @@ The poster's words in code:
 - roll (ITS, LÄR, "Resp chef") → Role
 - ansvarig → Assignment
 - versions (publicerade versioner) → Blueprint, BlueprintRows
-- the coverage report's counts → CoverageCount, CoverageLoad, CoverageMark
+- the coverage report's counts → CoverageCount, CoverageUnconfirmed, CoverageLoad, CoverageMark
 - the search's word list → SearchWord, UnansweredSearch
 - what the page cache is keyed by → DataVersion
 - bekräftad / avböjd, the responsibility e-mails → AssignmentConfirmation, DigestMark,
@@ -26,7 +26,12 @@ from registry.models.catalogue import (
     Role,
     group_of,
 )
-from registry.models.coverage import CoverageCount, CoverageLoad, CoverageMark
+from registry.models.coverage import (
+    CoverageCount,
+    CoverageLoad,
+    CoverageMark,
+    CoverageUnconfirmed,
+)
 from registry.models.data_version import DataVersion
 from registry.models.notify import AssignmentConfirmation, DigestMark, UsedConfirmationLink
 from registry.models.search import SearchWord, UnansweredSearch
@@ -44,6 +49,7 @@ __all__ = [
     "CoverageCount",
     "CoverageLoad",
     "CoverageMark",
+    "CoverageUnconfirmed",
     "DataVersion",
     "DigestMark",
     "Item",

@@ -39,6 +39,10 @@ class CoverageCount(models.Model):
     departed_people = models.PositiveIntegerField(
         verbose_name=_("ansvar hos person som slutat"), default=0
     )
+    declined = models.PositiveIntegerField(verbose_name=_("avböjt"), default=0)
+    # Every unconfirmed assignment, however new; the check counts only the old ones, by
+    # day (CoverageUnconfirmed).
+    unconfirmed = models.PositiveIntegerField(verbose_name=_("ej bekräftat"), default=0)
 
     ownership = by_unit()
     objects = RestrictedQuerySet.as_manager()
@@ -49,6 +53,40 @@ class CoverageCount(models.Model):
 
     def __str__(self):
         return str(self.unit_id)
+
+
+class CoverageUnconfirmed(models.Model):
+    """How many of a unit's assignments have been unconfirmed since a given day, kept up to
+    date (registry.coverage.store).
+
+    By day, not as one count: whether an assignment is unconfirmed "for more
+    than N days" changes as days pass without a write, so the count is summed
+    over the days before the cut-off when it is read.
+    """
+
+    derived_data = True  # left out of backups (organisation's backup command)
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("enhet"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    since = models.DateField(verbose_name=_("sedan"))
+    assignments = models.PositiveIntegerField(verbose_name=_("ansvar"))
+
+    ownership = by_unit()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ej bekräftat per enhet och dag")
+        verbose_name_plural = _("ej bekräftat per enhet och dag")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "since"], name="coverageunconfirmed_one_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.since}: {self.assignments}"
 
 
 class CoverageLoad(models.Model):

@@ -12,12 +12,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organisation.models import Appointment, Position
+from organisation.permissions import restrict
 from registry.models import Assignment, AssignmentConfirmation, Role, UsedConfirmationLink
+
+# The item and person pages list this many answers (newest first).
+HISTORY_ROWS = 20
 
 UNCONFIRMED = "unconfirmed"
 DECLINED = AssignmentConfirmation.State.DECLINED.value
@@ -26,6 +31,26 @@ CONFIRMED = AssignmentConfirmation.State.CONFIRMED.value
 
 def _role_key(field):
     return Coalesce(field, Value(0), output_field=IntegerField())
+
+
+def _answers(**lookups):
+    """The answers to the assignment of the outer query, for its current role. Unordered: the
+    model's ordering would join the assignment's item, column and area for every row."""
+    return (
+        AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id"))
+        .filter(assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups)
+        .order_by()
+    )
+
+
+def with_decline(assignments):
+    """The assignments annotated with their own person's decline, if any: `declined_at` and
+    `decline_comment` (no extra query)."""
+    declined = _answers(person=OuterRef("person"), state=DECLINED)
+    return assignments.annotate(
+        declined_at=Subquery(declined.values("decided_at")[:1]),
+        decline_comment=Subquery(declined.values("comment")[:1]),
+    )
 
 
 def with_confirmation(assignments):
@@ -38,23 +63,14 @@ def with_confirmation(assignments):
     they hold the role where the chip is shown).
     """
 
-    def answers(**lookups):
-        return AssignmentConfirmation.objects.annotate(role_key=_role_key("role_id")).filter(
-            assignment=OuterRef("pk"), role_key=_role_key(OuterRef("role_id")), **lookups
-        )
-
     latest = ("-decided_at", "-pk")
     return assignments.annotate(
-        # At most one row (assignmentconfirmation_unique): no order, so not the model's
-        # ordering, which would join the assignment, its item, column and area per row.
-        confirmation_state=Subquery(
-            answers(person=OuterRef("person")).order_by().values("state")[:1]
-        ),
+        confirmation_state=Subquery(_answers(person=OuterRef("person")).values("state")[:1]),
         role_confirmed_by=Subquery(
-            answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
+            _answers(state=CONFIRMED).order_by(*latest).values("person__initials")[:1]
         ),
         role_declined_by=Subquery(
-            answers(state=DECLINED).order_by(*latest).values("person__initials")[:1]
+            _answers(state=DECLINED).order_by(*latest).values("person__initials")[:1]
         ),
     )
 
@@ -191,6 +207,57 @@ def holder_role_assignments(*, person, units):
     return found
 
 
+def awaiting_answer(assignments):
+    """The assignments naming a person that are not confirmed: no answer by their person for
+    their current role, or a decline (`confirmation_state` None or "declined"). The one
+    definition the unit page, the review's checklist and the coverage report
+    (registry.coverage) read."""
+    return with_confirmation(assignments.exclude(person=None)).filter(
+        Q(confirmation_state__isnull=True) | Q(confirmation_state=DECLINED)
+    )
+
+
+def assigned_since_expression():
+    """When an assignment last got its current person or role, from its history: the first
+    history row after the last one naming another person or role. NULL for a row whose
+    history does not end with its current person and role (written in bulk).
+
+    Aggregates (MAX, MIN) rather than ORDER BY … LIMIT 1: PostgreSQL would walk the whole
+    history table backwards by its primary key for the latter; these read the rows of one
+    assignment by the index on its id.
+    """
+    history = Assignment.history.model.objects.annotate(
+        person_key=_role_key("person_id"), role_key=_role_key("role_id")
+    ).order_by()
+    other = history.filter(id=OuterRef(OuterRef("pk"))).exclude(
+        person_key=_role_key(OuterRef(OuterRef("person_id"))),
+        role_key=_role_key(OuterRef(OuterRef("role_id"))),
+    )
+    run = history.filter(
+        id=OuterRef("pk"),
+        person_key=_role_key(OuterRef("person_id")),
+        role_key=_role_key(OuterRef("role_id")),
+        history_id__gt=Coalesce(
+            Subquery(other.values("id").annotate(last=Max("history_id")).values("last")),
+            Value(0),
+        ),
+    )
+    return Subquery(run.values("id").annotate(first=Min("history_date")).values("first"))
+
+
+def confirmation_cutoff():
+    """The day before which an unconfirmed assignment is "old": today less
+    DIGIANSVAR_CONFIRMATION_DAYS. Old means assigned (assigned_since_expression, as a local
+    date) on an earlier day, so one assigned 15 days ago is old with 14 days, one of 14 days
+    not."""
+    return timezone.localdate() - timedelta(days=settings.DIGIANSVAR_CONFIRMATION_DAYS)
+
+
+def is_old(since, cutoff):
+    """Was an assignment given at `since` (a datetime or None) before the day `cutoff`?"""
+    return since is not None and timezone.localdate(since) < cutoff
+
+
 @dataclass
 class UnitConfirmations:
     """A unit's assignments that are not confirmed: declined ones, and the rest."""
@@ -206,16 +273,15 @@ class UnitConfirmations:
 
 
 def unit_confirmations(unit):
-    """The unit's own assignments naming a person that are not confirmed; one to three
-    queries.
+    """The unit's own assignments naming a person that are not confirmed (awaiting_answer);
+    one or two queries.
 
     "Old" counts those whose person has had them longer than
-    DIGIANSVAR_CONFIRMATION_DAYS (from the history: when the row last got
-    its person or role).
+    DIGIANSVAR_CONFIRMATION_DAYS (confirmation_cutoff).
     """
     rows = list(
-        with_confirmation(Assignment.objects.filter(unit=unit).exclude(person=None))
-        .filter(Q(confirmation_state__isnull=True) | Q(confirmation_state=DECLINED))
+        awaiting_answer(Assignment.objects.filter(unit=unit))
+        .annotate(assigned_since=assigned_since_expression())
         .select_related("item", "role", "person")
         .order_by("item__column__area__order", "item__column__order", "item__order", "pk")
     )
@@ -234,41 +300,102 @@ def unit_confirmations(unit):
             declined.append((row, answers.get((row.pk, row.person_id, row.role_id))))
         else:
             unconfirmed.append(row)
-    since = assigned_since([row.pk for row in unconfirmed]) if unconfirmed else {}
-    days = settings.DIGIANSVAR_CONFIRMATION_DAYS
-    limit = timezone.now() - timedelta(days=days)
-    old = sum(1 for row in unconfirmed if since.get(row.pk) and since[row.pk] < limit)
-    return UnitConfirmations(declined=declined, unconfirmed=unconfirmed, old=old, days=days)
-
-
-def assigned_since(ids):
-    """{assignment id: when it last got its current person or role}, from the history; one
-    query. Rows written without history (bulk) are missing."""
-    history = Assignment.history.model
-    found = {}
-    rows = (
-        history.objects.filter(id__in=ids)
-        .order_by("id", "history_id")
-        .values_list("id", "person_id", "role_id", "history_date")
+    cutoff = confirmation_cutoff()
+    old = sum(1 for row in unconfirmed if is_old(row.assigned_since, cutoff))
+    return UnitConfirmations(
+        declined=declined,
+        unconfirmed=unconfirmed,
+        old=old,
+        days=settings.DIGIANSVAR_CONFIRMATION_DAYS,
     )
-    last = {}
-    for pk, person_id, role_id, when in rows:
-        if last.get(pk) != (person_id, role_id):
-            found[pk] = when
-            last[pk] = (person_id, role_id)
-    return found
 
 
 def rektorer(unit):
-    """The people appointed to the principal position at the unit who have an e-mail address:
-    who hears of a declined assignment. An organisation-wide assignment has no rektor (it
-    shows in the coverage report of the huvudman's units)."""
+    """The people appointed to the principal position at the unit who have an e-mail address.
+    An organisation-wide assignment has no rektor."""
     appointments = Appointment.objects.filter(position__code=Position.Code.PRINCIPAL)
     appointments = appointments.filter(unit=unit) if unit is not None else appointments.none()
-    return [
-        appointment.person
+    return _with_email(appointments)
+
+
+def decline_recipients(assignment):
+    """Who hears of a declined assignment: the unit's rektorer; when it has none with an
+    e-mail address (or the assignment is organisation-wide), the huvudman's utbildningschefer,
+    appointed at huvudman level, who lead the rektorer. [] when nobody can be told: the
+    decline page says so (registry.notify.views)."""
+    found = rektorer(assignment.unit)
+    if found:
+        return found
+    if assignment.unit_id:
+        organisation_id = assignment.unit.organisation_id
+    elif assignment.person_id:
+        organisation_id = assignment.person.organisation_id
+    else:
+        return []
+    return _with_email(
+        Appointment.objects.filter(
+            position__code=Position.Code.HEAD_OF_EDUCATION,
+            unit=None,
+            person__organisation_id=organisation_id,
+        )
+    )
+
+
+def _with_email(appointments):
+    """The appointed people who have an e-mail address, each once, by initials."""
+    people = {
+        appointment.person.pk: appointment.person
         for appointment in appointments.select_related("person").order_by("person__initials")
         if appointment.person.email
+    }
+    return list(people.values())
+
+
+@dataclass
+class Answer:
+    """One line of an answer's history: who answered what, when, as it was recorded."""
+
+    date: object
+    person: object
+    assignment: object  # the assignment as it is now (item, unit, role)
+    role: object  # the role the answer was given for
+    state: str  # "Bekräftad", "Avböjd", "Borttagen"
+    comment: str
+    recorded_by: object  # the user who wrote the row (history_user, else decided_by)
+
+
+def confirmation_history(*, user, item=None, person=None, unit=None, limit=HISTORY_ROWS):
+    """The latest answers the user may see, newest first: every version of every
+    AssignmentConfirmation (simple_history: given, changed, taken back), of assignments of
+    `item`, given by `person` or at `unit`. One query; the history rows are scoped by
+    organisation.permissions.restrict like the rows themselves (the assignment's unit)."""
+    rows = restrict(AssignmentConfirmation.history.all(), user)
+    if item is not None:
+        rows = rows.filter(assignment__item=item)
+    if person is not None:
+        rows = rows.filter(person=person)
+    if unit is not None:
+        rows = rows.filter(assignment__unit=unit)
+    rows = rows.select_related(
+        "person",
+        "role",
+        "assignment__item",
+        "assignment__unit",
+        "assignment__role",
+        "history_user",
+        "decided_by",
+    ).order_by("-history_date", "-history_id")[:limit]
+    return [
+        Answer(
+            date=row.history_date,
+            person=row.person,
+            assignment=row.assignment,
+            role=row.role,
+            state=_("Borttagen") if row.history_type == "-" else row.get_state_display(),
+            comment=row.comment,
+            recorded_by=row.history_user or row.decided_by,
+        )
+        for row in rows
     ]
 
 

@@ -29,7 +29,7 @@ def assignment_answer(*, assignment, person, user, state, comment="", nonce=None
     An earlier answer for the same role is replaced (the history keeps it).
     `nonce` is a confirmation link's: stored, so the link works once (a
     second use raises ValidationError). A decline e-mails the unit's
-    rektorer (queries.rektorer) with the comment.
+    rektorer (queries.decline_recipients) with the comment.
     """
     if not queries.can_confirm(person, assignment):
         raise PermissionDenied(_("Du kan bara svara på ditt eget ansvar."))
@@ -58,16 +58,18 @@ def assignment_answer(*, assignment, person, user, state, comment="", nonce=None
 
 
 def decline_notify(*, answer, base_url=None):
-    """E-mail the unit's rektorer that `answer` declined its assignment; returns how many."""
+    """E-mail that `answer` declined its assignment to the unit's rektorer, or else the
+    huvudman's utbildningschefer (queries.decline_recipients); returns how many."""
     assignment = answer.assignment
-    recipients = [person.email for person in queries.rektorer(assignment.unit)]
+    recipients = [person.email for person in queries.decline_recipients(assignment)]
     if not recipients:
         return 0
     base_url = base_url or settings.DIGIANSVAR_SITE_URL
+    page = assignment.unit or answer.person  # organisation-wide: the decliner's page
     context = {
         "answer": answer,
         "assignment": assignment,
-        "unit_url": base_url + assignment.unit.get_absolute_url(),
+        "unit_url": base_url + page.get_absolute_url(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("%(person)s avböjer ansvar för %(item)s") % {

@@ -49,7 +49,7 @@ def confirmation_link(request, token):
             )
         except ValidationError as error:
             return _link_problem(request, " ".join(error.messages), person)
-        messages.success(request, _answered(form.cleaned_data["state"]))
+        _answered(request, form.cleaned_data["state"], assignment)
         return redirect("registry:person_detail", person.initials)
     return render(
         request,
@@ -67,10 +67,28 @@ def _link_problem(request, message, person=None):
     )
 
 
-def _answered(state):
+def _answered(request, state, assignment):
+    """Say what became of the answer: a decline names who it was sent to, or warns that
+    nobody could be told (queries.decline_recipients)."""
     if state == "confirmed":
-        return _("Tack! Du har bekräftat ansvaret.")
-    return _("Du har avböjt ansvaret. Rektorn får ditt svar.")
+        messages.success(request, _("Tack! Du har bekräftat ansvaret."))
+        return
+    told = queries.decline_recipients(assignment)
+    if told:
+        messages.success(
+            request,
+            _("Du har avböjt ansvaret. Ditt svar skickas med e-post till %(people)s.")
+            % {"people": ", ".join(str(person) for person in told)},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Du har avböjt ansvaret, men varken enheten eller huvudmannen har någon rektor "
+                "eller utbildningschef med e-postadress i registret: ingen får ditt svar med "
+                "e-post. Berätta det för din chef."
+            ),
+        )
 
 
 @require_POST
@@ -90,7 +108,7 @@ def assignment_answer(request, pk):
             comment=form.cleaned_data["comment"],
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-        messages.success(request, _answered(form.cleaned_data["state"]))
+        _answered(request, form.cleaned_data["state"], assignment)
     else:
         messages.error(request, " ".join(form.errors.get("comment", [_("Svaret saknas.")])))
     return redirect(f"{person.get_absolute_url()}#ansvar-{pk}")

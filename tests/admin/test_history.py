@@ -5,6 +5,7 @@ import warnings
 import pytest
 from django.urls import reverse
 
+from registry.models import AssignmentConfirmation
 from tests.admin.forms import page_post_data
 from tests.factories import PersonFactory
 
@@ -81,3 +82,32 @@ def test_history_of_a_model_without_foreign_keys_asks_no_deprecated_join(seeded_
         response = seeded_client.get(reverse("admin:registry_searchword_history", args=[word.pk]))
     assert response.status_code == 200
     assert not [w for w in caught if "select_related" in str(w.message)]
+
+
+def test_recent_changes_list_answers_in_scope_without_revert(world, as_user):
+    for row, person, comment in (
+        (world.row_a, world.person_a, "Inte min uppgift."),
+        (world.row_b, world.person_b, "Fel skola."),
+    ):
+        AssignmentConfirmation.objects.create(
+            assignment=row,
+            person=person,
+            role=row.role,
+            state="declined",
+            comment=comment,
+            decided_by=world.users["rektor_a"],
+        )
+    client = as_user("rektor_b")
+    page = client.get(reverse("admin:registry_assignment_recent_changes"))
+    (answer,) = [row for row in page.context["rows"] if row["action"] == "Svar: Avböjd"]
+    assert (answer["text"], answer["unit"], answer["reason"]) == (
+        "WiFi: B.B",
+        world.unit_b,
+        "Fel skola.",
+    )
+    assert answer["user"] == world.users["rektor_a"]  # who recorded it
+    assert answer["revert_url"] == "" and answer["history_url"] == ""
+    html = page.content.decode()
+    assert "Fel skola." in html and "Inte min uppgift." not in html
+    everything = as_user("administratör").get(reverse("admin:registry_assignment_recent_changes"))
+    assert "Inte min uppgift." in everything.content.decode()

@@ -1,7 +1,11 @@
 """Registers the coverage tests share: every kind of gap, at a size the test chooses."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from organisation.models import Position, Unit
-from registry.models import Assignment, Item, Role
+from registry.models import Assignment, AssignmentConfirmation, Item, Role
 from tests.factories import (
     AppointmentFactory,
     AssignmentFactory,
@@ -58,4 +62,17 @@ def every_check_firing(positions):
     left = PersonFactory(organisation=north, active=False)
     unit = Unit.objects.get(slug="norr-1")
     AssignmentFactory(item=Item.objects.first(), unit=unit, role=None, person=left)
+    # Unconfirmed for 20 days, and declined (registry.notify).
+    unit = Unit.objects.get(slug="norr-0")
+    waiting, declined = (
+        AssignmentFactory(item=item, unit=unit, role=None, person=PersonFactory(organisation=north))
+        for item in Item.objects.all()[:2]
+    )
+    waiting.history.update(history_date=timezone.now() - timedelta(days=20))
+    AssignmentConfirmation.objects.create(
+        assignment=declined,
+        person=declined.person,
+        state=AssignmentConfirmation.State.DECLINED,
+        comment="Inte min uppgift",
+    )
     return north

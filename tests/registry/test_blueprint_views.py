@@ -496,9 +496,11 @@ PINNED = {
     # a search alone, its matches best first (?ordning=relevans): the catalogue's
     # version read for the filter and again for the order
     "ranked": 16,
-    "person": 11,  # + what the person holds where (appointments)
+    # + what the person holds where (appointments); + "Bekräftelser" (the user's unit scope
+    # and the answers: registry.notify.queries.confirmation_history), on the item page too
+    "person": 13,
     "role": 11,  # + who holds the role at the page's units (role_holders)
-    "item": 11,  # + who holds the role-only entries' roles at the page's units
+    "item": 13,  # + who holds the role-only entries' roles at the page's units
 }
 PINNED_WARM = {"blueprint": 6, "grid": 6, "filtered": 6, "htmx": 6, "ranked": 6}
 # Cold with the catalogue kept in the process (registry.blueprint.catalogue), as after a write
@@ -752,7 +754,8 @@ def test_item_page_queries_do_not_grow_with_units_or_holders(
     client.force_login(user)
     client.get(reverse("registry:blueprint"))  # the session remembers the unit from now on
     cache.clear()
-    with django_assert_num_queries(12):
+    # + 2: "Bekräftelser" (the user's unit scope, the answers)
+    with django_assert_num_queries(14):
         html = page(client.get(reverse("registry:item_detail", args=[item.pk])))
     last = n_units - 1
     assert f">A0.{last:02}</a>, <a" in html and f">A1.{last:02}<" in html

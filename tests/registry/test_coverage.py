@@ -45,6 +45,8 @@ def test_the_seeds_report_is_short_and_each_finding_is_explained(seed):
         "missing_deputies": 6,  # the six items marked as needing one
         "disagreements": 0,
         "departed_people": 0,
+        "unconfirmed": 0,  # every assignment is new: unconfirmed today, not for 14 days
+        "declined": 0,
     }
     assert sum(counts.values()) == 11
     (entry,) = coverage_by_unit(units=units, scope=units, organisation_wide=True)
