@@ -4,7 +4,7 @@ for again is not rendered again, shows every write at the next request, and is n
 user's, another day's or another CSRF secret's."""
 
 import re
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import constants
@@ -14,10 +14,10 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Organisation, Unit
-from registry import page_body
 from registry.blueprint import views as blueprint_views
 from tests.registry import test_unit_data_version as unit_writes
 from tests.registry.coverage_data import every_check_firing
@@ -150,16 +150,17 @@ def test_without_a_csrf_cookie_nothing_is_kept(superuser, positions, renders):
 
 
 def test_a_pages_figures_that_age_are_made_again_the_next_day(
-    client, superuser, positions, renders, monkeypatch
+    client, superuser, positions, renders, monkeypatch, settings
 ):
     every_check_firing(positions)
+    settings.SESSION_COOKIE_AGE = 3 * 24 * 60 * 60  # still signed in tomorrow
     client.force_login(superuser)
-    monkeypatch.setattr(page_body.timezone, "localdate", lambda: date(2026, 12, 5))
     client.get(COVERAGE)
     client.get(COVERAGE)
     assert renders.count("registry/coverage.html") == 2
-    monkeypatch.setattr(page_body.timezone, "localdate", lambda: date(2026, 12, 6))
-    client.get(COVERAGE)
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    assert client.get(COVERAGE).status_code == 200
     assert renders.count("registry/coverage.html") == 3
 
 
