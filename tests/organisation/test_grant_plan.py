@@ -7,6 +7,7 @@ from guardian.shortcuts import assign_perm
 
 from organisation.models import Unit
 from tests.factories import UnitFactory
+from tests.plans import plan_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +22,10 @@ def test_a_rektors_units_are_read_from_the_grants_by_key(
     visible = Unit.objects.restrict(rektor).order_by("name")[:51]
     with django_assert_num_queries(1):
         assert list(visible) == [units[20], units[7]]  # by name: "Skola 20" before "Skola 7"
-    sql, params = visible.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The table is small enough to read whole; with that ruled out, the plan shows
-            # whether the grants drive (the units by key) or every unit is filtered in name
-            # order, as guardian's `id IN (…) OR id IN (…)` had PostgreSQL do at 10,001 units.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "organisation_unit_pkey" in plan and "unit_name" not in plan, plan
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = "\n".join(str(row) for row in cursor.fetchall())
-            assert "SCAN organisation_unit" not in plan, plan
+    # The grants first, then those units by their key; not every unit filtered in name order,
+    # as guardian's `id IN (…) OR id IN (…)` had PostgreSQL do at 10,001 units.
+    plan = plan_text(*visible.query.sql_with_params())
+    if connection.vendor == "postgresql":
+        assert "organisation_unit_pkey" in plan and "unit_name" not in plan, plan
+    else:
+        assert "SCAN organisation_unit" not in plan, plan

@@ -16,6 +16,7 @@ from registry.data_version import unit_data_version
 from registry.models import Assignment, AssignmentConfirmation, Item, SearchWord
 from registry.notify.services import assignment_answer
 from tests.factories import AssignmentFactory, PersonFactory
+from tests.plans import plan_text
 from tests.registry import test_coverage_store as coverage_writes
 from tests.registry.coverage_data import every_check_firing
 from tests.registry.test_scale import build
@@ -223,15 +224,8 @@ def test_a_rektors_coverage_reads_their_units_rows_by_index(positions, django_us
     # The scope as a list of its ids, not the permission subqueries.
     assert "guardian" not in sql and "userobjectpermission" not in sql.lower()
     assert Unit.objects.get(slug="u5-1").pk in params
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # On a table this small the planner reads it whole anyway: with that ruled out, the
-            # list must be served by the index on the assignments' unit.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = "\n".join(str(row) for row in cursor.fetchall())
+    # The list must be served by the index on the assignments' unit.
+    plan = plan_text(sql, params)
     # Every assignment read is found through an index on the unit, none by reading the table.
     assert "Seq Scan on registry_assignment" not in plan and "SCAN a" not in plan, plan
     assert "Index" in plan or "USING INDEX" in plan, plan
