@@ -50,6 +50,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 
 from organisation.models import Appointment, Person, Position, Unit
 from registry.coverage import checks, statements
+from registry.coverage.counts import counts_by_unit, overloaded_count
 from registry.data_version import (
     cache_key,
     data_version,
@@ -109,7 +110,7 @@ def coverage_store_refresh():
 
 def coverage_store_counts(*, units, max_assignments=None):
     """The coverage summary over `units` (a Unit queryset), from the stored numbers: the same
-    counts as registry.coverage.statements.coverage_counts, brought up to date first."""
+    counts as registry.coverage.counts.coverage_counts, brought up to date first."""
     if max_assignments is None:
         max_assignments = checks.max_assignments_setting()
     coverage_store_refresh()
@@ -142,9 +143,7 @@ def coverage_store_counts(*, units, max_assignments=None):
             .count()
         )
     else:
-        counts["overloaded_people"] = statements.overloaded_count(
-            units=units, max_assignments=max_assignments
-        )
+        counts["overloaded_people"] = overloaded_count(units=units, max_assignments=max_assignments)
     return counts
 
 
@@ -314,7 +313,7 @@ def _count_units(unit_ids):
         batches = [unit_ids[start : start + BATCH] for start in range(0, len(unit_ids), BATCH)]
     for batch in batches:
         # Read through the unit table: a removed unit has no findings, so no row.
-        counts = statements.counts_by_unit(batch)
+        counts = counts_by_unit(batch)
         if batch is not None:
             CoverageCount.objects.filter(unit_id__in=batch).delete()
             CoverageUnconfirmed.objects.filter(unit_id__in=batch).delete()
@@ -339,7 +338,7 @@ def _count_units(unit_ids):
 def _count_checks(checks):
     """Count `checks` again at every unit (one statement over the register each), keeping the
     stored counts of the other checks."""
-    fresh = statements.counts_by_unit(None, checks=checks)
+    fresh = counts_by_unit(None, checks=checks)
     stored = {row.unit_id: row for row in CoverageCount.objects.all()}
     for unit_id in fresh.keys() - stored.keys():
         stored[unit_id] = CoverageCount(unit_id=unit_id, **dict.fromkeys(UNIT_COUNTED, 0))

@@ -228,13 +228,13 @@ def test_a_new_item_counts_again_at_every_unit_only_the_checks_it_concerns(
     every_check_firing(positions)
     coverage_store_refresh()
     asked = []
-    counts_by_unit = coverage_store.statements.counts_by_unit
+    counts_by_unit = coverage_store.counts_by_unit
 
     def spy(unit_ids=None, checks=None):
         asked.append((unit_ids, checks))
         return counts_by_unit(unit_ids, checks)
 
-    monkeypatch.setattr(coverage_store.statements, "counts_by_unit", spy)
+    monkeypatch.setattr(coverage_store, "counts_by_unit", spy)
     ItemFactory(**marks)
     assert coverage_store_refresh() == Unit.objects.count()
     assert asked == [(None, counted_again)]  # every unit, those checks only

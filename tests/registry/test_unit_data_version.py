@@ -214,7 +214,7 @@ def test_the_blueprint_page_costs_the_same_queries_at_2_and_200_units(
 def test_a_rektors_coverage_reads_their_units_rows_by_index(positions, django_user_model):
     from guardian.shortcuts import assign_perm
 
-    from registry.coverage import statements
+    from registry.coverage import counts, statements
 
     every_check_firing(positions)
     rektor = django_user_model.objects.create_user("rektor-u5-1", password="x")
@@ -231,7 +231,7 @@ def test_a_rektors_coverage_reads_their_units_rows_by_index(positions, django_us
     assert "Index" in plan or "USING INDEX" in plan, plan
     subquery = units.order_by().values("pk").query.sql_with_params()
     counted = statements.rows(statements._overloaded_count((subquery[0], [*subquery[1]]), 1))
-    assert statements.overloaded_count(units=units, max_assignments=1) == counted[0][0]
+    assert counts.overloaded_count(units=units, max_assignments=1) == counted[0][0]
 
 
 def test_a_rektors_coverage_summary_stays_cached_after_a_write_at_another_unit(
