@@ -89,6 +89,12 @@ SCOPES = {
         "SELECT 'unit:' || a.unit_id AS s FROM {rows} r JOIN {appointment} a ON a.person_id = r.id",
     ],
     "organisation.Organisation": ["SELECT 'org:' || r.id AS s FROM {rows} r"],
+    # The IT-råd a huvudman's page shows (they keep no history for data_version to follow).
+    "organisation.ITCouncil": ["SELECT 'org:' || r.organisation_id AS s FROM {rows} r"],
+    "organisation.ITCouncilMembership": [
+        "SELECT 'org:' || c.organisation_id AS s FROM {rows} r JOIN {itcouncil} c"
+        " ON c.id = r.council_id"
+    ],
     # The chip's "ej bekräftad" mark: the assignment's unit, or for an organisation-wide one
     # the huvudman of the person who answered (who holds the role there).
     "registry.AssignmentConfirmation": [

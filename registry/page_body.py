@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from organisation.queries import unit_scope
-from registry.data_version import cache_key, data_version
+from registry.data_version import cache_key, data_version, scope_versions
 
 
 def page_key(request, *version):
@@ -51,14 +51,16 @@ def page_key(request, *version):
     )
 
 
-def register_page_key(request):
+def register_page_key(request, scopes=()):
     """The key of a page made from the whole register as the user may see it (the coverage
-    report, a huvudman's page), under the register's data version: only for users who see
-    every unit, whose scope follows from their permissions (in the key); None for users of
-    granted units, whose grants no data version follows. One query."""
+    report, a huvudman's page), under the register's data version and the DataVersion rows
+    of `scopes` (what it shows that keeps no history, such as a huvudman's IT-råd, "org:<id>"):
+    only for users who see every unit, whose scope follows from their permissions (in the
+    key); None for users of granted units, whose grants no data version follows. One query,
+    two with `scopes`."""
     if not unit_scope(request.user).all_visible:
         return None
-    return page_key(request, data_version())
+    return page_key(request, data_version(), scope_versions(scopes) if scopes else {})
 
 
 def kept_page(request, key):

@@ -185,7 +185,8 @@ def organisation_detail(request, slug):
     see, with the coverage grid for users who may see coverage."""
     user = request.user
     organisation = get_object_or_404(Organisation.objects.restrict(user), slug=slug)
-    key = register_page_key(request)
+    # Its IT-råd keep no history: their writes reach the huvudman's DataVersion row instead.
+    key = register_page_key(request, scopes=[f"org:{organisation.pk}"])
     kept = kept_page(request, key)
     if kept is not None:
         return kept

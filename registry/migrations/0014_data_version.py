@@ -21,6 +21,8 @@ def triggers(kind):
             "person": apps.get_model("organisation", "Person")._meta.db_table,
             "assignment": apps.get_model("registry", "Assignment")._meta.db_table,
             "appointment": apps.get_model("organisation", "Appointment")._meta.db_table,
+            # For the IT-råd's lines of SCOPES (migration 0019, which creates them again).
+            "itcouncil": apps.get_model("organisation", "ITCouncil")._meta.db_table,
         }
         for label, selects in SCOPES.items():
             try:

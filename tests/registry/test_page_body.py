@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from organisation.models import Organisation, Unit
+from organisation.models import ITCouncil, ITCouncilMembership, Organisation, Person, Unit
 from registry.blueprint import views as blueprint_views
 from tests.registry import test_unit_data_version as unit_writes
 from tests.registry.coverage_data import every_check_firing
@@ -194,6 +194,25 @@ def test_a_message_waiting_is_shown_not_a_kept_page(client, superuser):
     assert "Ansvaret flyttat." in client.get(url).content.decode()
 
 
+def test_a_huvudmans_kept_page_shows_its_it_rad_as_changed(client, superuser, positions):
+    # The IT-råd keep no history: their triggers move the huvudman's DataVersion row.
+    every_check_firing(positions)
+    north = Organisation.objects.get(slug="norr")
+    url = reverse("registry:organisation_detail", args=["norr"])
+    council = ITCouncil.objects.create(
+        organisation=north, school_form=ITCouncil.School.SCHOOL, name="IT-rådet skola"
+    )
+    client.force_login(superuser)
+    client.get(url)
+    assert "IT-rådet skola" in client.get(url).content.decode()  # kept now
+    council.name = "Digitaliseringsrådet"
+    council.save()
+    assert "Digitaliseringsrådet" in client.get(url).content.decode()
+    member = Person.objects.filter(organisation=north).first()
+    ITCouncilMembership.objects.create(council=council, person=member, is_leader=True)
+    assert member.name in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize("count", [2, 200])
 def test_a_kept_register_page_costs_the_same_queries_at_2_and_200_units(
     client, superuser, count, django_assert_num_queries
@@ -204,8 +223,8 @@ def test_a_kept_register_page_costs_the_same_queries_at_2_and_200_units(
     client.get(url)
     client.get(url)
     # The session, the user, the huvudman (404 for a huvudman the user may not see), the
-    # register's data version.
-    with django_assert_num_queries(4):
+    # register's data version, the huvudman's DataVersion row (its IT-råd).
+    with django_assert_num_queries(5):
         client.get(url)
     client.get(COVERAGE)
     # Whether the user may change any unit (who may see the report at all) for the huvudman.
