@@ -89,7 +89,9 @@ SCOPES = {
         "SELECT 'unit:' || a.unit_id AS s FROM {rows} r JOIN {appointment} a ON a.person_id = r.id",
     ],
     "organisation.Organisation": ["SELECT 'org:' || r.id AS s FROM {rows} r"],
-    # The IT-råd a huvudman's page shows (they keep no history for data_version to follow).
+    # What keeps no history for data_version to follow: the huvudman's service agreement (the
+    # support chains of the answer page and a search) and IT-råd (a huvudman's page).
+    "organisation.ServiceAgreement": ["SELECT 'org:' || r.organisation_id AS s FROM {rows} r"],
     "organisation.ITCouncil": ["SELECT 'org:' || r.organisation_id AS s FROM {rows} r"],
     "organisation.ITCouncilMembership": [
         "SELECT 'org:' || c.organisation_id AS s FROM {rows} r JOIN {itcouncil} c"

@@ -1,11 +1,16 @@
-"""The data version's triggers on the IT-råd and their members (registry.data_version.SCOPES):
-a huvudman's page, kept whole for its user (registry/page_body.py), shows a change at once."""
+"""The data version's triggers on what keeps no history (registry.data_version.SCOPES): the
+service agreement (the support chains on a unit's pages) and the IT-råd with their members (a
+huvudman's page). Pages kept whole for their user (registry/page_body.py) show a change at once."""
 
 from django.db import migrations
 
 from registry.data_version import SCOPES, trigger_sql
 
-LABELS = ("organisation.ITCouncil", "organisation.ITCouncilMembership")
+LABELS = (
+    "organisation.ServiceAgreement",
+    "organisation.ITCouncil",
+    "organisation.ITCouncilMembership",
+)
 
 
 def triggers(kind):

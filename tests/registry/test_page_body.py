@@ -17,7 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from organisation.models import ITCouncil, ITCouncilMembership, Organisation, Person, Unit
+from organisation.models import (
+    ITCouncil,
+    ITCouncilMembership,
+    Organisation,
+    Person,
+    ProblemKind,
+    ServiceAgreement,
+    Unit,
+)
 from registry.blueprint import views as blueprint_views
 from tests.registry import test_unit_data_version as unit_writes
 from tests.registry.coverage_data import every_check_firing
@@ -211,6 +219,22 @@ def test_a_huvudmans_kept_page_shows_its_it_rad_as_changed(client, superuser, po
     member = Person.objects.filter(organisation=north).first()
     ITCouncilMembership.objects.create(council=council, person=member, is_leader=True)
     assert member.name in client.get(url).content.decode()
+
+
+def test_a_kept_search_page_shows_the_service_agreement_as_changed(client, superuser):
+    # The agreement keeps no history: its triggers move the huvudman's version, which the
+    # blueprint page's ETag (and so its kept body) holds.
+    units, _role, item = build(2)
+    item.support_kind = ProblemKind.TECHNOLOGY
+    item.save()
+    url = BLUEPRINT + f"?unit={units[0].slug}&q=wifi"
+    client.force_login(superuser)
+    client.get(url)
+    assert "IT-enheten" in client.get(url).content.decode()  # kept now
+    ServiceAgreement.objects.create(
+        organisation=units[0].organisation, it_unit_name="Digitala enheten"
+    )
+    assert "Digitala enheten" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 200])

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
-from organisation.models import Organisation, Person, Position, Unit
+from organisation.models import Organisation, Person, Position, ServiceAgreement, Unit
 from organisation.queries import UNIT_LIST_LIMIT
 from registry.blueprint import page_cache
 from registry.data_version import unit_data_version
@@ -99,6 +99,14 @@ def confirm_assignment():
     )
 
 
+def rename_it_unit():
+    # The service agreement keeps no history: its triggers move the huvudman's version.
+    organisation = Unit.objects.get(slug="u5-1").organisation
+    ServiceAgreement.objects.update_or_create(
+        organisation=organisation, defaults={"it_unit_name": "Digitala enheten"}
+    )
+
+
 WRITES = [
     *coverage_writes.WRITES,
     rename_person,
@@ -111,11 +119,11 @@ WRITES = [
     revert_from_history,
     add_search_word,
     confirm_assignment,
+    rename_it_unit,
 ]
 
 
 INVISIBLE_HERE = {
-    "appoint_first_line",
     "appoint_organisation_wide",
     "move_person_to_other_huvudman",
     "mark_item_as_needing_deputy",
@@ -131,7 +139,8 @@ def pages(client):
     found = {}
     for slug in Unit.objects.order_by("slug").values_list("slug", flat=True):
         for url in (BLUEPRINT, GRID, BLUEPRINT + "?q=wifi", ANSWER):
-            response = client.get(url, {"unit": slug})
+            # The unit added to the URL's own query (data= would replace it: ?q= lost).
+            response = client.get(f"{url}{'&' if '?' in url else '?'}unit={slug}")
             assert response.status_code == 200
             found[url, slug] = CSRF.sub("", response.content.decode())
     return found
