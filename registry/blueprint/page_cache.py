@@ -47,6 +47,7 @@ from registry.matrix import (
 from registry.search import item_answer, item_search_ids, item_suggestions
 from registry.support.chain import support_chains
 from registry.versions.header import version_header
+from registry.versions.snapshot import snapshot_of
 
 
 def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, versions=None):
@@ -75,7 +76,7 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
     results = _matrix_results(kind, unit, filterset, version, reads)
     searched = filterset.is_valid() and bool((filterset.form.cleaned_data.get("q") or "").strip())
     context = {
-        **version_header(unit, version),
+        **version_header(unit, version, live=reads.snapshot),
         "units": units,
         "unit": unit,
         "filter": filterset,
@@ -109,7 +110,8 @@ def page_versions(unit, user):
 
 class _UnitReads:
     """What a page of one unit reads on a miss, each at most once a request: the catalogue
-    (given, kept by its version) and who is responsible at the unit (two queries)."""
+    (given, kept by its version) and who is responsible at the unit (two queries), which
+    also give the header's live side of the comparison with the version in force."""
 
     def __init__(self, unit, catalogue):
         self.unit = unit
@@ -118,6 +120,18 @@ class _UnitReads:
     @cached_property
     def responsible(self):
         return unit_responsible(unit=self.unit, roles=self.catalogue.roles)
+
+    def snapshot(self):
+        """The unit's live register in a version's form, for the header's count of changes
+        since the version in force: from these reads, not read again."""
+        return snapshot_of(
+            areas=self.catalogue.areas,
+            items=self.catalogue.items,
+            roles=self.catalogue.roles.values(),
+            unit=self.unit,
+            people=self.responsible.people,
+            entries=self.responsible.entries,
+        )
 
 
 def _page_query(data, unit, **changes):

@@ -34,6 +34,7 @@ from registry.versions.snapshot import (
     blueprints_of,
     can_publish,
     snapshot_build,
+    snapshot_of,
     version_next,
     with_previous,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "snapshot_build",
     "snapshot_diff",
     "snapshot_matrix",
+    "snapshot_of",
     "version_diff",
     "version_header",
     "version_next",

@@ -326,14 +326,20 @@ def _priority_changes(sides):
             )
 
 
-def version_diff(*, before, after=None, unit_ids=None):
-    """Changes from version `before` to version `after` (None: the live register now)."""
+def version_diff(*, before, after=None, unit_ids=None, live=None):
+    """Changes from version `before` to version `after` (None: the live register now).
+
+    `live`: the live register at `unit_ids` in snapshot form, when the caller has read it
+    already (snapshot_of); else it is read (snapshot_build).
+    """
     organisation_id = before.organisation_id
     old = blueprint_snapshot(before, unit_ids)
-    if after is None:
-        new = snapshot_build(organisation_id=organisation_id, unit_ids=unit_ids)
-    else:
+    if after is not None:
         new = blueprint_snapshot(after, unit_ids)
+    elif live is not None:
+        new = live
+    else:
+        new = snapshot_build(organisation_id=organisation_id, unit_ids=unit_ids)
     return snapshot_diff(old, new, unit_ids=None if unit_ids is None else set(unit_ids))
 
 

@@ -9,14 +9,16 @@ from registry.versions.diff import version_diff
 from registry.versions.snapshot import blueprint_in_force
 
 
-def version_header(unit, version, *, known=None):
+def version_header(unit, version, *, known=None, live=None):
     """The version in force and, when the live register differs at `unit`, how much.
 
     Returns {"blueprint", "changes_since", "changes_unit"}. The changes at
     the unit (its own, the organisation-wide ones and the catalogue's) are
     counted once per data version and unit, not per request. `known` is a
     (version, changes since it at `unit` or more units) the caller has
-    already worked out.
+    already worked out; `live` a function returning the live register at `unit`
+    in snapshot form from what the caller has read (registry.versions.snapshot_of),
+    called only when there is something to compare.
     """
     key = cache_key("version-header", unit.organisation_id, unit.pk, version)
     header = cache.get(key)
@@ -26,7 +28,11 @@ def version_header(unit, version, *, known=None):
         if known is not None and blueprint is not None and known[0].pk == blueprint.pk:
             count = len(known[1].filter(unit_ids={unit.pk}))
         elif blueprint is not None and blueprint.published_at:
-            count = len(version_diff(before=blueprint, unit_ids={unit.pk}))
+            count = len(
+                version_diff(
+                    before=blueprint, unit_ids={unit.pk}, live=live() if live else None
+                )
+            )
         header = {"blueprint": blueprint, "changes_since": count, "changes_unit": unit}
         cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return header

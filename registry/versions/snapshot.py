@@ -146,6 +146,69 @@ def snapshot_build(*, organisation_id, unit_ids=None):
     }
 
 
+def snapshot_of(*, areas, items, roles, unit, people, entries):
+    """The live register at one unit in snapshot form, from what a page has read already:
+    snapshot_build(unit_ids={unit.pk}) without a query, for comparing that unit.
+
+    `areas`, `items` (with their columns) and `roles` are the catalogue's model instances,
+    `people` those the entries name, `entries` the unit's own and organisation-wide
+    assignments (registry.matrix.Entry, or Assignment). Only columns that hold an item
+    are listed: a comparison reaches a column through its items.
+    """
+    deputy = Assignment.Priority.DEPUTY
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "areas": {
+            str(area.pk): {
+                "slug": area.slug,
+                "name": area.name,
+                "subtitle": area.subtitle,
+                "order": area.order,
+            }
+            for area in areas
+        },
+        "columns": {
+            str(item.column.pk): {
+                "area": item.column.area_id,
+                "slug": item.column.slug,
+                "name": item.column.name,
+                "order": item.column.order,
+            }
+            for item in items
+        },
+        "items": {
+            str(item.pk): {
+                "column": item.column_id,
+                "name": item.name,
+                "description": item.description,
+                "order": item.order,
+            }
+            for item in items
+        },
+        "roles": {
+            str(role.pk): {"code": role.code, "name": role.name, "order": role.order, "kind": role.kind}
+            for role in roles
+        },
+        "units": {str(unit.pk): {"slug": unit.slug, "name": unit.name}},
+        "people": {
+            str(person.pk): {"initials": person.initials, "name": person.name} for person in people
+        },
+        "assignment_fields": ASSIGNMENT_FIELDS,
+        "assignments": [
+            [
+                entry.unit_id or 0,
+                entry.item_id,
+                entry.role_id or 0,
+                entry.person_id or 0,
+                entry.kind,
+                int(entry.priority == deputy),
+                entry.order,
+            ]
+            for entry in entries
+        ],
+    }
+
+
 def can_publish(user):
     return user.is_active and user.has_perm(PUBLISH_PERMISSION)
 

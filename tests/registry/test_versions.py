@@ -438,6 +438,107 @@ def test_header_counts_only_the_units_the_reader_sees(client, register, django_u
     assert "ändring" not in page.split("</header>")[0].split("version 1.0.0")[1]
 
 
+def _rename_and_move(register):
+    register["wifi"].name = "Trådlöst nätverk"
+    register["wifi"].column = register["admin_column"]
+    register["wifi"].save()
+
+
+def _swap_person(register):
+    register["wifi_its"].person = register["bo"]
+    register["wifi_its"].save()
+
+
+def _change_role(register):
+    register["wifi_its"].role = register["teacher"]
+    register["wifi_its"].save()
+
+
+def _make_deputy(register):
+    Assignment.objects.filter(pk=register["wifi_its"].pk).update(
+        priority=Assignment.Priority.DEPUTY
+    )
+
+
+def _add_item(register):
+    printer = ItemFactory(column=register["infra"], name="Skrivare")
+    AssignmentFactory(item=printer, unit=register["school"], role=register["its"])
+
+
+def _organisation_wide(register):
+    # One for every unit of the huvudman, one naming someone of another huvudman (not here).
+    AssignmentFactory(item=register["grading"], unit=None, person=register["bo"], role=None)
+    stranger = PersonFactory(organisation=OrganisationFactory(name="Grannkommunen", slug="granne"))
+    AssignmentFactory(item=register["wifi"], unit=None, person=stranger, role=None)
+
+
+def _at_another_unit(register):
+    other = UnitFactory(organisation=register["organisation"])
+    AssignmentFactory(item=register["wifi"], unit=other, role=register["its"])
+
+
+HEADER_EDITS = {
+    "nothing": (lambda register: None, 0),
+    "renamed and moved": (_rename_and_move, 2),
+    "item removed": (lambda register: register["wifi"].delete(), 1),
+    "item added": (_add_item, 2),
+    "responsible removed": (lambda register: register["grading_teacher"].delete(), 1),
+    "person swapped": (_swap_person, 1),
+    "role changed": (_change_role, 1),
+    "made deputy": (_make_deputy, 1),
+    "organisation-wide": (_organisation_wide, 1),
+    "at another unit": (_at_another_unit, 0),
+}
+
+
+@pytest.mark.parametrize("edit", HEADER_EDITS, ids=list(HEADER_EDITS))
+def test_header_count_is_what_the_changes_page_lists(client, register, django_user_model, edit):
+    """The poster's header counts from the page's own reads (versions.snapshot_of): the same
+    number as the comparison with the live register read afresh (version_diff)."""
+    change, expected = HEADER_EDITS[edit]
+    blueprint = publish(register["organisation"])
+    client = reader_client(client, django_user_model, register["school"])
+    client.get(reverse("registry:blueprint"))  # the header of the version as published
+    change(register)
+    school = register["school"]
+    assert len(versions.version_diff(before=blueprint, unit_ids={school.pk})) == expected
+    header = client.get(reverse("registry:blueprint")).content.decode().split("</header>")[0]
+    if expected:
+        plural = "ändring" if expected == 1 else "ändringar"
+        assert f"{expected} {plural} sedan 1.0.0" in header
+    else:
+        assert "ändring" not in header
+
+
+def test_live_side_from_the_page_reads_is_the_snapshot_read_afresh(register):
+    from registry.blueprint.catalogue import catalogue_at
+    from registry.blueprint.queries import unit_responsible
+
+    _organisation_wide(register)
+    _at_another_unit(register)
+    school = register["school"]
+    catalogue = catalogue_at("test")
+    responsible = unit_responsible(unit=school, roles=catalogue.roles)
+    live = versions.snapshot_of(
+        areas=catalogue.areas,
+        items=catalogue.items,
+        roles=catalogue.roles.values(),
+        unit=school,
+        people=responsible.people,
+        entries=responsible.entries,
+    )
+    read = versions.snapshot_build(organisation_id=school.organisation_id, unit_ids={school.pk})
+    for part in ("format", "areas", "items", "roles", "people", "assignment_fields"):
+        assert live[part] == read[part], part
+    assert sorted(live["assignments"]) == sorted(read["assignments"])
+    assert live["units"] == {str(school.pk): read["units"][str(school.pk)]}
+    # The columns that hold items: all a comparison looks up.
+    assert live["columns"] == {
+        pk: column for pk, column in read["columns"].items()
+        if any(str(item["column"]) == pk for item in read["items"].values())
+    }  # fmt: skip
+
+
 def test_changes_page_grouped_filtered_and_exported(client, register, django_user_model):
     blueprint = publish(register["organisation"])
     register["grading_teacher"].delete()
@@ -608,6 +709,13 @@ def test_query_counts_are_pinned(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("registry:blueprint"))
     assert "40 ändringar sedan 1.0.0" in response.content.decode()
+    # After a write at the unit the count is worked out again, its live side from the
+    # poster's own reads (versions.snapshot_of): the version's rows are the only reads it
+    # adds (19 queries when it read the live register again).
+    AssignmentFactory(item=register["wifi"], unit=register["school"], role=register["teacher"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("registry:blueprint"))
+    assert "41 ändringar sedan 1.0.0" in response.content.decode()
 
 
 def stored_size(blueprint):
