@@ -186,7 +186,12 @@ def snapshot_of(*, areas, items, roles, unit, people, entries):
             for item in items
         },
         "roles": {
-            str(role.pk): {"code": role.code, "name": role.name, "order": role.order, "kind": role.kind}
+            str(role.pk): {
+                "code": role.code,
+                "name": role.name,
+                "order": role.order,
+                "kind": role.kind,
+            }
             for role in roles
         },
         "units": {str(unit.pk): {"slug": unit.slug, "name": unit.name}},
