@@ -142,7 +142,9 @@ def run(args):
 def baseline(count):
     """The sink alone, in the same run: `count` ready-made e-mails of the same size sent over
     one connection, so the digest's own cost can be told from the SMTP round trips."""
-    from django.core.mail import EmailMultiAlternatives, get_connection
+    from django.core.mail import EmailMultiAlternatives
+
+    from registry.notify.services import mail_connection
 
     body = "Ansvarsområde 0\nEnhet: Benchskolan\n" * 20
     html = "<p>Ansvarsområde 0, Benchskolan</p>" * 40
@@ -153,7 +155,7 @@ def baseline(count):
         )
         message.attach_alternative(html, "text/html")
         messages.append(message)
-    connection = get_connection()
+    connection = mail_connection()
     start = time.perf_counter()
     connection.send_messages(messages)
     seconds = time.perf_counter() - start

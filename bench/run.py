@@ -123,7 +123,7 @@ def machine():
 
 
 def national(options):
-    """bench/national.py, bench/unit_cache.py and bench/coverage.py at each size on PostgreSQL;
+    """bench/national.py, unit_cache.py, cold_floor.py and coverage.py at each size on PostgreSQL;
     a table with ratios to the smallest size.
 
     The databases digiansvar_bench_u<N> are built once by generate_demo (10,000
@@ -151,6 +151,8 @@ def national(options):
             results[units] = json.loads(Path(out.name).read_text())
         print(f"\n## bench/unit_cache.py ({units} units)")
         run(["bench/unit_cache.py", "--repeat", str(options.repeat)], url)
+        print(f"\n## bench/cold_floor.py ({units} units)")
+        run(["bench/cold_floor.py"], url)
         if not options.only_pages:
             print(f"\n## bench/coverage.py ({units} units)")
             run(["bench/coverage.py", "--repeat", str(max(1, options.repeat // 3))], url)

@@ -7,12 +7,13 @@ Server time through Django's test client (median of --repeat), with query counts
 blueprint page of one unit cold (cache emptied; and as in a new process, which has kept no
 catalogue, poster skeleton or rendered chips), warm, and after a write at another unit,
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
-json.dumps), and the conditional GET's 304; "Vem frågar jag?" as a superuser and as a rektor
-of one unit; the coverage page of that rektor warm and after a write at another unit; the
-huvudman's page (its coverage grid); the coverage page of a superuser warm; the last two
-also cold (the kept page and every cached part emptied: registry/page_body.py). A write or
-emptying the cache runs before each request,
-outside its time and query count.
+json.dumps), and the conditional GET's 304; cold and after a write at a unit of a huvudman
+with a published version (the header then compares the unit with that version); "Vem
+frågar jag?" as a superuser and as a rektor of one unit; the coverage page of that rektor
+warm and after a write at another unit; the huvudman's page (its coverage grid); the
+coverage page of a superuser warm; the last two also cold (the kept page and every cached
+part emptied: registry/page_body.py). A write or emptying the cache runs before each
+request, outside its time and query count.
 """
 
 import argparse
@@ -36,7 +37,7 @@ from guardian.shortcuts import assign_perm  # noqa: E402
 
 from organisation.models import Unit  # noqa: E402
 from registry.blueprint import page_cache  # noqa: E402
-from registry.models import Assignment  # noqa: E402
+from registry.models import Assignment, Blueprint  # noqa: E402
 
 RAW = """
 SELECT i.id, i.name, a.kind, a.priority, r.code, p.initials
@@ -130,6 +131,16 @@ def main():
     figures["blueprint after a write at this unit"] = page(
         as_super, blueprint, before=lambda: write_at(unit)
     )
+    # A unit of a huvudman with a published version (the seed's; the demo huvudman has none):
+    # its header counts the changes since that version, worked out again after each write.
+    published = Blueprint.objects.exclude(published_at=None).values("organisation_id")
+    versioned = Unit.objects.filter(organisation_id__in=published).order_by("pk").first()
+    if versioned is not None:
+        poster = reverse("registry:blueprint") + f"?unit={versioned.slug}"
+        figures["blueprint cold, a version published"] = page(as_super, poster, before=cache.clear)
+        figures["blueprint after a write at this unit, a version published"] = page(
+            as_super, poster, before=lambda: write_at(versioned)
+        )
     chain = reverse("registry:support_chain") + f"?unit={unit.slug}&kind=teknik"
     figures["support chain superuser"] = page(as_super, chain)
     figures["support chain rektor"] = page(as_rektor, chain)
