@@ -20,6 +20,16 @@ from registry.models import AssignmentConfirmation, DigestMark, Item, Role, Used
 from registry.notify import digest, queries
 from registry.notify.tokens import confirmation_token
 
+try:  # Django 6.1 sends through the mailers of settings.MAILERS; get_connection() is deprecated
+    from django.core.mail import mailers
+except ImportError:  # Django 5.2
+    mailers = None
+
+
+def mail_connection():
+    """A connection to the default mailer, for many e-mails over one connection."""
+    return mailers.default if mailers is not None else get_connection()
+
 
 @transaction.atomic
 def assignment_answer(*, assignment, person, user, state, comment="", nonce=None, base_url=None):
@@ -122,7 +132,7 @@ def responsibility_digest_send(*, today=None, base_url=None, connection=None):
     )
     catalogue = _Catalogue()
     lowest = up_to
-    connection = connection or get_connection()
+    connection = connection or mail_connection()
     connection.open()
     try:
         with translation.override(settings.LANGUAGE_CODE):
@@ -138,8 +148,7 @@ def responsibility_digest_send(*, today=None, base_url=None, connection=None):
                     result.people += 1
                     if person.email:
                         message = _digest_message(person, changes, catalogue, base_url)
-                        message.connection = connection
-                        result.sent += message.send()
+                        result.sent += connection.send_messages([message])
                         sent_on = today
                 # One statement: the annotation says whether the person has a mark yet.
                 if person.told_up_to is None:
