@@ -29,9 +29,7 @@ def version_header(unit, version, *, known=None, live=None):
             count = len(known[1].filter(unit_ids={unit.pk}))
         elif blueprint is not None and blueprint.published_at:
             count = len(
-                version_diff(
-                    before=blueprint, unit_ids={unit.pk}, live=live() if live else None
-                )
+                version_diff(before=blueprint, unit_ids={unit.pk}, live=live() if live else None)
             )
         header = {"blueprint": blueprint, "changes_since": count, "changes_unit": unit}
         cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)

@@ -86,6 +86,47 @@ def _organisation_assignments(organisation_id, unit_ids=None):
     return Assignment.objects.filter(at_units | wide)
 
 
+# What a snapshot keeps of each part besides the id: {key in the snapshot: model attribute}.
+# snapshot_build reads these columns, snapshot_of the same attributes of instances a page read.
+KEPT = {
+    "areas": {"slug": "slug", "name": "name", "subtitle": "subtitle", "order": "order"},
+    "columns": {"area": "area_id", "slug": "slug", "name": "name", "order": "order"},
+    "items": {
+        "column": "column_id",
+        "name": "name",
+        "description": "description",
+        "order": "order",
+    },
+    "roles": {"code": "code", "name": "name", "order": "order", "kind": "kind"},
+    "units": {"slug": "slug", "name": "name"},
+    "people": {"initials": "initials", "name": "name"},
+}
+# An assignment's attributes in the order of ASSIGNMENT_FIELDS (priority becomes deputy).
+_ASSIGNMENT_ATTRIBUTES = ("unit_id", "item_id", "role_id", "person_id", "kind", "priority", "order")
+
+
+def _read(part, queryset):
+    """{str(id): {key: value}} of `part`, read from the database."""
+    fields = KEPT[part]
+    rows = queryset.values_list("pk", *fields.values())
+    return {str(pk): dict(zip(fields, values, strict=True)) for pk, *values in rows}
+
+
+def _kept(part, instances):
+    """{str(id): {key: value}} of `part`, from model instances already read."""
+    fields = KEPT[part]
+    return {
+        str(instance.pk): {key: getattr(instance, name) for key, name in fields.items()}
+        for instance in instances
+    }
+
+
+def _assignment_row(unit, item, role, person, kind, priority, order):
+    """An assignment as a snapshot holds it (ASSIGNMENT_FIELDS): 0 for none."""
+    deputy = int(priority == Assignment.Priority.DEPUTY)
+    return [unit or 0, item, role or 0, person or 0, kind, deputy, order]
+
+
 def snapshot_build(*, organisation_id, unit_ids=None):
     """The live register of a huvudman in snapshot form; seven queries whatever its size.
 
@@ -95,52 +136,18 @@ def snapshot_build(*, organisation_id, unit_ids=None):
     rows = (
         _organisation_assignments(organisation_id, unit_ids)
         .order_by("unit_id", "item_id", "order", "pk")
-        .values_list("unit_id", "item_id", "role_id", "person_id", "kind", "priority", "order")
+        .values_list(*_ASSIGNMENT_ATTRIBUTES)
     )
-    deputy = Assignment.Priority.DEPUTY
-    assignments = [
-        [unit or 0, item, role or 0, person or 0, kind, int(priority == deputy), order]
-        for unit, item, role, person, kind, priority, order in rows
-    ]
+    assignments = [_assignment_row(*row) for row in rows]
     person_ids = {row[3] for row in assignments if row[3]}
     return {
         "format": SNAPSHOT_FORMAT,
-        "areas": {
-            str(pk): {"slug": slug, "name": name, "subtitle": subtitle, "order": order}
-            for pk, slug, name, subtitle, order in Area.objects.values_list(
-                "pk", "slug", "name", "subtitle", "order"
-            )
-        },
-        "columns": {
-            str(pk): {"area": area, "slug": slug, "name": name, "order": order}
-            for pk, area, slug, name, order in Column.objects.values_list(
-                "pk", "area_id", "slug", "name", "order"
-            )
-        },
-        "items": {
-            str(pk): {"column": column, "name": name, "description": description, "order": order}
-            for pk, column, name, description, order in Item.objects.values_list(
-                "pk", "column_id", "name", "description", "order"
-            )
-        },
-        "roles": {
-            str(pk): {"code": code, "name": name, "order": order, "kind": kind}
-            for pk, code, name, order, kind in Role.objects.values_list(
-                "pk", "code", "name", "order", "kind"
-            )
-        },
-        "units": {
-            str(pk): {"slug": slug, "name": name}
-            for pk, slug, name in Unit.objects.filter(organisation_id=organisation_id).values_list(
-                "pk", "slug", "name"
-            )
-        },
-        "people": {
-            str(pk): {"initials": initials, "name": name}
-            for pk, initials, name in Person.objects.filter(pk__in=person_ids).values_list(
-                "pk", "initials", "name"
-            )
-        },
+        "areas": _read("areas", Area.objects.all()),
+        "columns": _read("columns", Column.objects.all()),
+        "items": _read("items", Item.objects.all()),
+        "roles": _read("roles", Role.objects.all()),
+        "units": _read("units", Unit.objects.filter(organisation_id=organisation_id)),
+        "people": _read("people", Person.objects.filter(pk__in=person_ids)),
         "assignment_fields": ASSIGNMENT_FIELDS,
         "assignments": assignments,
     }
@@ -155,60 +162,17 @@ def snapshot_of(*, areas, items, roles, unit, people, entries):
     assignments (registry.matrix.Entry, or Assignment). Only columns that hold an item
     are listed: a comparison reaches a column through its items.
     """
-    deputy = Assignment.Priority.DEPUTY
     return {
         "format": SNAPSHOT_FORMAT,
-        "areas": {
-            str(area.pk): {
-                "slug": area.slug,
-                "name": area.name,
-                "subtitle": area.subtitle,
-                "order": area.order,
-            }
-            for area in areas
-        },
-        "columns": {
-            str(item.column.pk): {
-                "area": item.column.area_id,
-                "slug": item.column.slug,
-                "name": item.column.name,
-                "order": item.column.order,
-            }
-            for item in items
-        },
-        "items": {
-            str(item.pk): {
-                "column": item.column_id,
-                "name": item.name,
-                "description": item.description,
-                "order": item.order,
-            }
-            for item in items
-        },
-        "roles": {
-            str(role.pk): {
-                "code": role.code,
-                "name": role.name,
-                "order": role.order,
-                "kind": role.kind,
-            }
-            for role in roles
-        },
-        "units": {str(unit.pk): {"slug": unit.slug, "name": unit.name}},
-        "people": {
-            str(person.pk): {"initials": person.initials, "name": person.name} for person in people
-        },
+        "areas": _kept("areas", areas),
+        "columns": _kept("columns", {item.column for item in items}),
+        "items": _kept("items", items),
+        "roles": _kept("roles", roles),
+        "units": _kept("units", [unit]),
+        "people": _kept("people", people),
         "assignment_fields": ASSIGNMENT_FIELDS,
         "assignments": [
-            [
-                entry.unit_id or 0,
-                entry.item_id,
-                entry.role_id or 0,
-                entry.person_id or 0,
-                entry.kind,
-                int(entry.priority == deputy),
-                entry.order,
-            ]
+            _assignment_row(*(getattr(entry, name) for name in _ASSIGNMENT_ATTRIBUTES))
             for entry in entries
         ],
     }
