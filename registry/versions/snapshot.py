@@ -88,7 +88,7 @@ def _organisation_assignments(organisation_id, unit_ids=None):
 
 # What a snapshot keeps of each part besides the id: {key in the snapshot: model attribute}.
 # snapshot_build reads these columns, snapshot_of the same attributes of instances a page read.
-KEPT = {
+_KEPT = {
     "areas": {"slug": "slug", "name": "name", "subtitle": "subtitle", "order": "order"},
     "columns": {"area": "area_id", "slug": "slug", "name": "name", "order": "order"},
     "items": {
@@ -107,14 +107,14 @@ _ASSIGNMENT_ATTRIBUTES = ("unit_id", "item_id", "role_id", "person_id", "kind", 
 
 def _read(part, queryset):
     """{str(id): {key: value}} of `part`, read from the database."""
-    fields = KEPT[part]
+    fields = _KEPT[part]
     rows = queryset.values_list("pk", *fields.values())
     return {str(pk): dict(zip(fields, values, strict=True)) for pk, *values in rows}
 
 
 def _kept(part, instances):
     """{str(id): {key: value}} of `part`, from model instances already read."""
-    fields = KEPT[part]
+    fields = _KEPT[part]
     return {
         str(instance.pk): {key: getattr(instance, name) for key, name in fields.items()}
         for instance in instances
