@@ -7,13 +7,14 @@ Server time through Django's test client (median of --repeat), with query counts
 blueprint page of one unit cold (cache emptied; and as in a new process, which has kept no
 catalogue, poster skeleton or rendered chips), warm, and after a write at another unit,
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
-json.dumps), and the conditional GET's 304; cold and after a write at a unit of a huvudman
-with a published version (the header then compares the unit with that version); "Vem
-frågar jag?" as a superuser and as a rektor of one unit; the coverage page of that rektor
-warm and after a write at another unit; the huvudman's page (its coverage grid); the
-coverage page of a superuser warm; the last two also cold (the kept page and every cached
-part emptied: registry/page_body.py). A write or emptying the cache runs before each
-request, outside its time and query count.
+json.dumps), and the conditional GET's 304; after a write at the unit when another session
+has seen the page since (the unit's parts cached, this session's page not); cold and after
+a write at a unit of a huvudman with a published version (the header then compares the
+unit with that version); "Vem frågar jag?" as a superuser and as a rektor of one unit; the
+coverage page of that rektor warm and after a write at another unit; the huvudman's page
+(its coverage grid); the coverage page of a superuser warm; the last two also cold (the
+kept page and every cached part emptied: registry/page_body.py). A write or emptying the
+cache runs before each request, outside its time and query count.
 """
 
 import argparse
@@ -130,6 +131,18 @@ def main():
     )
     figures["blueprint after a write at this unit"] = page(
         as_super, blueprint, before=lambda: write_at(unit)
+    )
+    # Every viewer after the first: the unit's parts are cached, only this session's page is
+    # built (the kept page is per user and CSRF secret).
+    first_viewer = Client()
+    first_viewer.force_login(superuser)
+
+    def write_then_seen():
+        write_at(unit)
+        first_viewer.get(blueprint)
+
+    figures["blueprint after a write at this unit, seen in another session since"] = page(
+        as_super, blueprint, before=write_then_seen
     )
     # A unit of a huvudman with a published version (the seed's; the demo huvudman has none):
     # its header counts the changes since that version, worked out again after each write.
