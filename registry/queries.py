@@ -8,9 +8,11 @@ grouped in Python. The poster's shape built from them is registry/matrix.py.
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from digiansvar.compiled import statement
 from organisation.models import Appointment, Person
 from registry.models import Assignment, Role
 
@@ -111,47 +113,73 @@ def role_holders(*, units, roles):
     individual = [role for role in roles if role.kind == Role.Kind.INDIVIDUAL]
     if not units or not individual:
         return {}
-    unit_ids = [unit.pk for unit in units]
-    organisation_ids = {unit.organisation_id for unit in units}
+    unit_ids = sorted({unit.pk for unit in units})
+    organisation_ids = sorted({unit.organisation_id for unit in units})
     holders = defaultdict(list)
     by_position = {role.position_id: role for role in individual if role.position_id}
     if by_position:
-        appointments = (
-            Appointment.objects.filter(position_id__in=by_position)
-            .filter(
-                Q(unit_id__in=unit_ids)
-                | Q(unit__isnull=True, person__organisation_id__in=organisation_ids)
-            )
-            .select_related("person")
-            .order_by("person__initials", "pk")
+        appointed = _holder_rows(
+            "appointed-holders",
+            "position_id",
+            lambda positions, units, organisations: Appointment.objects.filter(
+                position_id__in=positions
+            ).filter(
+                Q(unit_id__in=units)
+                | Q(unit__isnull=True, person__organisation_id__in=organisations)
+            ),
+            positions=sorted(by_position),
+            units=unit_ids,
+            organisations=organisation_ids,
         )
-        for appointment in appointments:
-            role = by_position[appointment.position_id]
+        for position_id, unit_id, person in appointed:
+            role = by_position[position_id]
             at = (
-                [appointment.unit_id]
-                if appointment.unit_id
-                else [
-                    unit.pk
-                    for unit in units
-                    if unit.organisation_id == appointment.person.organisation_id
-                ]
+                [unit_id]
+                if unit_id
+                else [unit.pk for unit in units if unit.organisation_id == person.organisation_id]
             )
             for unit_id in at:
-                if appointment.person not in holders[unit_id, role.pk]:
-                    holders[unit_id, role.pk].append(appointment.person)
-    unrecorded = [role.pk for role in individual if not role.position_id]
+                if person not in holders[unit_id, role.pk]:
+                    holders[unit_id, role.pk].append(person)
+    unrecorded = sorted(role.pk for role in individual if not role.position_id)
     if unrecorded:
-        named = (
-            Assignment.objects.filter(unit_id__in=unit_ids, role_id__in=unrecorded)
-            .exclude(person=None)
-            .select_related("person")
-            .order_by("person__initials", "pk")
+        named = _holder_rows(
+            "named-holders",
+            "role_id",
+            lambda units, roles: Assignment.objects.filter(
+                unit_id__in=units, role_id__in=roles
+            ).exclude(person=None),
+            units=unit_ids,
+            roles=unrecorded,
         )
-        for assignment in named:
-            key = (assignment.unit_id, assignment.role_id)
-            if assignment.person not in holders[key]:
-                holders[key].append(assignment.person)
+        for role_id, unit_id, person in named:
+            if person not in holders[unit_id, role_id]:
+                holders[unit_id, role_id].append(person)
     return dict(holders)
+
+
+_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
+
+
+def _holder_rows(name, held, rows, **ids):
+    """[(`held`, unit id, Person)] of `rows(**ids)` (appointments or assignments), in the
+    people's initials order; a statement compiled once per shape (digiansvar.compiled):
+    role_holders runs on every poster, item page and support chain built anew."""
+    sql, params = statement(
+        name,
+        lambda **ids: (
+            rows(**ids)
+            .order_by("person__initials", "pk")
+            .values_list(held, "unit_id", *(f"person__{field}" for field in _PERSON_FIELDS))
+        ),
+        **ids,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (row[0], row[1], Person.from_db(connection.alias, _PERSON_FIELDS, row[2:]))
+            for row in cursor.fetchall()
+        ]
 
 
 def person_appointments(*, person, units):

@@ -24,6 +24,7 @@ LAYERS = [
             "digiansvar/__init__.py",
             "digiansvar/spreadsheets/",
             "digiansvar/paging.py",
+            "digiansvar/compiled.py",
             "digiansvar/bad_input.py",
             "digiansvar/language.py",
             "digiansvar/errors.py",

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from django.db import connection
 
-from organisation.models import Person
+from digiansvar.compiled import statement
+from organisation.queries import people_by_ids
 from registry.matrix import (
     AreaBlock,
     Chip,
@@ -86,13 +87,14 @@ def unit_responsible(*, unit, roles):
 
     The people are read by their ids rather than joined to the rows: under the entries' OR
     (their own unit, or organisation-wide) PostgreSQL would hash every person of the country.
+    Both statements are compiled once (digiansvar.compiled): building and compiling the
+    entries' three confirmation subqueries cost the ORM twice what the database takes.
     """
-    sql, params = _entries_statement(unit)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*_entries_statement(unit))
         rows = cursor.fetchall()
-    person_ids = {row[3] for row in rows if row[3] is not None}
-    people = list(Person.objects.filter(pk__in=person_ids)) if person_ids else []
+    person_ids = sorted({row[3] for row in rows if row[3] is not None})
+    people = people_by_ids(person_ids)
     by_pk = {person.pk: person for person in people}
     entries = [
         Entry(row, role=roles.get(row[2]), person=by_pk.get(row[3]))
@@ -118,30 +120,15 @@ def unit_entries(unit):
     )
 
 
-# unit_entries compiled once per database: building and compiling its three confirmation
-# subqueries cost the ORM twice what the database takes to answer it. Compiled for a
-# stand-in unit whose ids no row has, then given the real unit's.
-_STAND_IN = SimpleNamespace(pk=-2_000_000_001, organisation_id=-2_000_000_002)
-_statements = {}
-
-
 def _entries_statement(unit):
-    compiled = _statements.get(connection.alias)
-    if compiled is None:
-        sql, params = unit_entries(_STAND_IN).query.sql_with_params()
-        places = {
-            name: [n for n, value in enumerate(params) if value == getattr(_STAND_IN, name)]
-            for name in ("pk", "organisation_id")
-        }
-        if not all(places.values()):
-            raise RuntimeError("unit_entries no longer holds the unit's ids as parameters")
-        compiled = _statements[connection.alias] = (sql, list(params), places)
-    sql, params, places = compiled
-    params = list(params)
-    for name, where in places.items():
-        for n in where:
-            params[n] = getattr(unit, name)
-    return sql, params
+    return statement(
+        "unit-entries",
+        lambda pk, organisation_id: unit_entries(
+            SimpleNamespace(pk=pk, organisation_id=organisation_id)
+        ),
+        pk=unit.pk,
+        organisation_id=unit.organisation_id,
+    )
 
 
 def blueprint_matrix(*, unit, items, responsible):
