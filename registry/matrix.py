@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -104,6 +104,19 @@ class Entry:
         return str(dict(Assignment.Kind.choices).get(self.kind, self.kind))
 
 
+# Chips and legends rendered in this process, by what they print and the language (and the
+# chips' faces and links, by what they are made of): their HTML is a function of these alone
+# (rendered without the request), so a poster built again after a write, or after the cache
+# was emptied, renders only chips it has not shown before.
+_rendered_chips = {}
+_RENDERED_CHIPS_KEPT = 20_000
+
+
+def rendered_chips_clear():
+    """Forget the chips and legends rendered in this process (tests: to render from scratch)."""
+    _rendered_chips.clear()
+
+
 class Chip:
     """One responsible as the poster shows it: "A.W · ITS", "LÄR" or "A.L".
 
@@ -154,7 +167,24 @@ class Chip:
 
 def _chip_face(person, role, deputy, links):
     """(label, description, deputy, colour, url): what a chip of this person, role and
-    priority prints, the same on every item (worked out once a page build)."""
+    priority prints, the same on every item: worked out once a process and language for what
+    it is made of (kept with the rendered chips: a poster built anew after a write works out
+    only faces it has not shown before)."""
+    key = (
+        "face",
+        get_language(),
+        get_script_prefix(),
+        person and (person.initials, person.name, person.title),
+        role and (role.code, role.name, role.kind, role.order),
+        deputy,
+    )
+    face = _rendered_chips.get(key)
+    if face is None:
+        face = _rendered_chips[key] = _chip_face_made(person, role, deputy, links)
+    return face
+
+
+def _chip_face_made(person, role, deputy, links):
     label = " · ".join(part for part in (person and person.initials, role and role.code) if part)
     # Full name, title and role name, for the tooltip and screen readers;
     # a title that only repeats the role's name is said once.
@@ -202,8 +232,13 @@ def _chip_url(person, role, links):
     key = ("person", person.initials) if person else ("role", role.code)
     url = links.get(key)
     if url is None:
-        name = "registry:person_detail" if person else "registry:role_detail"
-        url = links[key] = reverse(name, args=[key[1]])
+        # reverse() once a process for each person and role (as the faces are kept).
+        kept = ("url", get_script_prefix(), *key)
+        url = _rendered_chips.get(kept)
+        if url is None:
+            name = "registry:person_detail" if person else "registry:role_detail"
+            url = _rendered_chips[kept] = reverse(name, args=[key[1]])
+        links[key] = url
     return url
 
 
@@ -292,18 +327,6 @@ def grid_rows(matrix):
                 rows.append((row, cells))
         areas.append((area, rows))
     return areas
-
-
-# Chips and legends rendered in this process, by what they print and the language: their
-# HTML is a function of these alone (rendered without the request), so a poster built again
-# after a write, or after the cache was emptied, renders only chips it has not shown before.
-_rendered_chips = {}
-_RENDERED_CHIPS_KEPT = 20_000
-
-
-def rendered_chips_clear():
-    """Forget the chips and legends rendered in this process (tests: to render from scratch)."""
-    _rendered_chips.clear()
 
 
 def render_chips(matrix, *, from_version=False):

@@ -2,13 +2,14 @@
 
 import pytest
 
+from registry import matrix as matrix_module
 from registry.blueprint.queries import (
     blueprint_matrix,
     items_among,
     items_matching,
     unit_responsible,
 )
-from registry.matrix import grid_rows
+from registry.matrix import grid_rows, rendered_chips_clear
 from registry.models import Assignment, Item, Role
 from registry.queries import assignments_at, people_visible_at
 from tests.factories import (
@@ -217,3 +218,33 @@ def test_grid_rows_have_one_cell_per_role_plus_one_without_role(data):
     printer_row, cells = rows[1]
     assert printer_row.item.name == "Skrivare"
     assert [[chip.label for chip in cell] for cell in cells] == [["ITS"], [], ["B.O"]]
+
+
+def test_a_chips_face_is_kept_for_what_it_is_made_of(data, monkeypatch):
+    """Worked out once a process for a person, role and priority as they are; a change to any
+    of them is a new face, in the same process."""
+    rendered_chips_clear()
+    made = []
+    original = matrix_module._chip_face_made
+    monkeypatch.setattr(
+        matrix_module,
+        "_chip_face_made",
+        lambda *args: made.append(args[:3]) or original(*args),
+    )
+    first = matrix_at(data["unit"])
+    assert made and len(made) == len({(p and p.pk, r and r.pk, d) for p, r, d in made})
+    made.clear()
+    again = matrix_at(data["unit"])
+    assert made == []
+    assert [c.description for c in again.rows[0].chips] == [
+        c.description for c in first.rows[0].chips
+    ]
+    data["anna"].name, data["anna"].title = "Anna Westberg", "Rektor"
+    data["anna"].save()
+    assert matrix_at(data["unit"]).rows[0].chips[0].description == (
+        "Anna Westberg, Rektor, IT-samordnare"
+    )
+    Role.objects.filter(code="ITS").update(name="IT-stöd")
+    assert matrix_at(data["unit"]).rows[0].chips[0].description == (
+        "Anna Westberg, Rektor, IT-stöd"
+    )
