@@ -19,7 +19,7 @@ SYSTEM_DEPS ?= chromium:chromium soffice:libreoffice-calc redis-server:redis-ser
 # The test OpenID provider (node's oidc-provider, pinned by package-lock.json).
 OIDC_PROVIDER := tests/oidc/node_modules/.installed
 
-.PHONY: run test lint check-migrations system-deps bench bench-national loadtest messages clean
+.PHONY: run test screenshots lint check-migrations system-deps bench bench-national loadtest messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ test: $(VENV)/.installed-dev system-deps
 	$(if $(DJANGO),$(BIN)/python -m pip install --quiet --no-deps '$(DJANGO)')
 	@$(MAKE) --no-print-directory $(OIDC_PROVIDER)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The screenshots the docs show (docs/img/), taken again by the browser tests that check
+# those pages; a plain test run saves them under test-artifacts/ instead.
+screenshots: $(VENV)/.installed-dev system-deps
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_reflow_and_print.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

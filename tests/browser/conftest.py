@@ -1,5 +1,6 @@
 """Shared helpers for the browser tests: a login through the real form, and a page so logged in."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,14 @@ def logged_in_page(page, live_server, reader):
 
 @pytest.fixture(scope="session")
 def docs_images():
-    """docs/img/: the screenshots the docs show, taken by the tests that check those pages."""
-    path = Path(__file__).resolve().parents[2] / "docs" / "img"
+    """Where the tests that check the pages the docs show save their screenshots:
+    test-artifacts/ in a test run, docs/img/ with DOCS_SCREENSHOTS=1 (`make screenshots`), so
+    that a test run leaves the working tree as it found it."""
+    root = Path(__file__).resolve().parents[2]
+    path = (
+        root / "docs" / "img"
+        if os.environ.get("DOCS_SCREENSHOTS") == "1"
+        else root / "test-artifacts"
+    )
     path.mkdir(exist_ok=True)
     return path
