@@ -35,6 +35,9 @@ WORKER_THREADS=${WORKER_THREADS:-4}
 UNITS=${UNITS:-200}
 SERVERS=${SERVERS:-1}
 REDIS_PORT=${REDIS_PORT:-$((PORT + 100))}
+# What a browser asks for: the pages come back gzipped (docs/blueprint-pages.md#compression).
+# ACCEPT_ENCODING=identity loads them plain.
+ACCEPT_ENCODING=${ACCEPT_ENCODING:-gzip, deflate, br}
 PG_SERVER=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 export DATABASE_URL=${LOADTEST_DATABASE_URL:-$PG_SERVER/digiansvar_loadtest}
 
@@ -124,7 +127,7 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BLUEPRINT
 
 echo "# load test $(date -u '+%Y-%m-%d %H:%M') UTC: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $SERVERS gunicorn server(s), each $WORKERS gthread workers x $WORKER_THREADS threads, PostgreSQL database $database, demo with $UNITS units${DJANGO_CACHE_URL:+, shared cache $DJANGO_CACHE_URL}"
-echo "# wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $WRK_TIMEOUT, logged-in superuser session"
+echo "# wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $WRK_TIMEOUT, logged-in superuser session, Accept-Encoding: $ACCEPT_ENCODING"
 # The login page (a small template; with the cookie: session, user and person
 # lookups) shows what the stack itself costs per logged-in request on this
 # machine: the ceiling for any page.
@@ -139,7 +142,7 @@ for target in "$BLUEPRINT" "$FILTERED" "$LOGIN" "$STATIC"; do
   WRK_PIDS=()
   for base in "${BASES[@]}"; do
     wrk -t"$THREADS" -c$((CONNECTIONS / SERVERS)) -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
-      -H "Cookie: $COOKIE" -s bench/lua/statuses.lua "$base$path" > "/tmp/digiansvar-loadtest-wrk-${base##*:}.txt" &
+      -H "Cookie: $COOKIE" -H "Accept-Encoding: $ACCEPT_ENCODING" -s bench/lua/statuses.lua "$base$path" > "/tmp/digiansvar-loadtest-wrk-${base##*:}.txt" &
     WRK_PIDS+=($!)
   done
   for pid in "${WRK_PIDS[@]}"; do wait "$pid"; done

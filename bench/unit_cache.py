@@ -8,7 +8,8 @@ blueprint page of one unit cold (cache emptied; and as in a new process, which h
 catalogue, poster skeleton or rendered chips), warm, and after a write at another unit,
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
 json.dumps), and the conditional GET's 304; after a write at the unit when another session
-has seen the page since (the unit's parts cached, this session's page not); cold and after
+has seen the page since (the unit's parts cached, this session's page not); warm and after a
+write at the unit as a browser asks for it (gzipped, the kept page kept compressed); cold and after
 a write at a unit of a huvudman with a published version (the header then compares the
 unit with that version); "Vem frågar jag?" as a superuser and as a rektor of one unit; the
 coverage page of that rektor warm and after a write at another unit; the huvudman's page
@@ -143,6 +144,13 @@ def main():
 
     figures["blueprint after a write at this unit, seen in another session since"] = page(
         as_super, blueprint, before=write_then_seen
+    )
+    # As a browser asks for it: gzipped (GZipMiddleware), the kept page kept compressed.
+    as_browser = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
+    as_browser.force_login(superuser)
+    figures["blueprint warm, gzipped"] = page(as_browser, blueprint)
+    figures["blueprint after a write at this unit, gzipped"] = page(
+        as_browser, blueprint, before=lambda: write_at(unit)
     )
     # A unit of a huvudman with a published version (the seed's; the demo huvudman has none):
     # its header counts the changes since that version, worked out again after each write.

@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped for browsers that accept it, with Django's random padding against BREACH
+    # (the CSRF token is masked anew in every render); below whitenoise, which serves the
+    # static files compressed already (docs/blueprint-pages.md#compression).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Swedish unless the language switch chose English; not the browser (digiansvar/language.py).
     "digiansvar.language.SiteLanguageMiddleware",

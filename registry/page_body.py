@@ -14,6 +14,13 @@ and served when the request brought its CSRF cookie (the secret's digest is
 then in the key): it reaches only the browser that already holds the
 secret. Nothing is kept while a message waits to be shown once, and only
 200 answers are kept. As for every cached part, the TTL only bounds memory.
+
+A body is kept as it is sent: compressed by Django's GZipMiddleware (with its
+random padding against BREACH) when the request accepts gzip, which is then in
+the key, so a page asked again is not compressed again. The same bytes go only
+to the same URL, user and CSRF secret: a page of other input (what BREACH
+varies) is another key, rendered with a new mask of the CSRF token and new
+padding (docs/blueprint-pages.md#compression).
 """
 
 import hashlib
@@ -22,7 +29,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from organisation.queries import unit_scope
@@ -45,6 +54,7 @@ def page_key(request, *version):
         user.is_staff,
         "*" if user.is_superuser else sorted(user.get_all_permissions()),
         get_language(),
+        accepts_gzip(request),
         timezone.localdate(),
         hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest(),
         version,
@@ -66,15 +76,31 @@ def register_page_key(request, scopes=()):
 def kept_page(request, key):
     """The response kept under `key`, or None. As a render's {% csrf_token %} would, it asks
     for the token, so the CSRF cookie is renewed just the same."""
-    body = cache.get(key) if key else None
-    if body is None:
+    kept = cache.get(key) if key else None
+    if kept is None:
         return None
     get_token(request)
-    return HttpResponse(body)
-
-
-def keep_page(key, response):
-    """Keep `response`'s body under `key` (a 200 answer only); returns the response."""
-    if key and response.status_code == 200:
-        cache.set(key, response.content, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    body, encoding = kept
+    response = HttpResponse(body)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+def keep_page(request, key, response):
+    """Keep `response`'s body under `key` (a 200 answer only), compressed as the site sends it
+    (GZipMiddleware) when `request` accepts gzip; returns the response, so compressed."""
+    if key and response.status_code == 200:
+        response = _gzip.process_response(request, response)
+        kept = (response.content, response.get("Content-Encoding"))
+        cache.set(key, kept, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return response
+
+
+# The site's own compression (settings.MIDDLEWARE), used here for the bodies it keeps.
+_gzip = GZipMiddleware(lambda request: None)
+
+
+def accepts_gzip(request):
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()

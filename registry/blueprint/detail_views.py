@@ -209,7 +209,9 @@ def organisation_detail(request, slug):
         "checks": CHECKS,
         "coverage_rows": coverage_rows,
     }
-    return keep_page(key, render(request, "organisation/organisation_detail.html", context))
+    return keep_page(
+        request, key, render(request, "organisation/organisation_detail.html", context)
+    )
 
 
 @require_GET

@@ -107,12 +107,15 @@ def blueprint(request, kind):
         response = render(request, page.partial, {**context, "htmx": True})
     else:
         response = render(request, page.template, context)
-    return _with_etag(keep_page(key, response), etag)
+    return _with_etag(keep_page(request, key, response), etag)
 
 
 def _with_etag(response, etag):
     if etag:
-        response.headers["ETag"] = etag
+        # A compressed body is another representation: its tag is weak, as GZipMiddleware
+        # makes it (If-None-Match compares weakly, so either answers 304).
+        compressed = response.has_header("Content-Encoding")
+        response.headers["ETag"] = f"W/{etag}" if compressed else etag
         # The browser keeps it and asks again each time (If-None-Match): a 304 is nearly free.
         patch_cache_control(response, private=True, no_cache=True)
     return response

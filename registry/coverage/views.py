@@ -63,7 +63,7 @@ def coverage(request):
         "entries": entries,
         "export_url": export_url,
     }
-    return keep_page(key, render(request, "registry/coverage.html", context))
+    return keep_page(request, key, render(request, "registry/coverage.html", context))
 
 
 @require_GET

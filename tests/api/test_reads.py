@@ -1,5 +1,7 @@
 """Reading the register through the API: endpoints, filters, pages, ETag, throttle, errors."""
 
+import gzip
+import json
 import re
 
 import pytest
@@ -87,6 +89,17 @@ def test_a_read_has_an_etag_and_an_unchanged_one_answers_304(world, admin_api):
     assert again.status_code == 304 and again.content == b""
     AssignmentFactory(item=world.other_item, unit=world.unit_a2, role=world.role)
     assert admin_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_client_that_accepts_gzip_gets_it_and_its_weak_etag_still_answers_304(world, admin_api):
+    url = "/api/v1/assignments/"
+    response = admin_api.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content)) == admin_api.get(url).json()
+    etag = response["ETag"]
+    assert etag.startswith('W/"')
+    again = admin_api.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.status_code == 304
 
 
 def test_requests_are_throttled_per_key(world, admin_api, settings):
