@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (auto: one per core; 0: in this process).
+TEST_WORKERS ?= auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 # Debian packages the test suite needs: Chromium for the browser tests, Redis
@@ -70,7 +72,7 @@ DJANGO ?=
 test: $(VENV)/.installed-dev system-deps
 	$(if $(DJANGO),$(BIN)/python -m pip install --quiet --no-deps '$(DJANGO)')
 	@$(MAKE) --no-print-directory $(OIDC_PROVIDER)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The screenshots the docs show (docs/img/), taken again by the browser tests that check
 # those pages; a plain test run saves them under test-artifacts/ instead.
