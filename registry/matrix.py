@@ -122,9 +122,9 @@ class Chip:
 
     Everything the templates print is worked out once here, so that a page
     with hundreds of chips does no per-chip work in the template; `links`
-    (a dict shared by one page build) keeps each person's or role's URL and
-    each face (what a person, role and priority print), so reverse() and the
-    description run once per person and role, not once per chip.
+    (a dict shared by one page build) keeps each face (what a person, role and
+    priority print, with the link) by their ids, so a chip looks its face up
+    by id instead of by everything it is made of (_chip_face).
     """
 
     __slots__ = (
@@ -150,7 +150,7 @@ class Chip:
         face_key = ("face", person and person.pk, role and role.pk, deputy)
         face = links.get(face_key)
         if face is None:
-            face = links[face_key] = _chip_face(person, role, deputy, links)
+            face = links[face_key] = _chip_face(person, role, deputy)
         self.label, self.description, self.deputy, self.colour, self.url = face
         # Who holds the role at the unit in view, for a role-only chip of an
         # individual role: [(initials, name, url), …], empty when nobody
@@ -165,7 +165,7 @@ class Chip:
         return None if self.holders is None else tuple(self.holders)
 
 
-def _chip_face(person, role, deputy, links):
+def _chip_face(person, role, deputy):
     """(label, description, deputy, colour, url): what a chip of this person, role and
     priority prints, the same on every item: worked out once a process and language for what
     it is made of (kept with the rendered chips: a poster built anew after a write works out
@@ -180,11 +180,11 @@ def _chip_face(person, role, deputy, links):
     )
     face = _rendered_chips.get(key)
     if face is None:
-        face = _rendered_chips[key] = _chip_face_made(person, role, deputy, links)
+        face = _rendered_chips[key] = _chip_face_made(person, role, deputy)
     return face
 
 
-def _chip_face_made(person, role, deputy, links):
+def _chip_face_made(person, role, deputy):
     label = " · ".join(part for part in (person and person.initials, role and role.code) if part)
     # Full name, title and role name, for the tooltip and screen readers;
     # a title that only repeats the role's name is said once.
@@ -196,7 +196,7 @@ def _chip_face_made(person, role, deputy, links):
     if person is None and role_reach(role):
         description = f"{role.label} ({role_reach(role)})"
     colour = role_colour(role) if role else None
-    return label, description, deputy, colour, _chip_url(person, role, links)
+    return label, description, deputy, colour, _chip_url(person, role)
 
 
 def holders_attach(chips, *, units):
@@ -220,25 +220,24 @@ def holders_attach(chips, *, units):
         return
     roles = {chip.role.pk: chip.role for chip, _unit_id in waiting}
     holders = role_holders(units=units, roles=list(roles.values()))
-    links = {}
     for chip, unit_id in waiting:
         people = holders.get((unit_id, chip.role.pk), [])
         chip.holders = [
-            (person.initials, person.name, _chip_url(person, None, links)) for person in people
+            (person.initials, person.name, _chip_url(person, None)) for person in people
         ]
 
 
-def _chip_url(person, role, links):
-    key = ("person", person.initials) if person else ("role", role.code)
-    url = links.get(key)
+def _chip_url(person, role):
+    """The person's page, else the role's: reverse() once a process for each (as the faces)."""
+    key = (
+        ("url", get_script_prefix(), "person", person.initials)
+        if person
+        else ("url", get_script_prefix(), "role", role.code)
+    )
+    url = _rendered_chips.get(key)
     if url is None:
-        # reverse() once a process for each person and role (as the faces are kept).
-        kept = ("url", get_script_prefix(), *key)
-        url = _rendered_chips.get(kept)
-        if url is None:
-            name = "registry:person_detail" if person else "registry:role_detail"
-            url = _rendered_chips[kept] = reverse(name, args=[key[1]])
-        links[key] = url
+        name = "registry:person_detail" if person else "registry:role_detail"
+        url = _rendered_chips[key] = reverse(name, args=[key[-1]])
     return url
 
 
