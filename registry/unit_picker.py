@@ -4,6 +4,7 @@ thousands."""
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from organisation.models import Unit
@@ -21,27 +22,51 @@ class VisibleUnits:
     `everything` is true for users who see every unit, so that their queries
     need no `unit IN (…)` list at all. With `organisation_id`, only the units
     of that huvudman (the version pages: a version is one huvudman's).
+
+    Nothing is read until a page asks. For a user who sees every unit, the
+    unit the page names (`wanted`: ?unit=, else the one chosen last) is looked
+    up by its slug alone: the first page of units is read only when the page
+    lists them or falls back to the first.
     """
 
-    def __init__(self, user, organisation_id=None):
+    def __init__(self, user, organisation_id=None, wanted=None):
         self.queryset = Unit.objects.restrict(user)
         if organisation_id is not None:
             self.queryset = self.queryset.filter(organisation_id=organisation_id)
         self.sees_all = unit_scope(user).all_visible
         self.everything = self.sees_all and organisation_id is None
-        first = list(self.queryset[: UNIT_LIST_LIMIT + 1])
-        self.listed = first if len(first) <= UNIT_LIST_LIMIT else None
-        self.first = first[0] if first else None
-        self.many = self.listed is None
+        self.wanted = wanted
         self._found = {}
 
+    @cached_property
+    def _first_page(self):
+        return list(self.queryset[: UNIT_LIST_LIMIT + 1])
+
+    @property
+    def listed(self):
+        first = self._first_page
+        return first if len(first) <= UNIT_LIST_LIMIT else None
+
+    @property
+    def first(self):
+        return self._first_page[0] if self._first_page else None
+
+    @property
+    def many(self):
+        return self.listed is None
+
     def __bool__(self):
+        if self.everything and self.wanted and self.get(self.wanted) is not None:
+            return True
         return self.first is not None
 
     def get(self, slug):
-        if self.listed is not None:
+        # In the list when it is read anyway (a user of a few units, or no unit wanted); else
+        # by slug, once a request however many parts ask.
+        read = not (self.everything and self.wanted) or "_first_page" in self.__dict__
+        if read and self.listed is not None:
             return next((unit for unit in self.listed if unit.slug == slug), None)
-        if slug not in self._found:  # once a request, however many parts ask
+        if slug not in self._found:
             self._found[slug] = self.queryset.filter(slug=slug).first()
         return self._found[slug]
 
@@ -59,8 +84,12 @@ class VisibleUnits:
         return "all" if self.everything else [unit.pk for unit in self.listed or self.queryset]
 
 
-def visible_units(request):
-    return VisibleUnits(request.user)
+def visible_units(request, *, by_slug=False):
+    """The units request.user may see. `by_slug`: for a page whose list of units is kept with
+    its controls (the blueprint page), the unit the request names is looked up by its slug
+    before any list is read (VisibleUnits.wanted)."""
+    wanted = (request.GET.get("unit") or request.session.get(SESSION_UNIT)) if by_slug else None
+    return VisibleUnits(request.user, wanted=wanted)
 
 
 def no_units(request):

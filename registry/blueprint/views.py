@@ -75,7 +75,7 @@ def _is_htmx(request):
 def blueprint(request, kind):
     """The poster or the grid (`kind`, from the URL) at the chosen unit, filtered by ?area= etc."""
     page = BLUEPRINT_KINDS[kind]
-    units = visible_units(request)
+    units = visible_units(request, by_slug=True)
     if not units:
         return no_units(request)
     htmx = _is_htmx(request)

@@ -172,6 +172,19 @@ def test_last_chosen_unit_is_remembered(client, two_units, superuser):
     assert "Södra skolan" in html and "S.S" in html
 
 
+def test_a_superusers_unit_is_found_by_its_slug_and_a_gone_one_falls_back(
+    client, two_units, superuser
+):
+    # The unit the page names is looked up by its slug, before any list of units is read.
+    client.force_login(superuser)
+    assert client.get(reverse("registry:blueprint") + "?unit=finns-inte").status_code == 404
+    client.get(reverse("registry:blueprint") + "?unit=sodra")
+    Unit.objects.filter(slug="sodra").delete()
+    # The unit remembered has gone: the first the user sees, not an error.
+    html = page(client.get(reverse("registry:blueprint")))
+    assert "Ansvarsfördelning digitalisering – Norra skolan" in html
+
+
 @pytest.fixture
 def stranger_everywhere(two_units):
     """An organisation-wide assignment naming a person of another huvudman."""
