@@ -76,7 +76,7 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
     results = _matrix_results(kind, unit, filterset, version, reads)
     searched = filterset.is_valid() and bool((filterset.form.cleaned_data.get("q") or "").strip())
     context = {
-        **version_header(unit, version, live=reads.snapshot),
+        **version_header(unit, version, live=reads.snapshot, in_force_version=versions["huvudman"]),
         "units": units,
         "unit": unit,
         "filter": filterset,
@@ -95,13 +95,16 @@ def blueprint_page(*, data, user, units, unit, kind, view_name, controls=True, v
 
 
 def page_versions(unit, user):
-    """{"unit", "catalogue", "units", "user"}: the data versions of what a blueprint page at
-    `unit` reads (the unit, its huvudman, the catalogue), of the catalogue alone, of the unit
-    picker's list and of the user's own person; one query."""
+    """{"unit", "huvudman", "catalogue", "units", "user"}: the data versions of what a
+    blueprint page at `unit` reads (the unit, its huvudman, the catalogue), of its huvudman
+    and the catalogue (what the version in force follows), of the catalogue alone, of the
+    unit picker's list and of the user's own person; one query."""
     user_scope = f"user:{user.pk}"
-    found = scope_versions([*unit_scopes(unit), "units", user_scope])
+    scopes = unit_scopes(unit)  # the unit's, its huvudman's, the catalogue's
+    found = scope_versions([*scopes, "units", user_scope])
     return {
-        "unit": ":".join(found[scope] for scope in unit_scopes(unit)),
+        "unit": ":".join(found[scope] for scope in scopes),
+        "huvudman": ":".join(found[scope] for scope in scopes[1:]),
         "catalogue": found["all"],
         "units": found["units"],
         "user": found[user_scope],

@@ -9,7 +9,7 @@ from registry.versions.diff import version_diff
 from registry.versions.snapshot import blueprint_in_force
 
 
-def version_header(unit, version, *, known=None, live=None):
+def version_header(unit, version, *, known=None, live=None, in_force_version=None):
     """The version in force and, when the live register differs at `unit`, how much.
 
     Returns {"blueprint", "changes_since", "changes_unit"}. The changes at
@@ -18,12 +18,15 @@ def version_header(unit, version, *, known=None, live=None):
     (version, changes since it at `unit` or more units) the caller has
     already worked out; `live` a function returning the live register at `unit`
     in snapshot form from what the caller has read (registry.versions.snapshot_of),
-    called only when there is something to compare.
+    called only when there is something to compare. `in_force_version` is the data
+    version of what the version in force follows (the huvudman's and the catalogue's
+    scopes, registry.data_version; default `version`): a write at the unit then leaves
+    it cached.
     """
     key = cache_key("version-header", unit.organisation_id, unit.pk, version)
     header = cache.get(key)
     if header is None:
-        blueprint = blueprint_in_force(unit.organisation_id)
+        blueprint = _in_force(unit.organisation_id, in_force_version or version)
         count = 0
         if known is not None and blueprint is not None and known[0].pk == blueprint.pk:
             count = len(known[1].filter(unit_ids={unit.pk}))
@@ -34,6 +37,16 @@ def version_header(unit, version, *, known=None, live=None):
         header = {"blueprint": blueprint, "changes_since": count, "changes_unit": unit}
         cache.set(key, header, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
     return header
+
+
+def _in_force(organisation_id, version):
+    """blueprint_in_force, cached by `version`."""
+    key = cache_key("version-in-force", organisation_id, version)
+    kept = cache.get(key)  # (blueprint or None,): a huvudman without a version is kept too
+    if kept is None:
+        kept = (blueprint_in_force(organisation_id),)
+        cache.set(key, kept, settings.DIGIANSVAR_PAGE_CACHE_SECONDS)
+    return kept[0]
 
 
 def page_version_header(request, units, unit=None, version=None, known=None):

@@ -431,6 +431,27 @@ def test_header_counts_changes_and_links_to_them(client, register, django_user_m
     assert f"{reverse('registry:version_changes')}?from={blueprint.pk}" in page
 
 
+def test_the_version_in_force_is_read_again_only_when_its_huvudman_changes(
+    client, register, django_user_model
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = reader_client(client, django_user_model, register["school"])
+    url = reverse("registry:blueprint")
+    assert "version 1.0.0" not in client.get(url).content.decode()
+    # A write at the unit: its page is made anew, without asking for the version in force.
+    AssignmentFactory(
+        item=register["wifi"], unit=register["school"], role=register["its"], person=register["bo"]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries if 'FROM "registry_blueprint"' in q["sql"]]
+    # Publishing is a write at the huvudman: the header shows the version at once.
+    publish(register["organisation"])
+    assert "version 1.0.0" in client.get(url).content.decode()
+
+
 def test_header_counts_only_the_units_the_reader_sees(client, register, django_user_model):
     publish(register["organisation"])
     other = UnitFactory(organisation=register["organisation"])
