@@ -338,6 +338,12 @@ def test_invalid_filter_value_is_named_and_shows_nothing(seeded_client):
     assert 'role="alert"' in html
     assert "Rollen ”NOPE” finns inte eller har inget ansvar på enheten." in html
     assert count_of(html) == 0
+    # The list says so, and the person chosen stays chosen.
+    assert '<select name="role" class="autofilter" id="id_role" aria-invalid="true">' in html
+    html = page(seeded_client.get(reverse("registry:blueprint") + "?person=A.W"))
+    assert '<select name="person" class="autofilter" id="id_person">' in html
+    assert re.search(r'<option value="A\.W" selected>A\.W[^<]*</option>', html)
+    assert '<option value="" selected>Alla roller</option>' in html
 
 
 def test_export_links_carry_the_filters(seeded_client):
