@@ -203,6 +203,20 @@ def own_person(user):
     return Person.objects.filter(user=user).first()
 
 
+def person_fields():
+    """The columns a Person is made from when read as a plain row (person_from_row)."""
+    from organisation.models import Person
+
+    return [field.attname for field in Person._meta.concrete_fields]
+
+
+def person_from_row(row):
+    """A Person from a row of person_fields()' values, as the ORM would make it."""
+    from organisation.models import Person
+
+    return Person.from_db(connection.alias, person_fields(), row)
+
+
 def people_by_ids(ids):
     """The people of these ids (a list), in initials order; one statement compiled once per
     number of ids (digiansvar.compiled): a page's reads on a cache miss."""
@@ -211,15 +225,14 @@ def people_by_ids(ids):
     ids = list(ids)
     if not ids:
         return []
-    fields = [field.attname for field in Person._meta.concrete_fields]
     sql, params = statement(
         "people-by-ids",
-        lambda ids: Person.objects.filter(pk__in=ids).values_list(*fields),
+        lambda ids: Person.objects.filter(pk__in=ids).values_list(*person_fields()),
         ids=ids,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Person.from_db(connection.alias, fields, row) for row in cursor.fetchall()]
+        return [person_from_row(row) for row in cursor.fetchall()]
 
 
 _SCOPE_CACHE = "_digiansvar_unit_scope"

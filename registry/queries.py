@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from digiansvar.compiled import statement
 from organisation.models import Appointment, Person
+from organisation.queries import person_fields, person_from_row
 from registry.models import Assignment, Role
 
 # Chip colours in the stylesheet (.chip--c0 … .chip--c11). A role keeps its
@@ -158,9 +159,6 @@ def role_holders(*, units, roles):
     return dict(holders)
 
 
-_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
-
-
 def _holder_rows(name, held, rows, **ids):
     """[(`held`, unit id, Person)] of `rows(**ids)` (appointments or assignments), in the
     people's initials order; a statement compiled once per shape (digiansvar.compiled):
@@ -170,16 +168,13 @@ def _holder_rows(name, held, rows, **ids):
         lambda **ids: (
             rows(**ids)
             .order_by("person__initials", "pk")
-            .values_list(held, "unit_id", *(f"person__{field}" for field in _PERSON_FIELDS))
+            .values_list(held, "unit_id", *(f"person__{field}" for field in person_fields()))
         ),
         **ids,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [
-            (row[0], row[1], Person.from_db(connection.alias, _PERSON_FIELDS, row[2:]))
-            for row in cursor.fetchall()
-        ]
+        return [(row[0], row[1], person_from_row(row[2:])) for row in cursor.fetchall()]
 
 
 def person_appointments(*, person, units):

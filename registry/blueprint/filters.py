@@ -17,7 +17,9 @@ from registry.blueprint.queries import items_among, items_matching
 from registry.models import Item
 
 # Fields whose change applies the filters at once (with htmx, debounced in
-# registry/_controls.html); the text search waits for Enter or the button.
+# registry/_controls.html; the role and person lists, written out in
+# registry/_filter_select.html, carry the class there); the text search waits for Enter or
+# the button.
 AUTOFILTER = "autofilter"
 
 
@@ -30,7 +32,6 @@ class BlueprintFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label=_("Roll"),
         empty_label=_("Alla roller"),
-        widget=forms.Select(attrs={"class": AUTOFILTER}),
         error_messages={
             "invalid_choice": _("Rollen ”%(value)s” finns inte eller har inget ansvar på enheten.")
         },
@@ -38,7 +39,6 @@ class BlueprintFilter(django_filters.FilterSet):
     person = django_filters.ChoiceFilter(
         label=_("Person"),
         empty_label=_("Alla personer"),
-        widget=forms.Select(attrs={"class": AUTOFILTER}),
         error_messages={"invalid_choice": _("Personen ”%(value)s” har inget ansvar på enheten.")},
     )
     q = django_filters.CharFilter(
