@@ -135,8 +135,12 @@ def coverage_store_counts(*, units, max_assignments=None):
         Unit.objects.filter(organisation__in=organisations).exclude(pk__in=units).exists()
     )
     if whole:
+        loads = CoverageLoad.objects.filter(organisation__in=organisations)
+        # People of one huvudman (a range of the index coverageload_alone), then the few of
+        # several, whose loads in the scope's huvudmän are summed.
         counts["overloaded_people"] = (
-            CoverageLoad.objects.filter(organisation__in=organisations)
+            loads.filter(alone=True, assignments__gt=max_assignments).count()
+            + loads.filter(alone=False)
             .values("person")
             .annotate(load=Sum("assignments"))
             .filter(load__gt=max_assignments)
@@ -277,7 +281,8 @@ def _touched_since(before, now):
 def _too_many(touched, model):
     """Whether counting `touched` rows again one by one costs about as much as counting them
     all: more than a batch, and more than a quarter of the table."""
-    return len(touched) > max(BATCH, REBUILD_SHARE * model.objects.count())
+    # A batch or fewer never is: the table is counted only for more.
+    return len(touched) > BATCH and len(touched) > REBUILD_SHARE * model.objects.count()
 
 
 def _versions_since(model, after, *fields):
@@ -368,9 +373,13 @@ def _count_loads(person_ids):
         else:
             CoverageLoad.objects.filter(person_id__in=batch).delete()
             among, params = f"IN ({', '.join(['%s'] * len(batch))})", list(batch)
+        # `alone`: the person's only huvudman (every row of a person is counted here at once).
         sql = f"""
-            INSERT INTO {CoverageLoad._meta.db_table} (person_id, organisation_id, assignments)
-            SELECT l.person_id, l.organisation_id, COUNT(*) FROM (
+            INSERT INTO {CoverageLoad._meta.db_table}
+              (person_id, organisation_id, assignments, alone)
+            SELECT l.person_id, l.organisation_id, COUNT(*),
+                   COUNT(*) OVER (PARTITION BY l.person_id) = 1
+            FROM (
               SELECT a.person_id AS person_id, u.organisation_id AS organisation_id
               FROM {tables["assignment"]} a JOIN {tables["unit"]} u ON u.id = a.unit_id
               WHERE a.person_id {among}

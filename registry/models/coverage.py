@@ -109,6 +109,10 @@ class CoverageLoad(models.Model):
         related_name="+",
     )
     assignments = models.PositiveIntegerField(verbose_name=_("uppdrag"))
+    # The person has assignments in this huvudman only (nearly everyone): their load here is
+    # their whole load, so whether they are above the limit needs no sum over huvudmän. False
+    # when unknown (rows counted before this mark): they are then summed, which is also right.
+    alone = models.BooleanField(verbose_name=_("enda huvudmannen"), default=False)
 
     ownership = by_huvudman()
     objects = RestrictedQuerySet.as_manager()
@@ -123,6 +127,18 @@ class CoverageLoad(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "person"], name="coverageload_organisation"),
+            # Those above the limit among people of one huvudman: a range of this index.
+            models.Index(
+                fields=["assignments", "organisation"],
+                condition=models.Q(alone=True),
+                name="coverageload_alone",
+            ),
+            # The few people of several huvudmän, summed over them.
+            models.Index(
+                fields=["person", "organisation"],
+                condition=models.Q(alone=False),
+                name="coverageload_several",
+            ),
         ]
 
     def __str__(self):

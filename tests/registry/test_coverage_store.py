@@ -137,6 +137,14 @@ def give_someone_many_assignments():
         AssignmentFactory(item=item, unit=unit("u5-0"), role=None, person=person)
 
 
+def give_someone_work_in_another_huvudman():
+    north = Organisation.objects.get(slug="norr")
+    person = PersonFactory(organisation=north)
+    AssignmentFactory(item=Item.objects.first(), unit=unit("norr-0"), role=None, person=person)
+    coverage_store_refresh()
+    AssignmentFactory(item=Item.objects.first(), unit=unit("u5-0"), role=None, person=person)
+
+
 WRITES = [
     add_responsible,
     delete_assignment,
@@ -153,6 +161,7 @@ WRITES = [
     make_role_collective,
     bulk_create_without_history,
     give_someone_many_assignments,
+    give_someone_work_in_another_huvudman,
 ]
 
 
@@ -161,6 +170,27 @@ def test_the_stored_counts_agree_with_counting_again_after_every_kind_of_write(p
     every_check_firing(positions)
     assert_stored_counts_agree()
     write()
+    assert_stored_counts_agree()
+
+
+def test_a_person_above_the_limit_only_over_two_huvudmen_counts_where_both_are_in_scope(
+    positions,
+):
+    every_check_firing(positions)
+    person = PersonFactory(organisation=Organisation.objects.get(slug="norr"))
+    AssignmentFactory(item=Item.objects.first(), unit=unit("norr-0"), role=None, person=person)
+
+    def overloaded():
+        return {
+            name: coverage_store_counts(units=units, max_assignments=1)["overloaded_people"]
+            for name, units in scopes().items()
+            if name != "some units"  # part of a huvudman: counted live, not from the loads
+        }
+
+    before = overloaded()
+    AssignmentFactory(item=Item.objects.first(), unit=unit("u5-0"), role=None, person=person)
+    # One assignment in each huvudman: above the limit of 1 only where both are counted.
+    assert overloaded() == before | {"all": before["all"] + 1}
     assert_stored_counts_agree()
 
 
