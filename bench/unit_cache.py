@@ -14,7 +14,8 @@ a write at a unit of a huvudman with a published version (the header then compar
 unit with that version); "Vem frågar jag?" as a superuser and as a rektor of one unit; the
 coverage page of that rektor warm and after a write at another unit; the huvudman's page
 (its coverage grid); the coverage page of a superuser warm; the last two also cold (the
-kept page and every cached part emptied: registry/page_body.py). A write or emptying the
+kept page and every cached part emptied: registry/page_body.py) and after a write at another
+unit (the coverage store brought up to date first). A write or emptying the
 cache runs before each request, outside its time and query count.
 """
 
@@ -168,6 +169,9 @@ def main():
     coverage = reverse("registry:coverage")
     figures["coverage superuser warm"] = page(as_super, coverage)
     figures["coverage superuser cold"] = page(as_super, coverage, before=cache.clear)
+    figures["coverage superuser after a write"] = page(
+        as_super, coverage, before=lambda: write_at(other)
+    )
     figures["coverage rektor warm"] = page(as_rektor, coverage)
     figures["coverage rektor after a write at another unit"] = page(
         as_rektor, coverage, before=lambda: write_at(other)
@@ -175,6 +179,9 @@ def main():
     huvudman = reverse("registry:organisation_detail", args=[unit.organisation.slug])
     figures["huvudman page"] = page(as_super, huvudman)
     figures["huvudman page cold"] = page(as_super, huvudman, before=cache.clear)
+    figures["huvudman page after a write"] = page(
+        as_super, huvudman, before=lambda: write_at(other)
+    )
     print(f"| {figures['units']:,} units | ms | queries |\n|---|---|---|")
     for name, value in figures.items():
         if name != "units":

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="coverageload",
             name="alone",
-            field=models.BooleanField(default=False, verbose_name="enda huvudmannen"),
+            field=models.BooleanField(db_default=False, verbose_name="enda huvudmannen"),
         ),
         migrations.RunPython(mark_alone, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(

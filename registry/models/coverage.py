@@ -111,8 +111,9 @@ class CoverageLoad(models.Model):
     assignments = models.PositiveIntegerField(verbose_name=_("uppdrag"))
     # The person has assignments in this huvudman only (nearly everyone): their load here is
     # their whole load, so whether they are above the limit needs no sum over huvudmän. False
-    # when unknown (rows counted before this mark): they are then summed, which is also right.
-    alone = models.BooleanField(verbose_name=_("enda huvudmannen"), default=False)
+    # when unknown (a row written without it, the database's default): it is then summed,
+    # which is also right.
+    alone = models.BooleanField(verbose_name=_("enda huvudmannen"), db_default=False)
 
     ownership = by_huvudman()
     objects = RestrictedQuerySet.as_manager()
