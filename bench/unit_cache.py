@@ -7,7 +7,8 @@ Server time through Django's test client (median of --repeat), with query counts
 blueprint page of one unit cold (cache emptied; and as in a new process, which has kept no
 catalogue, poster skeleton or rendered chips), warm, and after a write at another unit,
 against the raw read (one SQL query for the unit's items with role codes and initials, plus
-json.dumps), and the conditional GET's 304; after a write at the unit when another session
+json.dumps; each page also over the raw read timed just before each of its requests: "÷ raw,
+paired"), and the conditional GET's 304; after a write at the unit when another session
 has seen the page since (the unit's parts cached, this session's page not); warm and after a
 write at the unit as a browser asks for it (gzipped, the kept page kept compressed); cold and after
 a write at a unit of a huvudman with a published version (the header then compares the
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import median_ms, query_count, setup  # noqa: E402
+from bench.common import median_ms, query_count, setup, timed  # noqa: E402
 
 setup()
 
@@ -79,9 +80,16 @@ def main():
     as_rektor.force_login(rektor)
     figures = {"units": Unit.objects.count()}
 
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(RAW, [unit.pk, unit.organisation_id])
+            return json.dumps(cursor.fetchall())
+
     def page(client, url, before=None):
-        """Median ms and queries of the page; `before` (emptying the cache, a write) runs
-        before each request, outside the time and the count."""
+        """Median ms and queries of the page, and the median of its time over the raw read's
+        timed just before it (the pair in the same moment: this machine's speed drifts by
+        tens of percent between minutes and processes); `before` (emptying the cache, a
+        write) runs before each request, outside the time and the count."""
 
         def get():
             response = client.get(url)
@@ -89,22 +97,23 @@ def main():
             return response
 
         get()
-        times, count = [], None
+        times, ratios = [], []
         for _ in range(options.repeat):
             if before:
                 before()
+            raw_ms = timed(raw)[1] * 1000
             start = time.perf_counter()
             get()
             times.append((time.perf_counter() - start) * 1000)
+            ratios.append(times[-1] / raw_ms)
         if before:
             before()
         count = query_count(get)
-        return {"ms": round(statistics.median(times), 2), "queries": count}
-
-    def raw():
-        with connection.cursor() as cursor:
-            cursor.execute(RAW, [unit.pk, unit.organisation_id])
-            return json.dumps(cursor.fetchall())
+        return {
+            "ms": round(statistics.median(times), 2),
+            "queries": count,
+            "per_raw": round(statistics.median(ratios), 2),
+        }
 
     figures["raw"] = {"ms": round(median_ms(raw, options.repeat), 2), "queries": 1}
     blueprint = reverse("registry:blueprint") + f"?unit={unit.slug}"
@@ -182,10 +191,16 @@ def main():
     figures["huvudman page after a write"] = page(
         as_super, huvudman, before=lambda: write_at(other)
     )
-    print(f"| {figures['units']:,} units | ms | queries |\n|---|---|---|")
+    print(f"| {figures['units']:,} units | ms | queries | ÷ raw, paired |\n|---|---|---|---|")
     for name, value in figures.items():
         if name != "units":
-            print(f"| {name} | {value['ms']} | {value['queries']} |")
+            # The raw read is the blueprint page's own data; other pages read other things.
+            paired = (
+                f"{value['per_raw']}×"
+                if name.startswith("blueprint ") and "per_raw" in value
+                else ""
+            )
+            print(f"| {name} | {value['ms']} | {value['queries']} | {paired} |")
     if options.json:
         Path(options.json).write_text(json.dumps(figures))
 
