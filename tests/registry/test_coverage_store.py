@@ -217,6 +217,24 @@ def test_a_write_at_one_unit_counts_only_the_units_it_touched(positions):
     assert coverage_store_refresh() == Unit.objects.count()
 
 
+def test_a_refresh_after_one_write_counts_no_table(positions):
+    every_check_firing(positions)
+    coverage_store_refresh()
+    add_responsible()
+    with CaptureQueriesContext(connection) as queries:
+        assert coverage_store_refresh() == 1
+    # Whether more than a quarter of the units or people were touched is asked only when
+    # more than a batch were: one unit and one person are never that many.
+    counted = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'COUNT(*) AS "__count"' in query["sql"]
+    ]
+    assert not [
+        sql for sql in counted if "organisation_person" in sql or "organisation_unit" in sql
+    ]
+
+
 def test_while_other_writes_run_the_mark_stays_so_their_rows_are_read_later(positions, monkeypatch):
     every_check_firing(positions)
     coverage_store_refresh()
